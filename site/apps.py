@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class HomewardConfig(AppConfig):
+    name = "homeward"
+    verbose_name = "Homeward"
+
+    def ready(self) -> None:
+        from homeward import signal_handlers
+
+        signal_handlers.register()

@@ -1,0 +1,33 @@
+"""Settings for the test suite: the real settings, with test-only secrets and storage.
+
+DATABASE_URL and REDIS_URL are honoured, so the suite runs against real PostgreSQL and
+Redis when they are set and against SQLite and a local cache when they are not.
+"""
+
+import os
+import tempfile
+import uuid
+
+os.environ.setdefault("SECRET_KEY", "test-only-" + uuid.uuid4().hex)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="homeward-test-"))
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from homeward.settings import *  # noqa: F403
+from homeward.settings import CACHES, REDIS_URL, STORAGES
+
+# Manifest storage needs collectstatic; tests read static files from the apps.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# One key space per test run, so a shared Redis keeps runs apart.
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+else:
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+# Wagtail's own tasks (search and reference indexing) run in-process: no worker runs
+# during tests. Tests of our jobs on the real queue start their own rqworker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
