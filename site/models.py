@@ -1,0 +1,132 @@
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models
+from django.http import Http404
+from wagtail.admin.panels import FieldPanel
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.images.models import Image as WagtailImage
+from wagtail.models import Page
+
+from homeward.images import image_without_metadata
+from homeward.page_cache import public_cache_control
+
+
+class PoliceForce(models.Model):
+    """One of the UK's police forces: the owner of an appeal's case."""
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", "England"
+        WALES = "wales", "Wales"
+        SCOTLAND = "scotland", "Scotland"
+        NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+        UNITED_KINGDOM = "united-kingdom", "United Kingdom (national)"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("nation")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoliceOfficer(models.Model):
+    """Which force a police user belongs to: they act only on that force's cases."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="police_officer"
+    )
+    force = models.ForeignKey(PoliceForce, on_delete=models.PROTECT, related_name="officers")
+
+    panels = [FieldPanel("user"), FieldPanel("force")]
+
+    class Meta:
+        verbose_name = "police officer"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.force})"
+
+
+class HomewardImage(AbstractImage):
+    """Wagtail's image, stripped of metadata whenever a new file is set."""
+
+    admin_form_fields = WagtailImage.admin_form_fields
+
+    def _set_image_file_metadata(self) -> None:
+        # Every upload route (single, multiple, replace) calls this before saving.
+        self.file.open()
+        self.file.seek(0)
+        data, extension = image_without_metadata(self.file)
+        name = str(PurePath(self.file.name).with_suffix("." + extension).name)
+        if self.file._committed:
+            # The multiple-upload view stores the original before this hook runs.
+            self.file.storage.delete(self.file.name)
+            self.file.save(name, ContentFile(data), save=False)
+        else:
+            self.file = ContentFile(data, name=name)
+        super()._set_image_file_metadata()
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+
+
+class HomewardRendition(AbstractRendition):
+    image = models.ForeignKey(HomewardImage, related_name="renditions", on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class PublicPageMixin:
+    """For pages of the public site: shareable by caches while anonymous visitors read them."""
+
+    def serve(self, request, *args, **kwargs):
+        return public_cache_control(super().serve(request, *args, **kwargs), request)
+
+
+class OneChildTypeRoutingMixin:
+    """Routing for pages whose children are all of one type: one query per level.
+
+    Wagtail's routing loads a child as a plain page and then as its specific type;
+    knowing the type, one query (with ``route_select_related``) does both.
+    """
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        (child_model,) = self.allowed_subpage_models()
+        children = child_model.objects.child_of(self).select_related(
+            *getattr(child_model, "route_select_related", ())
+        )
+        try:
+            child = children.get(slug=path_components[0])
+        except child_model.DoesNotExist as error:
+            raise Http404 from error
+        child._cached_parent_obj = self
+        return child.route(request, path_components[1:])
+
+
+class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
+    intro = models.TextField(
+        max_length=500,
+        help_text="One or two sentences under the main heading.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["appeals.AppealIndexPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from appeals.selectors import appeal_list_latest
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_appeals"] = appeal_list_latest(limit=6)
+        return context

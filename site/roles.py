@@ -1,0 +1,136 @@
+"""The roles people hold in Homeward, each with the least it needs.
+
+A role is a Django group. ``roles_sync`` makes the groups match these definitions
+exactly; it runs from data migrations, so every database gets the same roles. When a
+later change alters what a role may do, it adds a migration that calls ``roles_sync``
+again.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+
+
+@dataclass(frozen=True)
+class Role:
+    description: str
+    # "app_label.codename"
+    permissions: tuple[str, ...] = ()
+    # Wagtail page permission types on the appeals directory, or on the whole site.
+    page_permissions: tuple[str, ...] = ()
+    page_scope: str = "directory"
+    # "app_label.codename" on the root collection. Wagtail checks image permissions
+    # against wagtailimages.Image, whichever image model the site uses.
+    collection_permissions: tuple[str, ...] = field(default=())
+
+
+EDITORS = "Editors"
+SAFEGUARDING_LEADS = "Safeguarding leads"
+PUBLISHERS = "Publishers"
+CASEWORKERS = "Caseworkers"
+POLICE_OFFICERS = "Police officers"
+ADMINISTRATORS = "Administrators"
+
+IMAGE_AUTHORING = ("wagtailimages.add_image", "wagtailimages.choose_image")
+
+ROLES: dict[str, Role] = {
+    EDITORS: Role(
+        description="Charity publicity staff who draft appeals from police referrals.",
+        permissions=("wagtailadmin.access_admin",),
+        page_permissions=("add", "change"),
+        collection_permissions=IMAGE_AUTHORING,
+    ),
+    SAFEGUARDING_LEADS: Role(
+        description="Complete the publicity safety check before anything goes public.",
+        permissions=("wagtailadmin.access_admin",),
+    ),
+    PUBLISHERS: Role(
+        description="Approve, publish and close appeals.",
+        permissions=("wagtailadmin.access_admin",),
+        page_permissions=("add", "change", "publish", "lock", "unlock"),
+        collection_permissions=(*IMAGE_AUTHORING, "wagtailimages.change_image"),
+    ),
+    CASEWORKERS: Role(
+        description="Charity caseworkers who see sightings for every case.",
+        permissions=("wagtailadmin.access_admin",),
+    ),
+    POLICE_OFFICERS: Role(
+        description="Officers of one force: their force's cases and sightings only.",
+        permissions=("wagtailadmin.access_admin",),
+    ),
+    ADMINISTRATORS: Role(
+        description="Run the site: people and their roles, police forces, all pages.",
+        permissions=(
+            "wagtailadmin.access_admin",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.delete_user",
+            "homeward.add_policeforce",
+            "homeward.change_policeforce",
+            "homeward.add_policeofficer",
+            "homeward.change_policeofficer",
+            "homeward.delete_policeofficer",
+        ),
+        page_permissions=("add", "change", "publish", "bulk_delete", "lock", "unlock"),
+        page_scope="site",
+        collection_permissions=(
+            *IMAGE_AUTHORING,
+            "wagtailimages.change_image",
+            "wagtailimages.delete_image",
+        ),
+    ),
+}
+
+# Groups Wagtail creates on install, with broad rights on the whole page tree.
+WAGTAIL_DEFAULT_GROUPS = ("Moderators",)
+
+
+def roles_sync(*, apps=global_apps) -> None:
+    """Create or update every role's group so it holds exactly its permissions."""
+    for app_config in global_apps.get_app_configs():
+        # Permissions are normally created after all migrations; roles need them now.
+        create_contenttypes(app_config, verbosity=0, apps=apps)
+        create_permissions(app_config, verbosity=0, apps=apps)
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    AppealIndexPage = apps.get_model("appeals", "AppealIndexPage")
+
+    def permission(dotted: str):
+        app_label, codename = dotted.split(".")
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+    Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
+    scopes = {
+        "directory": Page.objects.get(pk=AppealIndexPage.objects.get().pk),
+        "site": Page.objects.get(depth=1),
+    }
+    root_collection = Collection.objects.get(depth=1)
+
+    for name, role in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([permission(dotted) for dotted in role.permissions])
+
+        GroupPagePermission.objects.filter(group=group).delete()
+        GroupPagePermission.objects.bulk_create(
+            GroupPagePermission(
+                group=group,
+                page=scopes[role.page_scope],
+                permission=permission(f"wagtailcore.{kind}_page"),
+            )
+            for kind in role.page_permissions
+        )
+
+        GroupCollectionPermission.objects.filter(group=group).delete()
+        GroupCollectionPermission.objects.bulk_create(
+            GroupCollectionPermission(
+                group=group, collection=root_collection, permission=permission(dotted)
+            )
+            for dotted in role.collection_permissions
+        )

@@ -1,0 +1,28 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from homeward.models import PoliceForce, PoliceOfficer
+
+
+class PoliceForceViewSet(SnippetViewSet):
+    model = PoliceForce
+    icon = "group"
+    list_display = ["name", "nation"]
+    list_filter = ["nation"]
+    search_fields = ["name"]
+
+
+class PoliceOfficerViewSet(SnippetViewSet):
+    model = PoliceOfficer
+    icon = "user"
+    list_display = ["user", "force"]
+    list_filter = ["force"]
+
+
+class PoliceViewSetGroup(SnippetViewSetGroup):
+    menu_label = "Police"
+    menu_icon = "group"
+    items = (PoliceForceViewSet, PoliceOfficerViewSet)
+
+
+register_snippet(PoliceViewSetGroup)
