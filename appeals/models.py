@@ -1,0 +1,366 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from appeals.validators import validate_area_not_address
+from homeward.models import OneChildTypeRoutingMixin, PoliceForce, PublicPageMixin
+
+ADULT_AGE = 18
+
+
+def years_between(earlier: date, later: date) -> int:
+    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+
+
+class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMixin, Page):
+    """The public directory of live appeals."""
+
+    intro = models.TextField(max_length=500, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["homeward.HomePage"]
+    subpage_types = ["appeals.AppealPage"]
+    max_count = 1
+
+    APPEALS_PER_PAGE = 12
+
+    @path("")
+    def directory(self, request):
+        from appeals.forms import DirectoryFilterForm
+        from appeals.selectors import appeal_search
+
+        form = DirectoryFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        results = appeal_search(
+            query=filters.get("q", ""),
+            force=filters.get("force"),
+            person=filters.get("person", ""),
+            since=filters.get("since", ""),
+        )
+        appeals_page = Paginator(results, self.APPEALS_PER_PAGE).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={
+                "form": form,
+                "appeals_page": appeals_page,
+                "is_filtered": any(filters.values()),
+            },
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        from appeals.feeds import LiveAppealsFeed
+
+        return LiveAppealsFeed(self)(request)
+
+
+class AppealPermissionTester(PagePermissionTester):
+    """Appeals that have been public are closed, not deleted.
+
+    Their publicity record and sightings outlive the page, so deleting one takes the
+    administrators' bulk-delete permission; drafts that never went live are Wagtail's
+    usual rules.
+    """
+
+    def can_delete(self, ignore_bulk=False):
+        if (
+            self.page.first_published_at
+            and not self.user.is_superuser
+            and "bulk_delete" not in self.permissions
+        ):
+            return False
+        return super().can_delete(ignore_bulk)
+
+
+class AppealPageQuerySet(PageQuerySet):
+    def publicly_visible(self):
+        """Appeals anyone may see: live, and the person is still missing."""
+        return self.live().public().filter(status=AppealPage.Status.MISSING)
+
+
+class AppealPage(PublicPageMixin, Page):
+    """A public appeal for one missing person.
+
+    The police case reference, the risk level and the safeguarding flags are for staff
+    and police only: no public template, feed, meta tag or search index may use them.
+    """
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        NON_BINARY = "non-binary", "Non-binary"
+        NOT_STATED = "not-stated", "Not stated"
+
+    class RiskLevel(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+        NO_APPARENT_RISK = "no-apparent-risk", "No apparent risk"
+
+    class Status(models.TextChoices):
+        MISSING = "missing", "Missing"
+        FOUND = "found", "Found"
+        WITHDRAWN = "withdrawn", "Publicity withdrawn"
+
+    # What the public sees
+    date_of_birth = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Never shown: used to work out the ages shown on the appeal.",
+    )
+    age_when_missing = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text="Worked out from the date of birth when that is given.",
+    )
+    is_child = models.BooleanField(
+        editable=False, default=False, help_text="Under 18 when they went missing."
+    )
+    gender = models.CharField(max_length=20, choices=Gender.choices)
+    height_cm = models.PositiveSmallIntegerField(
+        "height (cm)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(40), MaxValueValidator(250)],
+    )
+    build = models.CharField(max_length=60, blank=True, help_text="For example: slim, stocky.")
+    hair = models.CharField(max_length=120, blank=True)
+    clothing = models.TextField(max_length=500, blank=True, help_text="When last seen.")
+    distinguishing_features = models.TextField(max_length=500, blank=True)
+    missing_since = models.DateField()
+    last_seen_area = models.CharField(
+        max_length=100,
+        validators=[validate_area_not_address],
+        help_text="A town or district, never an address or postcode.",
+    )
+    police_force = models.ForeignKey(PoliceForce, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(
+        "message to them",
+        max_length=1000,
+        blank=True,
+        help_text="Words from their family, in their own voice, agreed with the police.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.MISSING)
+
+    # Never public
+    case_reference = models.CharField("police case reference", max_length=50)
+    risk_level = models.CharField("police risk level", max_length=20, choices=RiskLevel.choices)
+    in_care = models.BooleanField("child in care", default=False)
+    trafficked = models.BooleanField("trafficked or suspected trafficked", default=False)
+    unaccompanied_asylum_seeking = models.BooleanField(
+        "unaccompanied asylum-seeking child", default=False
+    )
+    domestic_abuse = models.BooleanField("domestic-abuse context", default=False)
+
+    objects = PageManager.from_queryset(AppealPageQuerySet)()
+
+    content_panels = [
+        FieldPanel(
+            "title",
+            heading="Name to publish",
+            help_text="The name the family and police agreed to publish.",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("age_when_missing")]),
+                FieldRowPanel([FieldPanel("gender"), FieldPanel("height_cm")]),
+                FieldRowPanel([FieldPanel("build"), FieldPanel("hair")]),
+                FieldPanel("clothing"),
+                FieldPanel("distinguishing_features"),
+            ],
+            heading="Description",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("missing_since"), FieldPanel("last_seen_area")]),
+                FieldPanel("police_force"),
+            ],
+            heading="Where and when",
+        ),
+        InlinePanel(
+            "photos",
+            heading="Photos",
+            label="Photo",
+            min_num=1,
+            max_num=5,
+            help_text="The first photo leads the appeal. Set a focal point on each image "
+            "(the face) so that crops keep it in frame.",
+        ),
+        FieldPanel("message"),
+    ]
+    police_panels = [
+        HelpPanel(
+            "<p>Nothing on this tab is ever shown on the public site, in feeds or in posts.</p>"
+        ),
+        FieldRowPanel([FieldPanel("case_reference"), FieldPanel("risk_level")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("in_care"),
+                FieldPanel("trafficked"),
+                FieldPanel("unaccompanied_asylum_seeking"),
+                FieldPanel("domestic_abuse"),
+            ],
+            heading="Safeguarding flags",
+        ),
+        FieldPanel("status"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Appeal"),
+            ObjectList(police_panels, heading="Police and safeguarding"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    # Public text only: searching a case reference or a flag must find nothing.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("last_seen_area"),
+        index.SearchField("hair"),
+        index.SearchField("clothing"),
+        index.SearchField("distinguishing_features"),
+        index.FilterField("status"),
+        index.FilterField("is_child"),
+        index.FilterField("missing_since"),
+        index.FilterField("police_force"),
+    ]
+
+    parent_page_types = ["appeals.AppealIndexPage"]
+    subpage_types = []
+    route_select_related = ["police_force"]
+
+    # The renditions the appeal page shows: the main photo, the share image, thumbnails.
+    PHOTO_RENDITIONS = ("fill-600x750-c100", "fill-1200x630-c100", "fill-200x250-c100")
+
+    class Meta:
+        verbose_name = "appeal"
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        errors = {}
+        if self.missing_since and self.missing_since > today:
+            errors["missing_since"] = "The date they went missing cannot be in the future."
+        if self.date_of_birth:
+            if self.date_of_birth > today:
+                errors["date_of_birth"] = "The date of birth cannot be in the future."
+            elif self.missing_since and self.date_of_birth > self.missing_since:
+                errors["date_of_birth"] = "The date of birth must be before they went missing."
+        elif self.age_when_missing is None:
+            errors["age_when_missing"] = (
+                "Give their age when they went missing, or a date of birth."
+            )
+        if not errors:
+            self.derive_ages()
+            if not self.is_child and self.unaccompanied_asylum_seeking:
+                errors["unaccompanied_asylum_seeking"] = "Only a child can be flagged as this."
+            if not self.is_child and self.in_care:
+                errors["in_care"] = "Only a child can be flagged as in care."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.derive_ages()
+        return super().save(*args, **kwargs)
+
+    def derive_ages(self) -> None:
+        if self.date_of_birth and self.missing_since:
+            self.age_when_missing = years_between(self.date_of_birth, self.missing_since)
+        if self.age_when_missing is not None:
+            self.is_child = self.age_when_missing < ADULT_AGE
+
+    @property
+    def is_publicly_visible(self) -> bool:
+        return self.live and self.status == self.Status.MISSING
+
+    def age_now(self) -> tuple[int | None, bool]:
+        """Today's age, and whether it is approximate (no date of birth)."""
+        today = timezone.localdate()
+        if self.date_of_birth:
+            return years_between(self.date_of_birth, today), False
+        if self.age_when_missing is None:
+            return None, True
+        return self.age_when_missing + years_between(self.missing_since, today), True
+
+    @property
+    def age_text(self) -> str:
+        """'15', or '15 (now 17)' once they have had a birthday since going missing."""
+        now, approximate = self.age_now()
+        if now is None or now == self.age_when_missing:
+            return str(self.age_when_missing)
+        return f"{self.age_when_missing} (now {'about ' if approximate else ''}{now})"
+
+    @property
+    def height_text(self) -> str:
+        if not self.height_cm:
+            return ""
+        total_inches = round(self.height_cm / 2.54)
+        return f"{total_inches // 12}ft {total_inches % 12}in ({self.height_cm} cm)"
+
+    @property
+    def summary(self) -> str:
+        """One public sentence: used for meta tags, share links and the feed."""
+        return (
+            f"{self.title}, {self.age_when_missing}, has been missing from "
+            f"{self.last_seen_area} since {date_format(self.missing_since, 'j F Y')}."
+        )
+
+    @property
+    def main_photo(self) -> "AppealPhoto | None":
+        photos = list(self.photos.all())
+        return photos[0] if photos else None
+
+    def get_context(self, request, *args, **kwargs):
+        from appeals.selectors import appeal_photos
+
+        context = super().get_context(request, *args, **kwargs)
+        photos = list(appeal_photos(self.PHOTO_RENDITIONS).filter(page=self))
+        context["main_photo"] = photos[0] if photos else None
+        context["more_photos"] = photos[1:]
+        return context
+
+    def permissions_for_user(self, user):
+        return AppealPermissionTester(user, self)
+
+    def serve(self, request, *args, **kwargs):
+        if not self.is_publicly_visible:
+            return TemplateResponse(request, "appeals/appeal_gone.html", status=410)
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.is_publicly_visible else []
+
+
+class AppealPhoto(Orderable):
+    page = ParentalKey(AppealPage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey("homeward.HomewardImage", on_delete=models.CASCADE, related_name="+")
+    alt_text = models.CharField(
+        max_length=250,
+        help_text="What the photo shows, for people who cannot see it: "
+        "for example, “Jade smiling, with shoulder-length curly dark hair”.",
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text")]
