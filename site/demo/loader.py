@@ -1,0 +1,229 @@
+"""Fictional demo content: appeals for people who do not exist, and a user for every role.
+
+Safe to run again: existing appeals and users are kept, and the users' passwords are
+renewed so that they can be printed.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.images import get_image_model
+
+from appeals.models import AppealIndexPage, AppealPage, AppealPhoto
+from homeward import roles
+from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
+from homeward.models import PoliceForce, PoliceOfficer
+
+FIRST_NAMES = {
+    "female": [
+        "Amara",
+        "Brodie",
+        "Cerys",
+        "Delphine",
+        "Esme",
+        "Fenella",
+        "Ginevra",
+        "Hollis",
+        "Isolde",
+        "Jorja",
+        "Kezia",
+        "Lowenna",
+        "Marisol",
+        "Niamh",
+        "Orla",
+        "Perpetua",
+    ],
+    "male": [
+        "Alaric",
+        "Bram",
+        "Caspian",
+        "Dashiell",
+        "Ephraim",
+        "Fitzroy",
+        "Gulliver",
+        "Huxley",
+        "Idris",
+        "Jarvis",
+        "Kit",
+        "Lorcan",
+        "Mattias",
+        "Nye",
+        "Ossian",
+        "Peregrine",
+    ],
+}
+SURNAMES = [
+    "Ashcombe",
+    "Brackenridge",
+    "Culverhouse",
+    "Dunmore",
+    "Elderfield",
+    "Fairweather",
+    "Greythorne",
+    "Hollowell",
+    "Inchbald",
+    "Jessamy",
+    "Kettlewell",
+    "Larkspur",
+    "Marchbank",
+    "Nettlefold",
+    "Oakenshaw",
+    "Pennywhistle",
+]
+AREAS = {
+    "metropolitan-police-service": ["Croydon", "Hackney", "Lewisham", "Ealing"],
+    "greater-manchester-police": ["Salford", "Stockport", "Wigan"],
+    "west-yorkshire-police": ["Leeds city centre", "Bradford", "Huddersfield"],
+    "west-midlands-police": ["Birmingham", "Coventry", "Wolverhampton"],
+    "merseyside-police": ["Liverpool", "Birkenhead"],
+    "police-scotland": ["Glasgow", "Dundee", "Inverness"],
+    "south-wales-police": ["Cardiff", "Swansea"],
+    "police-service-of-northern-ireland": ["Belfast", "Newry"],
+    "avon-and-somerset-constabulary": ["Bristol", "Weston-super-Mare"],
+    "british-transport-police": ["London Euston station", "Manchester Piccadilly station"],
+}
+BUILDS = ["Slim", "Medium", "Stocky", "Tall and slim"]
+CLOTHES = [
+    "A black puffer jacket, grey joggers and white trainers",
+    "A navy school-style coat and dark jeans",
+    "A green hoodie and black jeans",
+    "A red raincoat and walking boots",
+    "A grey tracksuit and a black cap",
+]
+FEATURES = [
+    "A small scar above the left eyebrow",
+    "Freckles across the nose",
+    "Wears glasses with thin gold frames",
+    "",
+    "A tattoo of a swallow on the right wrist",
+]
+MESSAGES = [
+    "{first}, we love you and we just want to know you are safe. You are not in trouble. "
+    "Please call or text 116 000, any time.",
+    "{first}, nobody is angry. Home is here whenever you are ready. "
+    "Even a text to 116 000 to say you are OK would mean the world.",
+    "",
+]
+DEMO_APPEALS = 30
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+
+
+DEMO_USERS = [
+    ("editor", roles.EDITORS, None),
+    ("safeguarding", roles.SAFEGUARDING_LEADS, None),
+    ("publisher", roles.PUBLISHERS, None),
+    ("caseworker", roles.CASEWORKERS, None),
+    ("police.met", roles.POLICE_OFFICERS, "metropolitan-police-service"),
+    ("police.gmp", roles.POLICE_OFFICERS, "greater-manchester-police"),
+    ("administrator", roles.ADMINISTRATORS, None),
+]
+
+
+@transaction.atomic
+def demo_load() -> list[DemoUser]:
+    directory = AppealIndexPage.objects.get()
+    existing = set(AppealPage.objects.values_list("slug", flat=True))
+    for number in range(DEMO_APPEALS):
+        appeal = _demo_appeal(number)
+        if appeal.slug not in existing:
+            _publish_with_photo(directory, appeal, *_hair(number))
+    return [_demo_user(username, role, force) for username, role, force in DEMO_USERS]
+
+
+def _demo_appeal(number: int) -> AppealPage:
+    rng = random.Random(f"homeward-demo-{number}")  # the same appeal on every run
+    gender = rng.choice(["female", "male"])
+    first = FIRST_NAMES[gender][number % 16]
+    name = f"{first} {SURNAMES[(number * 7) % 16]}"
+    force_slug = list(AREAS)[number % len(AREAS)]
+    is_child = number % 3 != 2
+    age = rng.randint(12, 17) if is_child else rng.randint(19, 78)
+    today = timezone.localdate()
+    # Mostly recent, with a few long-term appeals.
+    missing_since = today - timedelta(days=rng.choice([1, 3, 6, 12, 25, 40, 90, 200, 500, 1400]))
+    date_of_birth = (
+        date(missing_since.year - age, rng.randint(1, 12), rng.randint(1, 28))
+        if number % 4
+        else None
+    )
+    return AppealPage(
+        title=name,
+        slug=slugify(f"{name} {number + 1}"),
+        date_of_birth=date_of_birth,
+        age_when_missing=None if date_of_birth else age,
+        gender=gender,
+        height_cm=rng.randint(150, 190),
+        build=rng.choice(BUILDS),
+        hair="{} {} hair".format("Long" if _hair(number)[1] else "Short", _hair(number)[0]),
+        clothing=rng.choice(CLOTHES),
+        distinguishing_features=rng.choice(FEATURES),
+        missing_since=missing_since,
+        last_seen_area=rng.choice(AREAS[force_slug]),
+        police_force=PoliceForce.objects.get(slug=force_slug),
+        message=rng.choice(MESSAGES).format(first=first),
+        case_reference=f"DEMO-{number + 1:04d}/{missing_since:%y}",
+        risk_level=rng.choice(AppealPage.RiskLevel.values),
+        in_care=is_child and number % 5 == 0,
+        trafficked=is_child and number % 7 == 0,
+        unaccompanied_asylum_seeking=is_child and number % 11 == 0,
+        domestic_abuse=not is_child and number % 4 == 0,
+    )
+
+
+def _hair(number: int) -> tuple[str, bool]:
+    """The colour, and whether it is long: the drawing and the description agree."""
+    return list(HAIR_COLOURS)[number % len(HAIR_COLOURS)], number % 2 == 0
+
+
+def _publish_with_photo(
+    directory: AppealIndexPage, appeal: AppealPage, hair_colour: str, long_hair: bool
+) -> None:
+    portrait = portrait_jpeg(seed=appeal.slug, hair_colour=hair_colour, long_hair=long_hair)
+    image = get_image_model()(
+        title=f"Demo portrait: {appeal.title}",
+        file=ContentFile(portrait, "portrait.jpg"),
+        focal_point_x=(FACE_BOX[0] + FACE_BOX[2]) // 2,
+        focal_point_y=(FACE_BOX[1] + FACE_BOX[3]) // 2,
+        focal_point_width=FACE_BOX[2] - FACE_BOX[0],
+        focal_point_height=FACE_BOX[3] - FACE_BOX[1],
+    )
+    image.save()
+    appeal.photos = [
+        AppealPhoto(image=image, alt_text=f"Drawing of {appeal.title}: {appeal.hair.lower()}")
+    ]
+    directory.add_child(instance=appeal)
+    appeal.save_revision().publish()
+
+
+def _demo_user(username: str, role: str, force_slug: str | None) -> DemoUser:
+    password = secrets.token_urlsafe(12)
+    user, _ = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "email": f"{username}@homeward.invalid",
+            "first_name": "Demo",
+            "last_name": role.rstrip("s"),
+        },
+    )
+    user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    if force_slug:
+        PoliceOfficer.objects.update_or_create(
+            user=user, defaults={"force": PoliceForce.objects.get(slug=force_slug)}
+        )
+    return DemoUser(username=username, password=password, role=role)

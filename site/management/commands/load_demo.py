@@ -1,0 +1,24 @@
+import logging
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from homeward.demo.loader import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo appeals and a user for every role (DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo only runs with DEBUG=1: it creates users whose passwords it prints."
+            )
+        logging.getLogger("wagtail").setLevel(logging.WARNING)  # a line per page is noise here
+        users = demo_load()
+        self.stdout.write(self.style.SUCCESS("Demo content loaded. Every person is fictional."))
+        self.stdout.write("\nSign in at /admin/ as any of these demo users:\n")
+        width = max(len(user.username) for user in users)
+        for user in users:
+            self.stdout.write(f"  {user.username:<{width}}  {user.password}  ({user.role})")
+        self.stdout.write("")
