@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from appeals.models import AppealPage
+from homeward.models import PoliceForce
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [appeal.title for appeal in response.context["appeals_page"].object_list]
+
+
+@pytest.fixture
+def appeals():
+    today = timezone.localdate()
+    return {
+        "leeds_child": factories.appeal_create(
+            title="Ysolde Marrowby",
+            age_when_missing=14,
+            last_seen_area="Leeds",
+            police_force=PoliceForce.objects.get(slug="west-yorkshire-police"),
+            missing_since=today - timedelta(days=2),
+            hair="Braided black hair",
+        ),
+        "glasgow_adult": factories.appeal_create(
+            title="Thaddeus Crumpwell",
+            age_when_missing=44,
+            last_seen_area="Glasgow",
+            police_force=PoliceForce.objects.get(slug="police-scotland"),
+            missing_since=today - timedelta(days=45),
+        ),
+        "old_case": factories.appeal_create(
+            title="Oriel Fenwright",
+            age_when_missing=16,
+            last_seen_area="Cardiff",
+            police_force=PoliceForce.objects.get(slug="south-wales-police"),
+            missing_since=today - timedelta(days=900),
+        ),
+    }
+
+
+def test_lists_live_appeals_newest_first(client, directory, appeals):
+    response = client.get(directory.url)
+    assert response.status_code == 200
+    assert names(response) == ["Ysolde Marrowby", "Thaddeus Crumpwell", "Oriel Fenwright"]
+
+
+def test_drafts_and_closed_appeals_are_not_listed(client, directory, appeals):
+    factories.appeal_create(title="Draft Dorothea", publish=False)
+    factories.appeal_create(title="Found Fennimore", status=AppealPage.Status.FOUND)
+    unpublished = factories.appeal_create(title="Unpublished Ulric")
+    unpublished.unpublish()
+    html = client.get(directory.url).content.decode()
+    for title in ["Draft Dorothea", "Found Fennimore", "Unpublished Ulric"]:
+        assert title not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("force=police-scotland", ["Thaddeus Crumpwell"]),
+        ("person=child", ["Ysolde Marrowby", "Oriel Fenwright"]),
+        ("person=adult", ["Thaddeus Crumpwell"]),
+        ("since=7d", ["Ysolde Marrowby"]),
+        ("since=1y", ["Ysolde Marrowby", "Thaddeus Crumpwell"]),
+        ("since=over1y", ["Oriel Fenwright"]),
+        ("person=child&since=1y", ["Ysolde Marrowby"]),
+        ("q=Crumpwell", ["Thaddeus Crumpwell"]),
+        ("q=glasgow", ["Thaddeus Crumpwell"]),
+        ("q=braided", ["Ysolde Marrowby"]),
+        ("q=cardiff&person=adult", []),
+    ],
+)
+def test_filters_and_search_are_bookmarkable_urls(client, directory, appeals, query, expected):
+    response = client.get(f"{directory.url}?{query}")
+    assert response.status_code == 200
+    assert names(response) == expected
+    assert response.context["is_filtered"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("force=atlantis-constabulary", "force"),
+        ("person=robot", "person"),
+        ("since=forever", "since"),
+    ],
+)
+def test_bad_filter_values_get_an_error_summary_not_a_500(client, directory, appeals, query, field):
+    response = client.get(f"{directory.url}?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem with the filters" in html
+    assert f'href="#id_{field}"' in html
+    assert len(names(response)) == 3  # everyone is still listed
+
+
+def test_an_overlong_search_is_refused_clearly(client, directory, appeals):
+    response = client.get(f"{directory.url}?q={'x' * 101}")
+    assert response.status_code == 200
+    assert "Ensure this value has at most 100 characters" in response.content.decode()
+
+
+def test_paginated_with_filters_kept_in_page_links(client, directory):
+    for number in range(14):
+        factories.appeal_create(age_when_missing=10 + number % 5)
+    first = client.get(f"{directory.url}?person=child")
+    assert len(names(first)) == 12
+    assert 'href="?person=child&amp;page=2"' in first.content.decode()
+    second = client.get(f"{directory.url}?person=child&page=2")
+    assert len(names(second)) == 2
+    assert client.get(f"{directory.url}?page=999").context["appeals_page"].number == 2
+    assert client.get(f"{directory.url}?page=abc").context["appeals_page"].number == 1
+
+
+def test_a_page_of_twelve_cards_costs_a_fixed_number_of_queries(
+    client, directory, django_assert_max_num_queries
+):
+    for _ in range(12):
+        factories.appeal_create()
+    client.get(directory.url)  # make the renditions
+    from homeward.page_cache import page_cache_purge
+
+    page_cache_purge()
+    with django_assert_max_num_queries(12):
+        client.get(directory.url)

@@ -1,0 +1,71 @@
+"""The police case reference, the risk level and the safeguarding flags never go public."""
+
+import pytest
+
+from appeals.models import AppealPage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CASE_REFERENCE = "WYP-SECRET-77341"
+# Words that would reveal a flag or the risk level if they appeared anywhere public.
+REVEALING = [
+    CASE_REFERENCE,
+    "risk",
+    "trafficked",
+    "traffick",
+    "asylum",
+    "unaccompanied",
+    "in care",
+    "domestic",
+    "safeguarding",
+]
+
+
+@pytest.fixture
+def flagged(directory):
+    return factories.appeal_create(
+        title="Perdita Sallowmere",
+        case_reference=CASE_REFERENCE,
+        risk_level=AppealPage.RiskLevel.HIGH,
+        in_care=True,
+        trafficked=True,
+        unaccompanied_asylum_seeking=True,
+        domestic_abuse=True,
+    )
+
+
+def public_urls(flagged, directory):
+    return [
+        "/",
+        directory.url,
+        f"{directory.url}?q=Perdita",
+        f"{directory.url}feed/",
+        "/sitemap.xml",
+        flagged.url,
+    ]
+
+
+def test_no_public_surface_reveals_them(client, directory, flagged):
+    for url in public_urls(flagged, directory):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode().lower()
+        for word in REVEALING:
+            assert word.lower() not in text, f"{word!r} found at {url}"
+
+
+def test_the_appeal_itself_is_reachable_on_each_surface(client, directory, flagged):
+    # The check above means nothing if the appeal were missing from these pages.
+    for url in public_urls(flagged, directory):
+        if "sitemap" in url:
+            assert flagged.slug in client.get(url).content.decode()
+        else:
+            assert "Perdita" in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("query", [CASE_REFERENCE, "trafficked", "asylum", "high"])
+def test_search_cannot_find_an_appeal_by_them(client, directory, flagged, query):
+    response = client.get(directory.url, {"q": query})
+    assert list(response.context["appeals_page"].object_list) == []
+    assert "Perdita" not in response.content.decode()

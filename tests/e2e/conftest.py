@@ -1,0 +1,60 @@
+"""The browser harness: Playwright driving Debian's chromium against a live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# Without these flags chromium tries to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Playwright's sync API runs an event loop in the test's thread; Django's ORM calls made
+# by the test itself (and by the database fixtures around it) are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def browser(live_server):
+    """A fresh chromium for each test, started after the database is ready.
+
+    Playwright's sync API switches greenlets, and Django keeps database connections per
+    context: a browser that outlived one test would leave the next test's database
+    setup on a different connection.
+    """
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(f"E2E_REQUIRED is set but there is no chromium at {CHROMIUM}")
+        pytest.skip("no chromium: install Debian's chromium package to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Screenshots are kept here after the run, as evidence of each journey."""
+    path = Path(os.environ.get("ARTIFACTS_DIR", settings.BASE_DIR / "var" / "test-artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,45 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from appeals.models import AppealPage
+from homeward import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_refused_outside_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        load_demo()
+    assert not AppealPage.objects.exists()
+
+
+def test_loads_fictional_appeals_and_a_user_for_every_role_and_is_idempotent(settings):
+    settings.DEBUG = True
+    load_demo()
+    output = load_demo()
+
+    appeals = AppealPage.objects.publicly_visible()
+    assert appeals.count() == 30
+    assert appeals.filter(is_child=True).exists() and appeals.filter(is_child=False).exists()
+    assert appeals.values("police_force").distinct().count() >= 8
+    assert all(appeal.photos.count() == 1 for appeal in appeals)
+    assert all(appeal.photos.get().image.focal_point_width for appeal in appeals)
+
+    printed = dict(re.findall(r"^\s+(\S+)\s+(\S+)\s+\(", output, re.MULTILINE))
+    held_roles = set()
+    for username, password in printed.items():
+        user = authenticate(username=username, password=password)
+        assert user is not None, username
+        held_roles.update(user.groups.values_list("name", flat=True))
+    assert held_roles == set(roles.ROLES)

@@ -1,0 +1,95 @@
+"""The shared page cache: fast for the public, and purged the moment anything changes."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from appeals.models import AppealPage
+from homeward import roles
+from homeward.page_cache import GENERATION_KEY
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run purges queued for after commit, as a real transaction would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_a_public_page_is_served_from_the_cache_without_touching_the_database(
+    client, appeal, django_assert_num_queries
+):
+    first = client.get(appeal.url)
+    assert "public" in first["Cache-Control"] and "s-maxage=300" in first["Cache-Control"]
+    assert "max-age=0" in first["Cache-Control"]
+    with django_assert_num_queries(0):
+        second = client.get(appeal.url)
+    assert second.content == first.content
+
+
+def test_the_directory_and_its_filtered_views_are_cached_separately(client, directory, appeal):
+    assert appeal.title in client.get(directory.url).content.decode()
+    assert appeal.title not in client.get(f"{directory.url}?force=kent-police").content.decode()
+    assert appeal.title in client.get(directory.url).content.decode()
+
+
+@pytest.mark.parametrize("change", ["republish", "unpublish", "close", "move", "delete"])
+def test_every_change_purges_the_cache_at_once(client, directory, appeal, on_commit, change):
+    assert appeal.title in client.get("/").content.decode()
+    assert client.get(appeal.url).status_code == 200
+    generation = cache.get(GENERATION_KEY)
+
+    with on_commit():
+        if change == "republish":
+            appeal.title = "Renamed Rosalind"
+            appeal.save_revision().publish()
+        elif change == "unpublish":
+            appeal.unpublish()
+        elif change == "close":
+            appeal.status = AppealPage.Status.FOUND
+            appeal.save_revision().publish()
+        elif change == "move":
+            factories.appeal_create()
+            AppealPage.objects.get(pk=appeal.pk).move(directory, pos="last-child")
+        elif change == "delete":
+            AppealPage.objects.get(pk=appeal.pk).delete()
+
+    assert cache.get(GENERATION_KEY) != generation
+    home = client.get("/").content.decode()
+    page = client.get(appeal.url)
+    directory_html = client.get(directory.url).content.decode()
+    if change == "republish":
+        assert "Renamed Rosalind" in home and "Renamed Rosalind" in directory_html
+    elif change != "move":
+        assert appeal.title not in home and appeal.title not in directory_html
+        assert page.status_code in (404, 410)
+
+
+def test_signed_in_staff_always_see_the_live_page(client, appeal):
+    client.get(appeal.url)  # cached for the public
+    client.force_login(factories.user_create(role=roles.EDITORS))
+    response = client.get(appeal.url)
+    assert "private" in response["Cache-Control"]
+    assert response.wsgi_request.user.is_authenticated
+
+
+def test_failed_responses_are_not_cached(client, directory):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_caching_can_be_switched_off(client, appeal, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(appeal.url)
+    response = client.get(appeal.url)
+    assert "public" not in response["Cache-Control"]
+
+
+def test_page_cache_runs_before_sessions(client):
+    middleware = settings.MIDDLEWARE
+    assert middleware.index("homeward.page_cache.PageCacheMiddleware") < middleware.index(
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )

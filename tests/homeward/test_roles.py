@@ -1,0 +1,123 @@
+"""Each role holds the least it needs: checked role by role, URL by URL."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from homeward import roles
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ED, SG, PB, CW, PO, AD = (
+    roles.EDITORS,
+    roles.SAFEGUARDING_LEADS,
+    roles.PUBLISHERS,
+    roles.CASEWORKERS,
+    roles.POLICE_OFFICERS,
+    roles.ADMINISTRATORS,
+)
+ALL_ROLES = [ED, SG, PB, CW, PO, AD]
+NO_ROLE = "(signed in, no role)"
+ANONYMOUS = "(not signed in)"
+
+
+def test_the_migrations_create_every_role_and_retire_wagtails_broad_groups():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert set(roles.ROLES) <= names
+    assert "Moderators" not in names
+
+
+def test_roles_sync_is_idempotent():
+    before = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    roles.roles_sync()
+    roles.roles_sync()
+    after = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert before == after
+
+
+# What each role may do to an appeal (the page permission tester answers).
+PAGE_ACTIONS = {
+    "edit": {ED, PB, AD},
+    "publish": {PB, AD},
+    "unpublish": {PB, AD},
+    "delete": {AD},
+}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("action", PAGE_ACTIONS)
+def test_page_permissions(directory, role, action):
+    appeal = factories.appeal_create()
+    user = factories.user_create(role=role)
+    tester = appeal.permissions_for_user(user)
+    allowed = {
+        "edit": tester.can_edit,
+        "publish": tester.can_publish,
+        "unpublish": tester.can_unpublish,
+        "delete": tester.can_delete,
+    }[action]()
+    assert allowed == (role in PAGE_ACTIONS[action])
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_drafts_that_never_went_live_can_be_deleted_by_their_authors(directory, role):
+    draft = factories.appeal_create(publish=False)
+    user = factories.user_create(role=role)
+    assert draft.permissions_for_user(user).can_delete() == (role in {ED, PB, AD})
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_only_authors_can_start_an_appeal(directory, role):
+    user = factories.user_create(role=role)
+    assert directory.permissions_for_user(user).can_add_subpage() == (role in {ED, PB, AD})
+
+
+# Admin URLs and who gets in. Everyone else is turned away (a redirect, never the page).
+ADMIN_URLS = {
+    "dashboard": (lambda appeal: reverse("wagtailadmin_home"), set(ALL_ROLES)),
+    "edit appeal": (
+        lambda appeal: reverse("wagtailadmin_pages:edit", args=[appeal.pk]),
+        {ED, PB, AD},
+    ),
+    "add appeal": (
+        lambda appeal: reverse(
+            "wagtailadmin_pages:add", args=["appeals", "appealpage", appeal.get_parent().pk]
+        ),
+        {ED, PB, AD},
+    ),
+    "images": (lambda appeal: reverse("wagtailimages:index"), {ED, PB, AD}),
+    "users": (lambda appeal: reverse("wagtailusers_users:index"), {AD}),
+    "groups": (lambda appeal: reverse("wagtailusers_groups:index"), set()),
+    "police forces": (lambda appeal: reverse("wagtailsnippets_homeward_policeforce:list"), {AD}),
+    "police officers": (
+        lambda appeal: reverse("wagtailsnippets_homeward_policeofficer:list"),
+        {AD},
+    ),
+    "workflows": (lambda appeal: reverse("wagtailadmin_workflows:index"), set()),
+}
+
+
+@pytest.mark.parametrize("who", [*ALL_ROLES, NO_ROLE, ANONYMOUS])
+@pytest.mark.parametrize("name", ADMIN_URLS)
+def test_admin_url_matrix(client, directory, who, name):
+    appeal = factories.appeal_create()
+    url_for, allowed = ADMIN_URLS[name]
+    if who != ANONYMOUS:
+        client.force_login(factories.user_create(role=None if who == NO_ROLE else who))
+    response = client.get(url_for(appeal))
+    if who in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert response.url != url_for(appeal)
+
+
+def test_police_officers_belong_to_one_force(directory):
+    officer = factories.user_create(role=PO, force_slug="kent-police")
+    assert officer.police_officer.force.name == "Kent Police"
