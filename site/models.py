@@ -91,16 +91,17 @@ class PublicPageMixin:
 
 
 class OneChildTypeRoutingMixin:
-    """Routing for pages whose children are all of one type: one query per level.
+    """Routing for pages whose children can only be of one type: one query per level.
 
     Wagtail's routing loads a child as a plain page and then as its specific type;
     knowing the type, one query (with ``route_select_related``) does both.
     """
 
     def route(self, request, path_components):
-        if not path_components:
+        child_models = self.allowed_subpage_models()
+        if not path_components or len(child_models) != 1:
             return super().route(request, path_components)
-        (child_model,) = self.allowed_subpage_models()
+        (child_model,) = child_models
         children = child_model.objects.child_of(self).select_related(
             *getattr(child_model, "route_select_related", ())
         )

@@ -96,6 +96,8 @@ def test_bad_filter_values_get_an_error_summary_not_a_500(client, directory, app
     html = response.content.decode()
     assert "There is a problem with the filters" in html
     assert f'href="#id_{field}"' in html
+    assert f'aria-describedby="id_{field}_error"' in html
+    assert f'id="id_{field}_error"' in html
     assert len(names(response)) == 3  # everyone is still listed
 
 

@@ -3,10 +3,11 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 from appeals.models import AppealPage
 from homeward import roles
-from homeward.page_cache import GENERATION_KEY
+from homeward.page_cache import GENERATION_KEY, PageCacheMiddleware
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,38 @@ def test_page_cache_runs_before_sessions(client):
     assert middleware.index("homeward.page_cache.PageCacheMiddleware") < middleware.index(
         "django.contrib.sessions.middleware.SessionMiddleware"
     )
+
+
+def test_a_response_that_sets_a_cookie_is_never_shared(rf):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("hello")
+        response["Cache-Control"] = "public, max-age=0, s-maxage=300"
+        response.set_cookie("preference", "x")
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    middleware(rf.get("/cookie-page/"))
+    middleware(rf.get("/cookie-page/"))
+    assert len(calls) == 2
+
+
+def test_a_request_with_a_session_cookie_skips_the_cache(rf):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("hello")
+        response["Cache-Control"] = "public, max-age=0, s-maxage=300"
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    middleware(rf.get("/shared-page/"))
+    middleware(rf.get("/shared-page/"))
+    assert len(calls) == 1
+    signed_in = rf.get("/shared-page/")
+    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    middleware(signed_in)
+    assert len(calls) == 2
