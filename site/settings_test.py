@@ -14,10 +14,11 @@ os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="homeward-test-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from homeward.settings import *  # noqa: F403
-from homeward.settings import CACHES, REDIS_URL, STORAGES
+from homeward.settings import CACHES, REDIS_URL, STATIC_ROOT, STORAGES
 
 # Manifest storage needs collectstatic; tests read static files from the apps.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 # One key space per test run, so a shared Redis keeps runs apart.
 if REDIS_URL:
