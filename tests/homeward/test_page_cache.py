@@ -96,17 +96,23 @@ def test_page_cache_runs_before_sessions(client):
     )
 
 
-def test_a_response_that_sets_a_cookie_is_never_shared(rf):
-    calls = []
+def shareable_view(calls: list, *, cookie: str | None = None):
+    """A view that counts its calls and says its response may be shared."""
 
     def view(request):
         calls.append(request)
         response = HttpResponse("hello")
         response["Cache-Control"] = "public, max-age=0, s-maxage=300"
-        response.set_cookie("preference", "x")
+        if cookie:
+            response.set_cookie(cookie, "x")
         return response
 
-    middleware = PageCacheMiddleware(view)
+    return view
+
+
+def test_a_response_that_sets_a_cookie_is_never_shared(rf):
+    calls = []
+    middleware = PageCacheMiddleware(shareable_view(calls, cookie="preference"))
     middleware(rf.get("/cookie-page/"))
     middleware(rf.get("/cookie-page/"))
     assert len(calls) == 2
@@ -114,14 +120,7 @@ def test_a_response_that_sets_a_cookie_is_never_shared(rf):
 
 def test_a_request_with_a_session_cookie_skips_the_cache(rf):
     calls = []
-
-    def view(request):
-        calls.append(request)
-        response = HttpResponse("hello")
-        response["Cache-Control"] = "public, max-age=0, s-maxage=300"
-        return response
-
-    middleware = PageCacheMiddleware(view)
+    middleware = PageCacheMiddleware(shareable_view(calls))
     middleware(rf.get("/shared-page/"))
     middleware(rf.get("/shared-page/"))
     assert len(calls) == 1
