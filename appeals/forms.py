@@ -1,5 +1,10 @@
-from django import forms
+from datetime import timedelta
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from appeals.models import PublicityCheck, PublicityDecision
 from appeals.selectors import OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
 
@@ -37,3 +42,333 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+def _same_reference(first: str, second: str) -> bool:
+    return "".join(first.split()).upper() == "".join(second.split()).upper()
+
+
+class PublicityCheckForm(forms.ModelForm):
+    """The publicity safety checklist, shaped for the appeal it checks.
+
+    Items that do not apply to an adult are not asked; a child in care's consent comes
+    from the local authority; police authorisation given in Homeward is not asked again.
+    """
+
+    revision_id = forms.IntegerField(widget=forms.HiddenInput)
+
+    GUIDANCE = {
+        "authorising_officer": "Only the police refer a case for publicity. Record the "
+        "officer who authorised it, so anyone can check the decision later.",
+        "authorised_on": "The date the officer authorised publicity.",
+        "consent_given_by": "Who gave consent: the parent or guardian's name, or for a "
+        "child in care the local authority.",
+        "social_worker": "The named social worker who gave the local authority's consent.",
+        "adults_wishes": "What the person is known to want. An adult may have chosen to "
+        "leave: publicity can take that choice away.",
+        "consent": "If consent was refused and the police still ask for publicity, that "
+        "is their decision to make: record it and their reason.",
+        "consent_refusal_reason": "The police's decision and their reason for asking for "
+        "publicity without consent.",
+        "risk_of_locating": "Traffickers and exploiters watch appeals to find children who "
+        "escaped them; an abuser can use one to find someone fleeing them.",
+        "risk_of_displacement": "Publicity can drive someone further away, or into the "
+        "hands of people who exploit them.",
+        "nrm_status": "The National Referral Mechanism decision, for anyone referred as a "
+        "possible victim of trafficking.",
+        "persons_views": "The child's own views on publicity, where they are known.",
+        "no_immigration_status": "The appeal says nothing about immigration or asylum "
+        "status: finding them matters more, and it can put them in danger.",
+        "no_placement_or_address": "No care placement, address or anything else that "
+        "leads to where they live.",
+        "no_school_or_uniform": "No school name, and no photo in a school uniform.",
+        "suitable_photo": "Never a custody photo; age-appropriate; nothing in it (a "
+        "street, a shop sign, a uniform) that reveals a location.",
+        "suitable_wording": "Wording and language suitable for the child or adult, "
+        "including the message to them; nothing that identifies their community more "
+        "than the appeal needs.",
+        "decision": "A restricted briefing goes to vetted partners only: no public page, "
+        "no social posts.",
+        "review_date": "The clearance ends on this date and the appeal leaves the public "
+        "site unless a new check is approved.",
+    }
+    CONTENT_REVIEW = [
+        "no_immigration_status",
+        "no_placement_or_address",
+        "no_school_or_uniform",
+        "suitable_photo",
+        "suitable_wording",
+    ]
+    SECTIONS = [
+        (
+            "Police authorisation",
+            [
+                "authorising_force",
+                "authorising_officer",
+                "authorising_case_reference",
+                "authorised_on",
+            ],
+        ),
+        (
+            "Consent",
+            [
+                "consent_from",
+                "consent_given_by",
+                "social_worker",
+                "adults_wishes",
+                "consent",
+                "consent_refusal_reason",
+            ],
+        ),
+        (
+            "The risk of publicity itself",
+            [
+                "risk_of_locating",
+                "risk_of_locating_notes",
+                "risk_of_displacement",
+                "risk_of_displacement_notes",
+                "nrm_status",
+                "persons_views",
+            ],
+        ),
+        ("Content review", CONTENT_REVIEW),
+        ("Decision", ["decision", "decision_reason", "review_date"]),
+    ]
+
+    class Meta:
+        model = PublicityCheck
+        fields = [
+            "authorising_force",
+            "authorising_officer",
+            "authorising_case_reference",
+            "authorised_on",
+            "consent_from",
+            "consent_given_by",
+            "social_worker",
+            "adults_wishes",
+            "consent",
+            "consent_refusal_reason",
+            "risk_of_locating",
+            "risk_of_locating_notes",
+            "risk_of_displacement",
+            "risk_of_displacement_notes",
+            "nrm_status",
+            "persons_views",
+            "no_immigration_status",
+            "no_placement_or_address",
+            "no_school_or_uniform",
+            "suitable_photo",
+            "suitable_wording",
+            "decision",
+            "decision_reason",
+            "review_date",
+        ]
+        labels = {
+            "authorising_force": "Police force",
+            "authorising_officer": "Officer who authorised publicity",
+            "authorising_case_reference": "Police case reference",
+            "authorised_on": "Date authorised",
+            "consent_from": "Consent comes from",
+            "consent_given_by": "Name of who consented",
+            "social_worker": "Named social worker",
+            "adults_wishes": "Their known wishes",
+            "consent": "Consent",
+            "consent_refusal_reason": "The police's decision and reason",
+            "risk_of_locating": "Could traffickers, exploiters or an abuser use the appeal "
+            "to find them?",
+            "risk_of_locating_notes": "What the risk is, and what was done about it",
+            "risk_of_displacement": "Could publicity drive them further away?",
+            "risk_of_displacement_notes": "What the risk is, and what was done about it",
+            "nrm_status": "National Referral Mechanism status",
+            "persons_views": "The child's own views",
+            "no_immigration_status": "No immigration or asylum status",
+            "no_placement_or_address": "No placement, address or home area",
+            "no_school_or_uniform": "No school or school uniform",
+            "suitable_photo": "The photos are suitable",
+            "suitable_wording": "The wording is suitable",
+            "decision": "Decision",
+            "decision_reason": "Reasons for the decision",
+            "review_date": "Review date",
+        }
+        widgets = {
+            "authorised_on": forms.DateInput(attrs={"type": "date"}),
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "consent_from": forms.RadioSelect,
+            "consent": forms.RadioSelect,
+            "risk_of_locating": forms.RadioSelect,
+            "risk_of_displacement": forms.RadioSelect,
+            "decision": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, appeal, authorisation, max_review_days: int, **kwargs):
+        self.appeal = appeal
+        self.authorisation = authorisation
+        self.max_review_days = max_review_days
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {
+            "authorising_force": appeal.police_force_id,
+            "authorising_case_reference": appeal.case_reference,
+            "review_date": today + timedelta(days=max_review_days),
+            **kwargs["initial"],
+        }
+        super().__init__(*args, **kwargs)
+        for name, text in self.GUIDANCE.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+        self.fields["review_date"].help_text += f" At most {max_review_days} days from today."
+
+        if authorisation:
+            for name in [
+                "authorising_force",
+                "authorising_officer",
+                "authorising_case_reference",
+                "authorised_on",
+            ]:
+                del self.fields[name]
+        if appeal.is_child:
+            del self.fields["adults_wishes"]
+            if appeal.in_care:
+                del self.fields["consent_from"]
+            else:
+                self.fields["consent_from"].choices = [
+                    choice
+                    for choice in PublicityCheck.ConsentFrom.choices
+                    if choice[0] == PublicityCheck.ConsentFrom.PARENT
+                    or choice[0] == PublicityCheck.ConsentFrom.LOCAL_AUTHORITY
+                ]
+        else:
+            for name in ["consent_from", "consent_given_by", "social_worker"]:
+                del self.fields[name]
+            del self.fields["persons_views"]
+            del self.fields["no_school_or_uniform"]
+            self.fields["no_placement_or_address"].label = "No address or home area"
+        if appeal.trafficked:
+            self.fields["nrm_status"].required = True
+        for name in self.CONTENT_REVIEW:
+            if name in self.fields:
+                self.fields[name].required = False  # required unless no publicity: clean()
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The checklist's sections, with only the questions this appeal is asked."""
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.SECTIONS
+        ]
+
+    def consent_source(self) -> str:
+        if not self.appeal.is_child:
+            return PublicityCheck.ConsentFrom.ADULT
+        if self.appeal.in_care:
+            return PublicityCheck.ConsentFrom.LOCAL_AUTHORITY
+        return self.cleaned_data.get("consent_from", "")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        errors: dict[str, str] = {}
+
+        if not self.authorisation:
+            if data.get("authorised_on") and data["authorised_on"] > today:
+                errors["authorised_on"] = "The date authorised cannot be in the future."
+            force = data.get("authorising_force")
+            if force and force.pk != self.appeal.police_force_id:
+                errors["authorising_force"] = (
+                    f"Publicity must be authorised by the force that owns the case: "
+                    f"{self.appeal.police_force}."
+                )
+            reference = data.get("authorising_case_reference")
+            if reference and not _same_reference(reference, self.appeal.case_reference):
+                errors["authorising_case_reference"] = (
+                    f"This does not match the appeal's case reference "
+                    f"({self.appeal.case_reference}). Check which case was authorised."
+                )
+
+        source = self.consent_source()
+        if source == PublicityCheck.ConsentFrom.PARENT and not data.get("consent_given_by"):
+            errors["consent_given_by"] = "Give the name of the parent or guardian."
+        if source == PublicityCheck.ConsentFrom.LOCAL_AUTHORITY:
+            if not data.get("consent_given_by"):
+                errors["consent_given_by"] = "Give the name of the local authority."
+            if not data.get("social_worker"):
+                errors["social_worker"] = "Give the name of the social worker."
+        if source == PublicityCheck.ConsentFrom.ADULT and not data.get("adults_wishes"):
+            errors["adults_wishes"] = (
+                "Record what is known of their wishes, or that none are known."
+            )
+        if data.get("consent") == PublicityCheck.Consent.REFUSED and not data.get(
+            "consent_refusal_reason"
+        ):
+            errors["consent_refusal_reason"] = (
+                "Consent was refused: record the police's decision to go ahead and their reason."
+            )
+
+        for risk in ["risk_of_locating", "risk_of_displacement"]:
+            if data.get(risk) not in (None, PublicityCheck.Risk.NO) and not data.get(
+                f"{risk}_notes"
+            ):
+                errors[f"{risk}_notes"] = "Say what the risk is and what was done about it."
+
+        decision = data.get("decision")
+        if decision == PublicityDecision.PUBLIC and PublicityCheck.Risk.YES in (
+            data.get("risk_of_locating"),
+            data.get("risk_of_displacement"),
+        ):
+            errors["decision"] = (
+                "A public appeal cannot go ahead while the publicity itself puts them at "
+                "risk. Change the appeal to remove the risk, or choose a restricted "
+                "briefing or no publicity."
+            )
+        if decision and decision != PublicityDecision.NONE:
+            for name in self.CONTENT_REVIEW:
+                if name in self.fields and not data.get(name):
+                    errors[name] = "Confirm this before any publicity, or change the appeal."
+        if decision in (PublicityDecision.RESTRICTED, PublicityDecision.NONE) and not data.get(
+            "decision_reason"
+        ):
+            errors["decision_reason"] = "Give the reasons for this decision."
+
+        review_date = data.get("review_date")
+        if review_date:
+            if review_date <= today:
+                errors["review_date"] = "The review date must be after today."
+            elif review_date > today + timedelta(days=self.max_review_days):
+                errors["review_date"] = (
+                    f"The review date must be within {self.max_review_days} days for this appeal."
+                )
+
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+    def answers(self) -> dict:
+        """The checklist's answers, as the fields of a PublicityCheck."""
+        answers = {
+            name: value for name, value in self.cleaned_data.items() if name != "revision_id"
+        }
+        answers["consent_from"] = self.consent_source()
+        if self.authorisation:
+            answers.update(
+                police_authorisation=self.authorisation,
+                authorising_force=self.authorisation.force,
+                authorising_officer=self.authorisation.officer_name,
+                authorising_case_reference=self.authorisation.case_reference,
+                authorised_on=self.authorisation.authorised_on,
+            )
+        return answers
+
+
+class PoliceAuthorisationForm(forms.Form):
+    officer_name = forms.CharField(label="Your name and rank", max_length=120)
+    authorised_on = forms.DateField(
+        label="Date authorised", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    confirm = forms.BooleanField(
+        label="I authorise publicity for this case, as this appeal describes it.",
+    )
+
+    def clean_authorised_on(self):
+        authorised_on = self.cleaned_data["authorised_on"]
+        if authorised_on > timezone.localdate():
+            raise ValidationError("The date authorised cannot be in the future.")
+        return authorised_on

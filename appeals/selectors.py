@@ -1,11 +1,13 @@
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import PageLogEntry
 
-from appeals.models import AppealPage, AppealPhoto
+from appeals.models import AppealPage, AppealPhoto, PoliceAuthorisation, PublicityCheck
+from homeward import roles
 from homeward.models import PoliceForce
 
 # Renditions every listing shows: prefetched so a page of cards costs a fixed number of
@@ -52,7 +54,76 @@ def appeal_search(
         appeals = appeals.filter(missing_since__lt=today - timedelta(days=365))
     elif since in SINCE_PERIODS:
         appeals = appeals.filter(missing_since__gte=today - SINCE_PERIODS[since][1])
-    appeals = _with_card_photos(appeals).order_by("-missing_since", "-pk")
     if query:
+        # The search backend filters only on indexed fields, not on the clearance
+        # subquery: search among the matching appeals by their ids.
+        matching = list(appeals.values_list("pk", flat=True))
+        appeals = _with_card_photos(AppealPage.objects.filter(pk__in=matching))
         return appeals.search(query, order_by_relevance=True)
-    return appeals
+    return _with_card_photos(appeals).order_by("-missing_since", "-pk")
+
+
+CHECK_READERS = {
+    roles.SAFEGUARDING_LEADS,
+    roles.PUBLISHERS,
+    roles.CASEWORKERS,
+    roles.ADMINISTRATORS,
+}
+
+
+def publicity_check_readable_by(*, check: PublicityCheck, user) -> bool:
+    if user.is_superuser or user.groups.filter(name__in=CHECK_READERS).exists():
+        return True
+    officer = getattr(user, "police_officer", None)
+    return officer is not None and officer.force_id == check.appeal.police_force_id
+
+
+def publicity_checks_of(appeal: AppealPage):
+    return appeal.publicity_checks.select_related(
+        "completed_by", "approved_by", "authorising_force", "revision"
+    )
+
+
+def publicity_clearances_ending(*, now: datetime, within: timedelta):
+    """Live appeals whose public clearance ends soon, soonest first."""
+    return (
+        PublicityCheck.objects.valid_clearances(now=now)
+        .filter(
+            expires_at__lte=now + within,
+            revision__in=AppealPage.objects.live().values("live_revision"),
+        )
+        .select_related("appeal")
+        .order_by("expires_at")
+    )
+
+
+def publicity_recent_expiries(*, now: datetime, within: timedelta):
+    """Appeals taken off the public site because their clearance ended."""
+    return (
+        PageLogEntry.objects.filter(
+            action="homeward.publicity.expired", timestamp__gte=now - within
+        )
+        .select_related("page")
+        .order_by("-timestamp")
+    )
+
+
+def police_authorisation_queue(*, force: PoliceForce):
+    """Open appeals of a force, newest first, with their authorisations."""
+    return (
+        AppealPage.objects.filter(police_force=force, status=AppealPage.Status.MISSING)
+        .prefetch_related("police_authorisations")
+        .order_by("-latest_revision_created_at")
+    )
+
+
+def police_authorisation_latest(*, appeal: AppealPage) -> PoliceAuthorisation | None:
+    """The latest in-Homeward authorisation by the force that owns the case now."""
+    draft = appeal.get_latest_revision_as_object()
+    return (
+        appeal.police_authorisations.filter(
+            force_id=draft.police_force_id, case_reference=draft.case_reference
+        )
+        .order_by("-created_at")
+        .first()
+    )

@@ -94,7 +94,8 @@ class OneChildTypeRoutingMixin:
     """Routing for pages whose children can only be of one type: one query per level.
 
     Wagtail's routing loads a child as a plain page and then as its specific type;
-    knowing the type, one query (with ``route_select_related``) does both.
+    knowing the type, one query does both, with whatever the type's ``for_serving()``
+    queryset method adds.
     """
 
     def route(self, request, path_components):
@@ -102,9 +103,9 @@ class OneChildTypeRoutingMixin:
         if not path_components or len(child_models) != 1:
             return super().route(request, path_components)
         (child_model,) = child_models
-        children = child_model.objects.child_of(self).select_related(
-            *getattr(child_model, "route_select_related", ())
-        )
+        children = child_model.objects.child_of(self)
+        if hasattr(children, "for_serving"):
+            children = children.for_serving()
         try:
             child = children.get(slug=path_components[0])
         except child_model.DoesNotExist as error:

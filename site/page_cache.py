@@ -11,10 +11,12 @@ as its own page.
 import hashlib
 import re
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "page-cache:generation"
@@ -33,6 +35,17 @@ def public_cache_control(response: HttpResponse, request: HttpRequest) -> HttpRe
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS)
+    return response
+
+
+def shorten_shared_caching(response: HttpResponse, *, until: datetime) -> HttpResponse:
+    """Let shared caches keep a page no later than ``until`` (when it must disappear)."""
+    cache_control = response.get("Cache-Control", "")
+    match = S_MAXAGE.search(cache_control)
+    if match:
+        remaining = max(0, int((until - timezone.now()).total_seconds()))
+        if remaining < int(match.group(1)):
+            response["Cache-Control"] = S_MAXAGE.sub(f"s-maxage={remaining}", cache_control)
     return response
 
 

@@ -61,7 +61,8 @@ ROLES: dict[str, Role] = {
         permissions=("wagtailadmin.access_admin",),
     ),
     ADMINISTRATORS: Role(
-        description="Run the site: people and their roles, police forces, all pages.",
+        description="Run the site: people and their roles, police forces, the publicity "
+        "check's review periods, all pages.",
         permissions=(
             "wagtailadmin.access_admin",
             "auth.add_user",
@@ -72,6 +73,7 @@ ROLES: dict[str, Role] = {
             "homeward.add_policeofficer",
             "homeward.change_policeofficer",
             "homeward.delete_policeofficer",
+            "appeals.change_publicitysettings",
         ),
         page_permissions=("add", "change", "publish", "bulk_delete", "lock", "unlock"),
         page_scope="site",
@@ -82,6 +84,9 @@ ROLES: dict[str, Role] = {
         ),
     ),
 }
+
+# Who may read a publicity safety check's answers (the owning force's officers may too).
+PUBLICITY_CHECK_READERS = frozenset({SAFEGUARDING_LEADS, PUBLISHERS, CASEWORKERS, ADMINISTRATORS})
 
 # Groups Wagtail creates on install, with broad rights on the whole page tree.
 WAGTAIL_DEFAULT_GROUPS = ("Moderators",)
@@ -102,9 +107,18 @@ def roles_sync(*, apps=global_apps) -> None:
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
     AppealIndexPage = apps.get_model("appeals", "AppealIndexPage")
 
-    def permission(dotted: str):
-        app_label, codename = dotted.split(".")
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    def permissions(dotted_names):
+        found = []
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".")
+            match = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            if match:
+                found.append(match.get())
+            elif apps is global_apps:
+                raise LookupError(f"No permission {dotted}")
+            # Inside an earlier migration the model may not exist yet: the migration
+            # that adds it calls roles_sync again.
+        return found
 
     Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
     scopes = {
@@ -115,22 +129,16 @@ def roles_sync(*, apps=global_apps) -> None:
 
     for name, role in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set([permission(dotted) for dotted in role.permissions])
+        group.permissions.set(permissions(role.permissions))
 
         GroupPagePermission.objects.filter(group=group).delete()
         GroupPagePermission.objects.bulk_create(
-            GroupPagePermission(
-                group=group,
-                page=scopes[role.page_scope],
-                permission=permission(f"wagtailcore.{kind}_page"),
-            )
-            for kind in role.page_permissions
+            GroupPagePermission(group=group, page=scopes[role.page_scope], permission=each)
+            for each in permissions(f"wagtailcore.{kind}_page" for kind in role.page_permissions)
         )
 
         GroupCollectionPermission.objects.filter(group=group).delete()
         GroupCollectionPermission.objects.bulk_create(
-            GroupCollectionPermission(
-                group=group, collection=root_collection, permission=permission(dotted)
-            )
-            for dotted in role.collection_permissions
+            GroupCollectionPermission(group=group, collection=root_collection, permission=each)
+            for each in permissions(role.collection_permissions)
         )

@@ -222,6 +222,10 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "heic"]
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# A check covers one revision: any edit during the workflow sends it back to be checked.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Only a public decision publishes an appeal when its workflow is approved.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "appeals.workflows.finish_workflow"
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILEMBEDS_FINDERS = []  # no third-party embeds on a safeguarding site
 

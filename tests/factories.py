@@ -8,10 +8,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from appeals.models import AppealIndexPage, AppealPage, AppealPhoto
+from appeals import services
+from appeals.models import (
+    AppealIndexPage,
+    AppealPage,
+    AppealPhoto,
+    PublicityCheck,
+    PublicityDecision,
+)
+from homeward import roles
 from homeward.models import PoliceForce, PoliceOfficer
 
 _numbers = itertools.count(1)
@@ -48,18 +57,89 @@ def appeal_build(**fields) -> AppealPage:
 
 
 def appeal_create(*, parent: AppealIndexPage | None = None, publish=True, photos=1, **fields):
-    """An appeal under the directory, with photos, published through a revision."""
+    """An appeal under the directory, with photos; published through the real workflow."""
     appeal = appeal_build(live=False, **fields)
     appeal.photos = [
         AppealPhoto(image=image_create(), alt_text=f"Photo {n + 1} of {appeal.title}")
         for n in range(photos)
     ]
     (parent or AppealIndexPage.objects.get()).add_child(instance=appeal)
-    revision = appeal.save_revision()
+    appeal.save_revision(user=staff(roles.EDITORS))
     if publish:
-        revision.publish()
-        appeal.refresh_from_db()
+        return publicity_clear(appeal)
     return appeal
+
+
+def staff(role: str):
+    """One member of staff per role, shared by the factories within a test."""
+    user, created = get_user_model().objects.get_or_create(
+        username=f"factory-{slugify(role)}",
+        defaults={"email": f"{slugify(role)}@homeward.invalid", "first_name": role},
+    )
+    if created:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def check_answers(
+    appeal: AppealPage, *, decision=PublicityDecision.PUBLIC, review_days=7, **overrides
+):
+    """A checklist that passes, for this appeal."""
+    today = timezone.localdate()
+    answers = {
+        "authorising_force": appeal.police_force,
+        "authorising_officer": "DS Fictional Officer",
+        "authorising_case_reference": appeal.case_reference,
+        "authorised_on": today,
+        "consent_from": (
+            PublicityCheck.ConsentFrom.PARENT
+            if appeal.is_child
+            else PublicityCheck.ConsentFrom.ADULT
+        ),
+        "consent": PublicityCheck.Consent.GIVEN,
+        "consent_given_by": "A. Parent" if appeal.is_child else "",
+        "adults_wishes": "" if appeal.is_child else "None known.",
+        "risk_of_locating": PublicityCheck.Risk.NO,
+        "risk_of_displacement": PublicityCheck.Risk.NO,
+        "no_immigration_status": True,
+        "no_placement_or_address": True,
+        "no_school_or_uniform": True,
+        "suitable_photo": True,
+        "suitable_wording": True,
+        "decision": decision,
+        "review_date": today + timedelta(days=review_days),
+    }
+    return {**answers, **overrides}
+
+
+def workflow_start(appeal: AppealPage):
+    appeal = AppealPage.objects.get(pk=appeal.pk)
+    appeal.get_workflow().start(appeal, staff(roles.EDITORS))
+    return AppealPage.objects.get(pk=appeal.pk).current_workflow_task_state
+
+
+def publicity_check(appeal: AppealPage, *, checker=None, **answers):
+    """Start the workflow and complete the safety check; it then awaits approval."""
+    task_state = workflow_start(appeal)
+    content = appeal.get_latest_revision_as_object()
+    return services.publicity_check_complete(
+        task_state=task_state,
+        user=checker or staff(roles.SAFEGUARDING_LEADS),
+        revision_id=appeal.get_latest_revision().pk,
+        answers=check_answers(content, **answers),
+    )
+
+
+def publicity_approve(appeal: AppealPage, *, approver=None):
+    task_state = AppealPage.objects.get(pk=appeal.pk).current_workflow_task_state
+    task_state.task.specific.on_action(task_state, approver or staff(roles.PUBLISHERS), "approve")
+    return AppealPage.objects.get(pk=appeal.pk)
+
+
+def publicity_clear(appeal: AppealPage, **answers) -> AppealPage:
+    """Take the appeal through the whole workflow: check, approval, and (if public) live."""
+    publicity_check(appeal, **answers)
+    return publicity_approve(appeal)
 
 
 def user_create(*, role: str | None = None, force_slug: str | None = None, **fields):

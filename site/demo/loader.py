@@ -17,7 +17,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 
-from appeals.models import AppealIndexPage, AppealPage, AppealPhoto
+from appeals.models import (
+    AppealIndexPage,
+    AppealPage,
+    AppealPhoto,
+    PublicityCheck,
+    PublicityDecision,
+    PublicitySettings,
+)
+from appeals.models.publicity import review_days_for
+from appeals.services import publicity_check_complete
 from homeward import roles
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
 from homeward.models import PoliceForce, PoliceOfficer
@@ -133,15 +142,25 @@ DEMO_USERS = [
 ]
 
 
+# Where each demo appeal stands in the publicity safety check, by its number.
+AWAITING_CHECK = {26, 27}
+AWAITING_APPROVAL = {28}
+RESTRICTED = {29}
+CLEARANCE_ENDING_SOON = {0, 1}
+
+
 @transaction.atomic
 def demo_load() -> list[DemoUser]:
+    users = [_demo_user(username, role, force) for username, role, force in DEMO_USERS]
+    staff = {user.role: get_user_model().objects.get(username=user.username) for user in users}
     directory = AppealIndexPage.objects.get()
     existing = set(AppealPage.objects.values_list("slug", flat=True))
     for number in range(DEMO_APPEALS):
         appeal = _demo_appeal(number)
         if appeal.slug not in existing:
-            _publish_with_photo(directory, appeal, *_hair(number))
-    return [_demo_user(username, role, force) for username, role, force in DEMO_USERS]
+            _create_with_photo(directory, appeal, *_hair(number), editor=staff[roles.EDITORS])
+            _take_through_publicity_check(appeal, number, staff)
+    return users
 
 
 def _demo_appeal(number: int) -> AppealPage:
@@ -189,8 +208,8 @@ def _hair(number: int) -> tuple[str, bool]:
     return list(HAIR_COLOURS)[number % len(HAIR_COLOURS)], number % 2 == 0
 
 
-def _publish_with_photo(
-    directory: AppealIndexPage, appeal: AppealPage, hair_colour: str, long_hair: bool
+def _create_with_photo(
+    directory: AppealIndexPage, appeal: AppealPage, hair_colour: str, long_hair: bool, *, editor
 ) -> None:
     portrait = portrait_jpeg(seed=appeal.slug, hair_colour=hair_colour, long_hair=long_hair)
     image = get_image_model()(
@@ -205,8 +224,62 @@ def _publish_with_photo(
     appeal.photos = [
         AppealPhoto(image=image, alt_text=f"Drawing of {appeal.title}: {appeal.hair.lower()}")
     ]
+    appeal.live = False
+    appeal.owner = editor
     directory.add_child(instance=appeal)
-    appeal.save_revision().publish()
+    appeal.save_revision(user=editor)
+
+
+def _take_through_publicity_check(appeal: AppealPage, number: int, staff: dict) -> None:
+    """The real workflow, stopping where the demo wants this appeal to stand."""
+    appeal.get_workflow().start(appeal, staff[roles.EDITORS])
+    if number in AWAITING_CHECK:
+        return
+    task_state = AppealPage.objects.get(pk=appeal.pk).current_workflow_task_state
+    today = timezone.localdate()
+    max_days = review_days_for(appeal, PublicitySettings.load())
+    publicity_check_complete(
+        task_state=task_state,
+        user=staff[roles.SAFEGUARDING_LEADS],
+        revision_id=appeal.get_latest_revision().pk,
+        answers={
+            "authorising_force": appeal.police_force,
+            "authorising_officer": "DS Rowan Pell (fictional)",
+            "authorising_case_reference": appeal.case_reference,
+            "authorised_on": today,
+            "consent_from": (
+                PublicityCheck.ConsentFrom.LOCAL_AUTHORITY
+                if appeal.in_care
+                else PublicityCheck.ConsentFrom.PARENT
+                if appeal.is_child
+                else PublicityCheck.ConsentFrom.ADULT
+            ),
+            "consent": PublicityCheck.Consent.GIVEN,
+            "consent_given_by": "Demo County Council" if appeal.in_care else "Their mother",
+            "social_worker": "Sam Okafor (fictional)" if appeal.in_care else "",
+            "adults_wishes": "" if appeal.is_child else "No wish not to be found is known.",
+            "risk_of_locating": PublicityCheck.Risk.NO,
+            "risk_of_displacement": PublicityCheck.Risk.NO,
+            "nrm_status": PublicityCheck.NrmStatus.AWAITING if appeal.trafficked else "",
+            "no_immigration_status": True,
+            "no_placement_or_address": True,
+            "no_school_or_uniform": True,
+            "suitable_photo": True,
+            "suitable_wording": True,
+            "decision": (
+                PublicityDecision.RESTRICTED if number in RESTRICTED else PublicityDecision.PUBLIC
+            ),
+            "decision_reason": (
+                "Known exploiters are looking for them." if number in RESTRICTED else ""
+            ),
+            "review_date": today
+            + timedelta(days=1 if number in CLEARANCE_ENDING_SOON else max_days),
+        },
+    )
+    if number in AWAITING_APPROVAL:
+        return
+    task_state = AppealPage.objects.get(pk=appeal.pk).current_workflow_task_state
+    task_state.task.specific.on_action(task_state, staff[roles.PUBLISHERS], "approve")
 
 
 def _demo_user(username: str, role: str, force_slug: str | None) -> DemoUser:

@@ -44,10 +44,11 @@ def appeal_form(**overrides):
     )
 
 
-def post_new_appeal(client, directory, data, publish=True):
+def post_new_appeal(client, directory, data, submit=True):
+    """Save a new appeal as a draft, or submit it for checks (which validates it fully)."""
     url = reverse("wagtailadmin_pages:add", args=("appeals", "appealpage", directory.pk))
-    if publish:
-        data = {**data, "action-publish": "action-publish"}
+    if submit:
+        data = {**data, "action-submit": "action-submit"}
     return client.post(url, data)
 
 
@@ -70,7 +71,7 @@ def test_a_complete_appeal_saves(editor_client, directory):
     assert appeal.is_child and appeal.photos.count() == 1
 
 
-@pytest.mark.parametrize("publish", [False, True], ids=["draft", "publish"])
+@pytest.mark.parametrize("submit", [False, True], ids=["draft", "submit"])
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -104,17 +105,17 @@ def test_a_complete_appeal_saves(editor_client, directory):
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(
-    editor_client, directory, overrides, field, message, publish
+    editor_client, directory, overrides, field, message, submit
 ):
-    response = post_new_appeal(editor_client, directory, appeal_form(**overrides), publish)
+    response = post_new_appeal(editor_client, directory, appeal_form(**overrides), submit)
     assert response.status_code == 200
     errors = form_errors(response)
     assert any(message in error for error in errors.get(field, [])), errors
     assert not AppealPage.objects.filter(slug="valentina-wychwood").exists()
 
 
-# A draft may be incomplete (Wagtail leaves required fields until publishing), but it
-# cannot be published without its photos and their alt text.
+# A draft may be incomplete (Wagtail leaves required fields until then), but it cannot
+# be submitted for checks without its photos and their alt text.
 @pytest.mark.parametrize(
     ("photos", "field", "message"),
     [
@@ -123,7 +124,7 @@ def test_bad_input_is_refused_with_a_clear_message(
         ([], "photos", "at least 1"),
     ],
 )
-def test_publishing_needs_photos_with_alt_text(editor_client, directory, photos, field, message):
+def test_submitting_needs_photos_with_alt_text(editor_client, directory, photos, field, message):
     for photo in photos:
         if photo["image"] == "IMAGE":
             photo["image"] = factories.image_create().pk

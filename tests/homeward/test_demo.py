@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from appeals.models import AppealPage
+from appeals.models import AppealPage, PublicityCheck, PublicityDecision
 from homeward import roles
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,16 @@ def test_loads_fictional_appeals_and_a_user_for_every_role_and_is_idempotent(set
     load_demo()
     output = load_demo()
 
+    assert AppealPage.objects.count() == 30
     appeals = AppealPage.objects.publicly_visible()
-    assert appeals.count() == 30
+    assert appeals.count() == 26  # the rest stand at each stage of the safety check
+    tasks = [appeal.current_workflow_task for appeal in AppealPage.objects.filter(live=False)]
+    assert sorted(str(task) for task in tasks if task) == [
+        "Publicity safety check",
+        "Publicity safety check",
+        "Publisher approval",
+    ]
+    assert PublicityCheck.objects.filter(decision=PublicityDecision.RESTRICTED).count() == 1
     assert appeals.filter(is_child=True).exists() and appeals.filter(is_child=False).exists()
     assert appeals.values("police_force").distinct().count() >= 8
     assert all(appeal.photos.count() == 1 for appeal in appeals)

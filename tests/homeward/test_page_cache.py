@@ -45,12 +45,14 @@ def test_every_change_purges_the_cache_at_once(client, directory, appeal, on_com
     with on_commit():
         if change == "republish":
             appeal.title = "Renamed Rosalind"
-            appeal.save_revision().publish()
+            appeal.save_revision()
+            factories.publicity_clear(appeal)
         elif change == "unpublish":
             appeal.unpublish()
         elif change == "close":
             appeal.status = AppealPage.Status.FOUND
-            appeal.save_revision().publish()
+            appeal.save_revision()
+            factories.publicity_clear(appeal)
         elif change == "move":
             factories.appeal_create()
             AppealPage.objects.get(pk=appeal.pk).move(directory, pos="last-child")

@@ -40,10 +40,11 @@ def test_roles_sync_is_idempotent():
     assert before == after
 
 
-# What each role may do to an appeal (the page permission tester answers).
+# What each role may do to an appeal (the page permission tester answers). No one may
+# publish an appeal directly: it goes live through the publicity safety check's workflow.
 PAGE_ACTIONS = {
     "edit": {ED, PB, AD},
-    "publish": {PB, AD},
+    "publish": set(),
     "unpublish": {PB, AD},
     "delete": {AD},
 }

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,12 +20,22 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
+from wagtail.log_actions import log
+from wagtail.models import (
+    COMMENTS_RELATION_NAME,
+    Orderable,
+    Page,
+    PageManager,
+    PagePermissionTester,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from appeals.models.publicity import PublicityCheck, PublicityRefused
+from appeals.panels import PublicityChecksPanel
 from appeals.validators import validate_area_not_address
 from homeward.models import OneChildTypeRoutingMixin, PoliceForce, PublicPageMixin
+from homeward.page_cache import shorten_shared_caching
 
 ADULT_AGE = 18
 
@@ -34,6 +46,9 @@ def years_between(earlier: date, later: date) -> int:
 
 class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMixin, Page):
     """The public directory of live appeals."""
+
+    def permissions_for_user(self, user):
+        return DirectoryPermissionTester(user, self)
 
     intro = models.TextField(max_length=500, blank=True)
 
@@ -75,15 +90,28 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
         return LiveAppealsFeed(self)(request)
 
 
-class AppealPermissionTester(PagePermissionTester):
-    """Appeals that have been public are closed, not deleted.
+class DirectoryPermissionTester(PagePermissionTester):
+    def can_publish_subpage(self):
+        # A new appeal cannot have passed the publicity safety check: the create and copy
+        # views must not offer to publish one.
+        return False
 
-    Their publicity record and sightings outlive the page, so deleting one takes the
-    administrators' bulk-delete permission; drafts that never went live are Wagtail's
-    usual rules.
-    """
+
+class AppealPermissionTester(PagePermissionTester):
+    """What people may do to an appeal, on top of Wagtail's page permissions."""
+
+    def can_publish(self):
+        # Appeals go live only through the publicity safety check (the workflow) or the
+        # scheduled publishing of an approved revision: never from a Publish button,
+        # bulk publishing or a revision's "publish", and superusers are not exempt.
+        return False
+
+    def can_unschedule(self):
+        return super().can_publish()
 
     def can_delete(self, ignore_bulk=False):
+        # Appeals that have been public are closed, not deleted: their publicity record
+        # and sightings outlive the page. Only administrators (bulk delete) may.
         if (
             self.page.first_published_at
             and not self.user.is_superuser
@@ -95,8 +123,51 @@ class AppealPermissionTester(PagePermissionTester):
 
 class AppealPageQuerySet(PageQuerySet):
     def publicly_visible(self):
-        """Appeals anyone may see: live, and the person is still missing."""
-        return self.live().public().filter(status=AppealPage.Status.MISSING)
+        """Appeals anyone may see: live, still missing, and their live content cleared."""
+        return (
+            self.live()
+            .public()
+            .filter(status=AppealPage.Status.MISSING)
+            .filter(Exists(_valid_clearance_of_live_revision()))
+        )
+
+    def for_serving(self):
+        """What serving an appeal page needs, fetched with the page itself."""
+        return self.select_related("police_force").annotate(
+            public_clearance_expires_at=Subquery(
+                _valid_clearance_of_live_revision().values("expires_at")[:1]
+            )
+        )
+
+
+def _valid_clearance_of_live_revision():
+    return PublicityCheck.objects.valid_clearances().filter(revision=OuterRef("live_revision"))
+
+
+# Bookkeeping that Wagtail saves on its own; any other field of an appeal is content.
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        COMMENTS_RELATION_NAME,
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "numchild",
+        "path",
+        "depth",
+        "url_path",
+        "owner",
+        "expired",
+        "expire_at",
+        "go_live_at",
+        "first_published_at",
+        "last_published_at",
+        "show_in_menus",
+    }
+)
 
 
 class AppealPage(PublicPageMixin, Page):
@@ -225,6 +296,7 @@ class AppealPage(PublicPageMixin, Page):
             heading="Safeguarding flags",
         ),
         FieldPanel("status"),
+        PublicityChecksPanel(heading="Publicity safety checks"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -250,7 +322,6 @@ class AppealPage(PublicPageMixin, Page):
 
     parent_page_types = ["appeals.AppealIndexPage"]
     subpage_types = []
-    route_select_related = ["police_force"]
 
     # The renditions the appeal page shows: the main photo, the share image, thumbnails.
     PHOTO_RENDITIONS = ("fill-600x750-c100", "fill-1200x630-c100", "fill-200x250-c100")
@@ -284,7 +355,49 @@ class AppealPage(PublicPageMixin, Page):
 
     def save(self, *args, **kwargs):
         self.derive_ages()
+        update_fields = kwargs.get("update_fields")
+        if self.live and (update_fields is None or set(update_fields) - BOOKKEEPING_FIELDS):
+            self.assert_publicity_cleared()
         return super().save(*args, **kwargs)
+
+    def assert_publicity_cleared(self) -> None:
+        """Refuse to make content public that has not passed the publicity safety check.
+
+        Every route to the public site ends in saving a live page: the workflow, scheduled
+        publishing, a revision published from code, a copy kept live. So the check is here.
+        The live content must be a revision with a valid public clearance, unchanged.
+        """
+        refusal = ""
+        if self.live_revision_id is None:
+            refusal = "no revision of it has passed the publicity safety check"
+        elif not PublicityCheck.objects.valid_clearances().filter(
+            revision_id=self.live_revision_id
+        ):
+            refusal = (
+                "its revision has no valid public clearance: the check is missing, not "
+                "approved, expired, or decided against a public appeal"
+            )
+        elif self.public_content() != self.live_revision.as_object().public_content():
+            refusal = "its content differs from the revision that passed the check"
+        if refusal:
+            log(
+                instance=self,
+                action="homeward.publicity.refused",
+                data={"reason": refusal, "revision_id": self.live_revision_id},
+                revision=self.live_revision,
+            )
+            raise PublicityRefused(f"“{self.title}” cannot go public: {refusal}.")
+
+    def public_content(self) -> dict:
+        """Everything of the appeal that a clearance covers: its fields and its photos."""
+        content = {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.name not in BOOKKEEPING_FIELDS
+            and field.name not in {"live", "live_revision", "id", "page_ptr"}
+        }
+        content["photos"] = [(photo.image_id, photo.alt_text) for photo in self.photos.all()]
+        return content
 
     def derive_ages(self) -> None:
         if self.date_of_birth and self.missing_since:
@@ -292,9 +405,22 @@ class AppealPage(PublicPageMixin, Page):
         if self.age_when_missing is not None:
             self.is_child = self.age_when_missing < ADULT_AGE
 
+    def public_clearance_expiry(self):
+        """When the live content's public clearance ends, or None if it has none."""
+        if not hasattr(self, "public_clearance_expires_at"):  # set by for_serving()
+            self.public_clearance_expires_at = (
+                PublicityCheck.objects.valid_clearances()
+                .filter(revision_id=self.live_revision_id)
+                .values_list("expires_at", flat=True)
+                .first()
+                if self.live and self.live_revision_id
+                else None
+            )
+        return self.public_clearance_expires_at
+
     @property
-    def is_publicly_visible(self) -> bool:
-        return self.live and self.status == self.Status.MISSING
+    def is_closed(self) -> bool:
+        return self.status != self.Status.MISSING
 
     def age_now(self) -> tuple[int | None, bool]:
         """Today's age, and whether it is approximate (no date of birth)."""
@@ -346,12 +472,19 @@ class AppealPage(PublicPageMixin, Page):
         return AppealPermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
-        if not self.is_publicly_visible:
+        if self.is_closed:
             return TemplateResponse(request, "appeals/appeal_gone.html", status=410)
-        return super().serve(request, *args, **kwargs)
+        # Fail closed: whatever the row says, no valid clearance means no page.
+        expires_at = self.public_clearance_expiry()
+        if expires_at is None:
+            raise Http404
+        response = super().serve(request, *args, **kwargs)
+        return shorten_shared_caching(response, until=expires_at)
 
     def get_sitemap_urls(self, request=None):
-        return super().get_sitemap_urls(request) if self.is_publicly_visible else []
+        if self.is_closed or self.public_clearance_expiry() is None:
+            return []
+        return super().get_sitemap_urls(request)
 
 
 class AppealPhoto(Orderable):

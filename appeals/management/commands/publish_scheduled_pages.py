@@ -1,0 +1,1 @@
+from appeals.management.commands.publish_scheduled import Command  # noqa: F401  Wagtail's alias

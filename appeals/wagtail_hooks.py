@@ -1,0 +1,121 @@
+from django.urls import path, reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem, WorkflowMenuItem
+from wagtail.admin.menu import MenuItem
+
+from appeals import views
+from appeals.panels import ClearancesDashboardPanel
+from homeward import roles
+
+# Where staff find appeals' clearances on their dashboard.
+DASHBOARD_ROLES = {
+    roles.EDITORS,
+    roles.SAFEGUARDING_LEADS,
+    roles.PUBLISHERS,
+    roles.ADMINISTRATORS,
+}
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "appeals/<int:page_id>/publicity-check/",
+            views.PublicityCheckView.as_view(),
+            name="appeals_publicity_check",
+        ),
+        path(
+            "appeals/publicity-checks/<int:check_id>/",
+            views.PublicityCheckDetailView.as_view(),
+            name="appeals_publicity_check_detail",
+        ),
+        path(
+            "appeals/police-authorisation/",
+            views.PoliceAuthorisationIndexView.as_view(),
+            name="appeals_police_authorisation_index",
+        ),
+        path(
+            "appeals/<int:page_id>/police-authorisation/",
+            views.PoliceAuthorisationView.as_view(),
+            name="appeals_police_authorisation",
+        ),
+    ]
+
+
+class PoliceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return hasattr(request.user, "police_officer")
+
+
+@hooks.register("register_admin_menu_item")
+def register_police_authorisation_menu_item():
+    return PoliceMenuItem(
+        "Authorise publicity",
+        reverse("appeals_police_authorisation_index"),
+        icon_name="doc-full",
+        order=150,
+    )
+
+
+class PublicityCheckMenuItem(ActionMenuItem):
+    """The check's action in the editor leads to the checklist, not to a modal."""
+
+    label = "Complete the publicity safety check"
+    name = "action-publicity-check"
+    icon_name = "warning"
+
+    def get_url(self, parent_context):
+        return reverse("appeals_publicity_check", args=[parent_context["page"].pk])
+
+
+@hooks.register("construct_page_action_menu")
+def link_check_action_to_checklist(menu_items, request, context):
+    for index, item in enumerate(menu_items):
+        if isinstance(item, WorkflowMenuItem) and item.name == "check":
+            menu_items[index] = PublicityCheckMenuItem(order=item.order)
+
+
+@hooks.register("construct_homepage_panels")
+def add_clearances_panel(request, panels):
+    user = request.user
+    if user.is_superuser or user.groups.filter(name__in=DASHBOARD_ROLES).exists():
+        panels.append(ClearancesDashboardPanel(now=timezone.now()))
+
+
+@hooks.register("register_log_actions")
+def register_publicity_log_actions(actions):
+    for action, label, message in [
+        (
+            "homeward.publicity.police_authorised",
+            "Police authorisation",
+            "Publicity authorised by the police",
+        ),
+        (
+            "homeward.publicity.checked",
+            "Publicity safety check",
+            "Publicity safety check completed",
+        ),
+        ("homeward.publicity.approved", "Publicity approval", "Publicity safety check approved"),
+        (
+            "homeward.publicity.approval_refused",
+            "Publicity approval refused",
+            "Approval of the publicity safety check refused",
+        ),
+        (
+            "homeward.publicity.withheld",
+            "Publicity withheld",
+            "Approved without a public page: restricted briefing or no publicity",
+        ),
+        (
+            "homeward.publicity.refused",
+            "Publicity refused",
+            "Refused to go public without a valid publicity safety check",
+        ),
+        (
+            "homeward.publicity.expired",
+            "Publicity clearance ended",
+            "Taken off the public site: the publicity clearance ended",
+        ),
+    ]:
+        actions.register_action(action, label, message)
