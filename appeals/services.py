@@ -127,11 +127,15 @@ def publicity_approval_refusal(*, appeal: AppealPage, user: AbstractBaseUser) ->
     return ""
 
 
-def publicity_check_approve(*, task_state: TaskState, user: AbstractBaseUser) -> PublicityCheck:
-    """The final approval of the check: the clearance starts here."""
+def publicity_check_approve(
+    *, task_state: TaskState, user: AbstractBaseUser, comment: str = ""
+) -> PublicityCheck:
+    """The final approval of the check: the clearance starts here, and a public appeal
+    goes live (through the workflow finishing)."""
     appeal = task_state.workflow_state.content_object.specific
     refusal = publicity_approval_refusal(appeal=appeal, user=user)
     if refusal:
+        # Logged before anything else is written, so the refusal stays on record.
         log(
             instance=appeal,
             action="homeward.publicity.approval_refused",
@@ -139,17 +143,19 @@ def publicity_check_approve(*, task_state: TaskState, user: AbstractBaseUser) ->
             data={"reason": refusal},
         )
         raise PermissionDenied(refusal)
-    check = publicity_check_for(appeal.get_latest_revision())
-    check.approved_by = user
-    check.approved_at = timezone.now()
-    check.save(update_fields=["approved_by", "approved_at"])
-    log(
-        instance=appeal,
-        action="homeward.publicity.approved",
-        user=user,
-        revision=check.revision,
-        data={"check_id": check.pk, "decision": check.decision},
-    )
+    with transaction.atomic():
+        check = publicity_check_for(appeal.get_latest_revision())
+        check.approved_by = user
+        check.approved_at = timezone.now()
+        check.save(update_fields=["approved_by", "approved_at"])
+        log(
+            instance=appeal,
+            action="homeward.publicity.approved",
+            user=user,
+            revision=check.revision,
+            data={"check_id": check.pk, "decision": check.decision},
+        )
+        task_state.approve(user=user, comment=comment)
     return check
 
 

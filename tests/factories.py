@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, querydict_from_html
 
 from appeals import services
 from appeals.models import (
@@ -56,9 +57,19 @@ def appeal_build(**fields) -> AppealPage:
     return AppealPage(**{**defaults, **fields})
 
 
-def appeal_create(*, parent: AppealIndexPage | None = None, publish=True, photos=1, **fields):
-    """An appeal under the directory, with photos; published through the real workflow."""
-    appeal = appeal_build(live=False, **fields)
+def appeal_create(
+    *,
+    parent: AppealIndexPage | None = None,
+    publish=True,
+    photos=1,
+    check: dict | None = None,
+    **fields,
+):
+    """An appeal under the directory, with photos; published through the real workflow.
+
+    ``check`` changes the checklist's answers (see check_answers).
+    """
+    appeal = appeal_build(live=False, owner=staff(roles.EDITORS), **fields)
     appeal.photos = [
         AppealPhoto(image=image_create(), alt_text=f"Photo {n + 1} of {appeal.title}")
         for n in range(photos)
@@ -66,7 +77,7 @@ def appeal_create(*, parent: AppealIndexPage | None = None, publish=True, photos
     (parent or AppealIndexPage.objects.get()).add_child(instance=appeal)
     appeal.save_revision(user=staff(roles.EDITORS))
     if publish:
-        return publicity_clear(appeal)
+        return publicity_clear(appeal, **(check or {}))
     return appeal
 
 
@@ -155,3 +166,32 @@ def user_create(*, role: str | None = None, force_slug: str | None = None, **fie
     if force_slug:
         PoliceOfficer.objects.create(user=user, force=PoliceForce.objects.get(slug=force_slug))
     return user
+
+
+def new_appeal_form_data(**overrides) -> dict:
+    """What the admin's create form posts for a complete appeal, with any field changed."""
+    today = timezone.localdate()
+    photos = overrides.pop(
+        "photos", [{"image": image_create().pk, "alt_text": "Smiling, dark hair"}]
+    )
+    fields = {
+        "title": "Valentina Wychwood",
+        "slug": "valentina-wychwood",
+        "age_when_missing": "15",
+        "gender": "female",
+        "missing_since": (today - timedelta(days=3)).isoformat(),
+        "last_seen_area": "Scarborough",
+        "police_force": str(PoliceForce.objects.get(slug="north-yorkshire-police").pk),
+        "case_reference": "NY-2026-0001",
+        "risk_level": "high",
+        "status": "missing",
+        **overrides,
+    }
+    return nested_form_data(
+        {**fields, "photos": inline_formset(photos, min=1, max=5), "comments": inline_formset([])}
+    )
+
+
+def edit_form_data(client, edit_url: str) -> dict:
+    """The admin's edit form for a page, as the browser would post it unchanged."""
+    return querydict_from_html(client.get(edit_url).content.decode(), form_id="page-edit-form")

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -255,12 +255,14 @@ class PublisherApprovalTask(AbstractGroupApprovalTask):
             return [action for action in actions if action[0] != "approve"]
         return actions
 
-    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         from appeals.services import publicity_check_approve
 
         if action_name == "approve":
-            publicity_check_approve(task_state=task_state, user=user)
+            publicity_check_approve(
+                task_state=task_state, user=user, comment=kwargs.get("comment", "")
+            )
+            return None
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

@@ -5,11 +5,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from appeals.models import AppealPage
 from homeward import roles
-from homeward.models import PoliceForce
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -19,29 +17,6 @@ pytestmark = pytest.mark.django_db
 def editor_client(client):
     client.force_login(factories.user_create(role=roles.PUBLISHERS))
     return client
-
-
-def appeal_form(**overrides):
-    today = timezone.localdate()
-    photos = overrides.pop(
-        "photos", [{"image": factories.image_create().pk, "alt_text": "Smiling, dark hair"}]
-    )
-    fields = {
-        "title": "Valentina Wychwood",
-        "slug": "valentina-wychwood",
-        "age_when_missing": "15",
-        "gender": "female",
-        "missing_since": (today - timedelta(days=3)).isoformat(),
-        "last_seen_area": "Scarborough",
-        "police_force": str(PoliceForce.objects.get(slug="north-yorkshire-police").pk),
-        "case_reference": "NY-2026-0001",
-        "risk_level": "high",
-        "status": "missing",
-        **overrides,
-    }
-    return nested_form_data(
-        {**fields, "photos": inline_formset(photos, min=1, max=5), "comments": inline_formset([])}
-    )
 
 
 def post_new_appeal(client, directory, data, submit=True):
@@ -65,7 +40,7 @@ def form_errors(response) -> dict:
 
 
 def test_a_complete_appeal_saves(editor_client, directory):
-    response = post_new_appeal(editor_client, directory, appeal_form())
+    response = post_new_appeal(editor_client, directory, factories.new_appeal_form_data())
     assert response.status_code == 302
     appeal = AppealPage.objects.get(slug="valentina-wychwood")
     assert appeal.is_child and appeal.photos.count() == 1
@@ -107,7 +82,9 @@ def test_a_complete_appeal_saves(editor_client, directory):
 def test_bad_input_is_refused_with_a_clear_message(
     editor_client, directory, overrides, field, message, submit
 ):
-    response = post_new_appeal(editor_client, directory, appeal_form(**overrides), submit)
+    response = post_new_appeal(
+        editor_client, directory, factories.new_appeal_form_data(**overrides), submit
+    )
     assert response.status_code == 200
     errors = form_errors(response)
     assert any(message in error for error in errors.get(field, [])), errors
@@ -128,7 +105,9 @@ def test_submitting_needs_photos_with_alt_text(editor_client, directory, photos,
     for photo in photos:
         if photo["image"] == "IMAGE":
             photo["image"] = factories.image_create().pk
-    response = post_new_appeal(editor_client, directory, appeal_form(photos=photos))
+    response = post_new_appeal(
+        editor_client, directory, factories.new_appeal_form_data(photos=photos)
+    )
     assert response.status_code == 200
     assert any(message in error for error in form_errors(response)[field])
     assert not AppealPage.objects.filter(slug="valentina-wychwood").exists()
@@ -136,7 +115,9 @@ def test_submitting_needs_photos_with_alt_text(editor_client, directory, photos,
 
 def test_more_than_five_photos_are_refused(editor_client, directory):
     photos = [{"image": factories.image_create().pk, "alt_text": f"Photo {n}"} for n in range(6)]
-    response = post_new_appeal(editor_client, directory, appeal_form(photos=photos))
+    response = post_new_appeal(
+        editor_client, directory, factories.new_appeal_form_data(photos=photos)
+    )
     assert response.status_code == 200
     assert any("at most 5" in error for error in form_errors(response)["photos"])
 
