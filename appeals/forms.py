@@ -191,8 +191,8 @@ class PublicityCheckForm(forms.ModelForm):
             "review_date": "Review date",
         }
         widgets = {
-            "authorised_on": forms.DateInput(attrs={"type": "date"}),
-            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "authorised_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "review_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "consent_from": forms.RadioSelect,
             "consent": forms.RadioSelect,
             "risk_of_locating": forms.RadioSelect,
@@ -216,6 +216,10 @@ class PublicityCheckForm(forms.ModelForm):
         for name, text in self.GUIDANCE.items():
             if name in self.fields:
                 self.fields[name].help_text = text
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                # A radio button labelled "---------" means nothing to anyone.
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
         self.fields["review_date"].help_text += f" At most {max_review_days} days from today."
 
         if authorisation:
@@ -361,7 +365,7 @@ class PublicityCheckForm(forms.ModelForm):
 class PoliceAuthorisationForm(forms.Form):
     officer_name = forms.CharField(label="Your name and rank", max_length=120)
     authorised_on = forms.DateField(
-        label="Date authorised", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date authorised", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     confirm = forms.BooleanField(
         label="I authorise publicity for this case, as this appeal describes it.",

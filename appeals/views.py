@@ -19,7 +19,14 @@ from appeals.selectors import (
 from appeals.services import StaleRevision, police_authorisation_give, publicity_check_complete
 
 
-class PublicityCheckView(WagtailAdminTemplateMixin, FormView):
+class AdminPageMixin(WagtailAdminTemplateMixin):
+    """A Wagtail admin page whose header names it (Home, then this page)."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
+class PublicityCheckView(AdminPageMixin, FormView):
     """The checklist, beside the version of the appeal it checks."""
 
     template_name = "appeals/admin/publicity_check.html"
@@ -82,7 +89,7 @@ class PublicityCheckView(WagtailAdminTemplateMixin, FormView):
         return redirect("wagtailadmin_home")
 
 
-class PublicityCheckDetailView(WagtailAdminTemplateMixin, TemplateView):
+class PublicityCheckDetailView(AdminPageMixin, TemplateView):
     """A completed check's answers, for those allowed to read them."""
 
     template_name = "appeals/admin/publicity_check_detail.html"
@@ -113,7 +120,7 @@ def _police_force(user):
     return officer.force
 
 
-class PoliceAuthorisationIndexView(WagtailAdminTemplateMixin, TemplateView):
+class PoliceAuthorisationIndexView(AdminPageMixin, TemplateView):
     template_name = "appeals/admin/police_authorisation_index.html"
     page_title = "Authorise publicity"
     header_icon = "doc-full"
@@ -125,7 +132,7 @@ class PoliceAuthorisationIndexView(WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class PoliceAuthorisationView(WagtailAdminTemplateMixin, FormView):
+class PoliceAuthorisationView(AdminPageMixin, FormView):
     """An officer of the owning force authorises publicity, having read the appeal."""
 
     template_name = "appeals/admin/police_authorisation.html"

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -266,7 +267,9 @@ class AppealPage(PublicPageMixin, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("missing_since"), FieldPanel("last_seen_area")]),
-                FieldPanel("police_force"),
+                # A plain list: everyone who writes appeals can pick a force, without the
+                # snippet chooser's permissions.
+                FieldPanel("police_force", widget=forms.Select),
             ],
             heading="Where and when",
         ),

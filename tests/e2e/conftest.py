@@ -58,3 +58,18 @@ def artifacts_dir() -> Path:
     path = Path(os.environ.get("ARTIFACTS_DIR", settings.BASE_DIR / "var" / "test-artifacts"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, keep a screenshot of every page the test still has open."""
+    report = yield
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and browser is not None:
+        folder = Path(os.environ.get("ARTIFACTS_DIR", settings.BASE_DIR / "var" / "test-artifacts"))
+        folder.mkdir(parents=True, exist_ok=True)
+        for context_number, context in enumerate(browser.contexts):
+            for page_number, page in enumerate(context.pages):
+                name = f"failed-{item.name}-{context_number}-{page_number}.png"
+                page.screenshot(path=folder / name.replace("/", "_"), full_page=True)
+    return report
