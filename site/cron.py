@@ -5,7 +5,9 @@ Every job here is safe to run twice: each one works out what is due from the dat
 
 from rq import cron
 
-from appeals import jobs
+from appeals import jobs as appeal_jobs
+from sightings import jobs as sighting_jobs
 
-cron.register(jobs.publish_scheduled, queue_name="default", cron="* * * * *")
-cron.register(jobs.publicity_review, queue_name="default", cron="*/5 * * * *")
+cron.register(appeal_jobs.publish_scheduled, queue_name="default", cron="* * * * *")
+cron.register(appeal_jobs.publicity_review, queue_name="default", cron="*/5 * * * *")
+cron.register(sighting_jobs.sighting_alerts_sweep, queue_name="default", cron="* * * * *")

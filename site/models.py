@@ -26,8 +26,17 @@ class PoliceForce(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     nation = models.CharField(max_length=20, choices=Nation.choices)
+    duty_email = models.EmailField(
+        blank=True,
+        help_text="Urgent sightings, and sightings of high-risk people, are emailed here at once.",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("nation")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("nation"),
+        FieldPanel("duty_email"),
+    ]
 
     class Meta:
         ordering = ["name"]

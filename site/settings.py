@@ -57,6 +57,7 @@ WAGTAIL_SITE_NAME = "Homeward"
 INSTALLED_APPS = [
     "homeward",
     "appeals",
+    "sightings",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -166,6 +167,16 @@ TASKS = {
     }
 }
 
+# Sightings: reports per client per window, and how long a form may be open.
+SIGHTING_RATE_LIMIT = (
+    env_int("SIGHTING_RATE_LIMIT", 8),
+    env_int("SIGHTING_RATE_WINDOW_SECONDS", 600),
+)
+SIGHTING_FORM_MIN_SECONDS = 3
+SIGHTING_FORM_MAX_AGE_SECONDS = 4 * 3600
+# How many proxies of ours add to X-Forwarded-For (0: use the connection's address).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 # Auth
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,6 +220,15 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = False
+
+# Sightings' photos: never under MEDIA_URL; served only by a view that checks who asks.
+STORAGES["sightings"] = {
+    "BACKEND": "homeward.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))},
+}
+# Uploads stay in memory (a photo is at most 10 MB), so an original is never written
+# to disk before it is re-encoded.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -14,7 +14,7 @@ os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="homeward-test-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from homeward.settings import *  # noqa: F403
-from homeward.settings import CACHES, REDIS_URL, STATIC_ROOT, STORAGES
+from homeward.settings import CACHES, REDIS_URL, RQ_QUEUES, STATIC_ROOT, STORAGES
 
 # Manifest storage needs collectstatic; tests read static files from the apps.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -29,6 +29,11 @@ else:
 # Wagtail's own tasks (search and reference indexing) run in-process: no worker runs
 # during tests. Tests of our jobs on the real queue start their own rqworker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Our own jobs run as they are queued (on the real Redis when REDIS_URL is set).
+RQ_QUEUES["default"]["ASYNC"] = False
+# Every test's client comes from 127.0.0.1; the rate limit's own tests set a low limit.
+SIGHTING_RATE_LIMIT = (10_000, 600)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

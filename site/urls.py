@@ -6,11 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
 from homeward import views
+from sightings import urls as sightings_urls
 
 urlpatterns = [
     path("health/live", views.live, name="health-live"),
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include(sightings_urls)),
 ]
 
 if settings.DEBUG:

@@ -464,11 +464,13 @@ class AppealPage(PublicPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from appeals.selectors import appeal_photos
+        from sightings.forms import SightingForm
 
         context = super().get_context(request, *args, **kwargs)
         photos = list(appeal_photos(self.PHOTO_RENDITIONS).filter(page=self))
         context["main_photo"] = photos[0] if photos else None
         context["more_photos"] = photos[1:]
+        context["sighting_form"] = SightingForm(appeal=self)
         return context
 
     def permissions_for_user(self, user):

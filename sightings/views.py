@@ -1,0 +1,137 @@
+"""The public sighting form, its receipt, and the photo for those allowed to see it."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from homeward.ratelimit import client_key, rate_limit_exceeded
+from sightings.forms import FormRefused, SightingForm
+from sightings.models import Sighting, SightingPhoto
+from sightings.selectors import appeal_taking_sightings, sighting_visible_to
+from sightings.services import sighting_create
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_SALT = "sightings.receipt"
+# A 10 MB photo and the rest of the form, with room for multipart framing.
+MAX_BODY_BYTES = 11 * 1024 * 1024
+
+
+# No CSRF token: the form is for anonymous people, with no session to ride on, and it is
+# embedded in cached appeal pages. A signed, timed token and the rate limit stand instead.
+@csrf_exempt
+def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """GET shows the form; POST checks it and stores the sighting, or explains what is wrong."""
+    appeal = appeal_taking_sightings(appeal_id=appeal_id)
+    if appeal is None:
+        return _private(TemplateResponse(request, "sightings/not_taking.html", status=404))
+    if request.method == "POST":
+        refusal = _refuse_cheaply(request)
+        if refusal:
+            return refusal
+        form = SightingForm(request.POST, request.FILES, appeal=appeal)
+        try:
+            form.check_submission()
+        except FormRefused as refused:
+            retry = (
+                _with_fresh_token(request.POST, appeal)
+                if refused.keep_answers
+                else SightingForm(appeal=appeal)
+            )
+            return _render_form(request, appeal, retry, problem=refused.message, status=400)
+        if form.is_valid():
+            sighting, _ = sighting_create(
+                appeal=appeal,
+                answers=form.cleaned_data,
+                photo=form.clean_photo_result,
+                submission_key=form.submission_key(),
+            )
+            receipt = signing.dumps(sighting.reference, salt=RECEIPT_SALT)
+            return redirect("sighting-received", receipt=receipt)
+        return _render_form(request, appeal, form, status=400)
+    return _render_form(request, appeal, SightingForm(appeal=appeal))
+
+
+def sighting_received(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The receipt: a reference to quote, and nothing about the case."""
+    try:
+        reference = signing.loads(receipt, salt=RECEIPT_SALT, max_age=24 * 3600)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    sighting = get_object_or_404(Sighting, reference=reference)
+    response = TemplateResponse(
+        request, "sightings/received.html", {"reference": reference, "sighting": sighting}
+    )
+    return _private(response)
+
+
+def _refuse_cheaply(request: HttpRequest) -> HttpResponse | None:
+    """Refusals that cost nothing: before the body is read or anything is parsed."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        return _refusal(
+            request,
+            "Your report was too big to send, probably because of the photo. Send it again "
+            "with a smaller photo (up to 10 MB), or without one.",
+            status=413,
+        )
+    limit, window = settings.SIGHTING_RATE_LIMIT
+    if rate_limit_exceeded(scope="sighting", key=client_key(request), limit=limit, window=window):
+        logger.info("Sighting refused: rate limit")
+        return _refusal(
+            request,
+            "You have sent several reports in a short time, so we cannot take another just "
+            "now. Please wait a few minutes and try again.",
+            status=429,
+        )
+    return None
+
+
+def _with_fresh_token(data, appeal) -> SightingForm:
+    """The reporter's answers again, unchecked, with a new token to send them with.
+
+    A chosen photo cannot be kept: browsers never refill a file input.
+    """
+    keep = {name: data.get(name) for name in data if name not in {"token", "website"}}
+    return SightingForm(appeal=appeal, initial=keep)
+
+
+def _render_form(request, appeal, form, *, problem: str = "", status: int = 200) -> HttpResponse:
+    response = TemplateResponse(
+        request,
+        "sightings/report.html",
+        {"page": appeal, "form": form, "problem": problem},
+        status=status,
+    )
+    return _private(response)
+
+
+def _refusal(request, message: str, *, status: int) -> HttpResponse:
+    return _private(
+        TemplateResponse(request, "sightings/refused.html", {"message": message}, status=status)
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def sighting_photo(request: HttpRequest, sighting_id: int) -> FileResponse:
+    """A sighting's photo, only for the owning force and caseworkers."""
+    photo = get_object_or_404(
+        SightingPhoto.objects.select_related("sighting__appeal"), sighting_id=sighting_id
+    )
+    if not sighting_visible_to(sighting=photo.sighting, user=request.user):
+        raise PermissionDenied
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = f'inline; filename="{photo.sighting.reference}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

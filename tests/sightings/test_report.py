@@ -1,0 +1,434 @@
+"""The public sighting form: what it keeps, what it refuses, and that it never half-saves."""
+
+import struct
+import zlib
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import ExifTags
+from PIL import Image as PILImage
+
+from appeals.models import AppealPage
+from homeward import roles
+from homeward.models import PoliceForce
+from sightings.models import Sighting, SightingPhoto
+from tests import factories
+from tests.sightings.conftest import aged_token, sighting_data
+
+pytestmark = pytest.mark.django_db
+
+
+def photo_with_gps(size=(64, 48)) -> SimpleUploadedFile:
+    exif = PILImage.Exif()
+    exif[ExifTags.Base.Make] = "TellTalePhone"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (54.0, 0.0, 0.0),
+    }
+    return SimpleUploadedFile("IMG_1234.jpg", factories.image_bytes(size=size, exif=exif))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 99))
+        + chunk(b"IEND", b"")
+    )
+
+
+def receipt_of(response) -> str:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response.url
+
+
+# Happy paths
+
+
+def test_an_anonymous_sighting_is_kept_and_the_receipt_gives_a_reference(
+    client, appeal, report_url
+):
+    data = sighting_data(appeal, name="Should Not Be Kept", email="nobody@example.invalid")
+    receipt = client.get(receipt_of(client.post(report_url, data)))
+    sighting = Sighting.objects.get()
+    assert sighting.appeal == appeal and sighting.anonymous
+    assert sighting.reporter_name == sighting.reporter_email == ""  # they chose anonymity
+    assert sighting.status == Sighting.Status.NEW
+    html = receipt.content.decode()
+    assert sighting.reference in html
+    main = html[html.index("<main") : html.index("</main>")]
+    for case_detail in [appeal.title, appeal.case_reference, "North Yorkshire", "Harrogate"]:
+        assert case_detail not in main  # the receipt reveals nothing about the case
+    assert "no-store" in receipt["Cache-Control"]
+
+
+def test_a_named_sighting_keeps_the_details_and_consent(client, appeal, report_url):
+    data = sighting_data(
+        appeal,
+        identity="named",
+        name="Fictional Witness",
+        phone="+44 7700 900123",
+        consent_to_contact="on",
+    )
+    receipt_of(client.post(report_url, data))
+    sighting = Sighting.objects.get()
+    assert not sighting.anonymous
+    assert (sighting.reporter_name, sighting.reporter_phone) == (
+        "Fictional Witness",
+        "+44 7700 900123",
+    )
+    assert sighting.consent_to_contact
+
+
+def test_a_photo_is_kept_privately_without_its_metadata(client, appeal, report_url):
+    receipt_of(client.post(report_url, {**sighting_data(appeal), "photo": photo_with_gps()}))
+    photo = SightingPhoto.objects.get()
+    storage = storages["sightings"]
+    assert not str(storage.path(photo.file.name)).startswith(str(settings.MEDIA_ROOT))
+    with pytest.raises(NotImplementedError):
+        _ = photo.file.url  # no public address, not even a guessable one
+    with photo.file.open("rb") as stored:
+        data = stored.read()
+    assert b"TellTalePhone" not in data
+    with PILImage.open(BytesIO(data)) as decoded:
+        assert len(decoded.getexif()) == 0
+    assert (photo.width, photo.height) == (64, 48)
+
+
+def test_an_urgent_sighting_shows_999_first_and_alerts_the_force_once(
+    client, appeal, report_url, django_capture_on_commit_callbacks
+):
+    PoliceForce.objects.filter(pk=appeal.police_force_id).update(
+        duty_email="duty@nyp.police.invalid"
+    )
+    mail.outbox.clear()
+    data = sighting_data(appeal, with_them_now="on", seen_on="", seen_time="")
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = client.get(receipt_of(client.post(report_url, data)))
+    html = receipt.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert main.index("call 999") < main.index("Sighting received")
+    sighting = Sighting.objects.get()
+    assert sighting.with_them_now and sighting.alert_sent_at
+    assert [message.to for message in mail.outbox] == [["duty@nyp.police.invalid"]]
+    assert sighting.reference in mail.outbox[0].subject
+    assert "Fictional" not in mail.outbox[0].body  # reporter details stay in Homeward
+
+    from sightings.services import sighting_alert_send, sighting_alerts_sweep
+
+    assert not sighting_alert_send(sighting_id=sighting.pk)  # a retried job sends nothing
+    assert sighting_alerts_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_high_risk_appeal_alerts_even_without_urgency(
+    client, directory, django_capture_on_commit_callbacks
+):
+    appeal = factories.appeal_create(risk_level=AppealPage.RiskLevel.HIGH)
+    PoliceForce.objects.filter(pk=appeal.police_force_id).update(
+        duty_email="duty@nyp.police.invalid"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt_of(client.post(reverse("sighting-report", args=[appeal.pk]), sighting_data(appeal)))
+    assert len(mail.outbox) == 1
+
+
+def test_the_form_is_on_every_live_appeal_and_works_from_there(client, appeal):
+    html = client.get(appeal.url).content.decode()
+    assert f'action="{reverse("sighting-report", args=[appeal.pk])}"' in html
+    assert 'name="token"' in html and "csrfmiddlewaretoken" not in html  # cacheable
+
+
+def test_sending_the_same_form_twice_keeps_one_sighting(client, appeal, report_url):
+    data = sighting_data(appeal)
+    first = receipt_of(client.post(report_url, data))
+    second = receipt_of(client.post(report_url, data))
+    assert first == second
+    assert Sighting.objects.count() == 1
+
+
+# Bad inputs: each gets a clear response and stores nothing.
+
+FUTURE = (timezone.localdate() + timedelta(days=2)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"location": ""}, "location", "required"),
+        ({"description": "   "}, "description", "required"),
+        ({"seen_on": ""}, "seen_on", "Enter the date you saw them"),
+        ({"seen_on": FUTURE}, "seen_on", "cannot be in the future"),
+        ({"seen_on": "2001-01-01"}, "seen_on", "before they went missing"),
+        ({"seen_on": "31/02/2026"}, "seen_on", "Enter a valid date"),
+        ({"seen_time": "25:99"}, "seen_time", "Enter a valid time"),
+        ({"location": "x" * 301}, "location", "at most 300 characters"),
+        ({"description": "x" * 2001}, "description", "at most 2000 characters"),
+        ({"description": "<script>alert('hi')</script>"}, "description", "without web code"),
+        ({"clothing": 'Red <b onmouseover="x()">coat</b>'}, "clothing", "without web code"),
+        ({"direction": "javascript:alert(1)"}, "direction", "without web code"),
+        ({"identity": "named"}, "name", "Give your name, a phone number or an email"),
+        ({"identity": "named", "email": "not-an-email"}, "email", "valid email"),
+        ({"identity": "named", "phone": "call me maybe"}, "phone", "phone number"),
+        ({"identity": "someone-else"}, "identity", "Select a valid choice"),
+        ({"latitude": "123.4"}, "latitude", "less than or equal to 90"),
+    ],
+)
+def test_bad_answers_are_explained_and_nothing_is_kept(
+    client, appeal, report_url, overrides, field, message
+):
+    response = client.post(report_url, sighting_data(appeal, **overrides))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert any(message in error for error in errors.get(field, [])), errors
+    html = response.content.decode()
+    assert "Your sighting has not been sent yet" in html and f'href="#id_{field}"' in html
+    assert "<script>alert" not in html
+    assert not Sighting.objects.exists()
+
+
+def truncated_jpeg() -> bytes:
+    """A real JPEG's header, then only part of its picture."""
+    import os
+
+    buffer = BytesIO()
+    PILImage.frombytes("RGB", (200, 150), os.urandom(200 * 150 * 3)).save(buffer, format="JPEG")
+    return buffer.getvalue()[: len(buffer.getvalue()) * 2 // 3]
+
+
+def big_noise_png() -> bytes:
+    import os
+
+    buffer = BytesIO()
+    # Just over 10 MB: under the request's size limit, over the photo's.
+    PILImage.frombytes("RGB", (1880, 1880), os.urandom(1880 * 1880 * 3)).save(
+        buffer, format="PNG", compress_level=0
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"MZ\x90\x00 definitely not a photo" * 50, "holiday.jpg", "not a photo we can read"),
+        (truncated_jpeg(), "cut-off.jpg", "cut off or damaged"),
+        (png_declaring(30_000, 30_000), "bomb.png", "too large in pixels"),
+        (big_noise_png(), "huge.png", "bigger than 10 MB"),
+        (factories.image_bytes(format="GIF"), "animation.gif", "JPEG, PNG, WebP or HEIC"),
+    ],
+    ids=["not-an-image", "truncated", "decompression-bomb", "over-10-mb", "gif"],
+)
+def test_bad_photos_are_refused_and_nothing_is_kept(
+    client, appeal, report_url, content, name, message
+):
+    data = {**sighting_data(appeal), "photo": SimpleUploadedFile(name, content)}
+    response = client.post(report_url, data)
+    assert response.status_code == 400
+    assert any(message in error for error in response.context["form"].errors["photo"])
+    assert not Sighting.objects.exists() and not SightingPhoto.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "answers_kept"),
+    [
+        ({"website": "http://spam.example"}, "could not accept this report", False),
+        ({"token": "forged"}, "could not be checked", False),
+        ({"token": "TOKEN_FOR_ANOTHER_APPEAL"}, "another appeal", False),
+        ({"token": "TOKEN_TOO_OLD"}, "open for a long time", True),
+        ({"token": "TOKEN_TOO_NEW"}, "very quick", True),
+    ],
+    ids=["honeypot", "tampered", "other-appeal", "stale", "too-fast"],
+)
+def test_bots_and_stale_or_tampered_forms_are_refused(
+    client, directory, appeal, report_url, change, message, answers_kept
+):
+    tokens = {
+        "TOKEN_FOR_ANOTHER_APPEAL": aged_token(factories.appeal_create().pk),
+        "TOKEN_TOO_OLD": aged_token(appeal.pk, seconds=5 * 3600),
+        "TOKEN_TOO_NEW": aged_token(appeal.pk, seconds=0),
+    }
+    change = {key: tokens.get(value, value) for key, value in change.items()}
+    response = client.post(report_url, sighting_data(appeal, **change))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert ("Outside the bus station" in html) == answers_kept  # nothing to retype
+    assert not Sighting.objects.exists()
+
+
+def test_a_flood_from_one_client_is_cut_off_cheaply(client, appeal, report_url, settings):
+    settings.SIGHTING_RATE_LIMIT = (3, 600)
+    address = {"REMOTE_ADDR": "203.0.113.77"}
+    for number in range(3):
+        receipt_of(
+            client.post(report_url, sighting_data(appeal, description=f"Seen {number}"), **address)
+        )
+    flooded = client.post(report_url, sighting_data(appeal, description="Seen again"), **address)
+    assert flooded.status_code == 429
+    assert "several reports in a short time" in flooded.content.decode()
+    assert Sighting.objects.count() == 3
+    other = client.post(
+        report_url, sighting_data(appeal, description="Else"), REMOTE_ADDR="203.0.113.78"
+    )
+    receipt_of(other)  # another person is not affected
+
+
+def test_when_redis_is_down_sightings_are_still_taken(
+    client, appeal, report_url, settings, django_capture_on_commit_callbacks
+):
+    """Decision: the rate limit fails open to a per-process count and the alert waits for
+    the sweep: a report is never lost because Redis is down."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    PoliceForce.objects.filter(pk=appeal.police_force_id).update(
+        duty_email="duty@nyp.police.invalid"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt_of(client.post(report_url, sighting_data(appeal, with_them_now="on")))
+    sighting = Sighting.objects.get()
+    assert sighting.alert_sent_at is None  # the queue was down: the alert waits
+    settings.REDIS_URL = ""
+    from sightings.services import sighting_alerts_sweep
+
+    assert sighting_alerts_sweep(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client, appeal, report_url):
+    response = client.post(report_url, sighting_data(appeal), CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "too big to send" in response.content.decode()
+    assert not Sighting.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["draft", "found", "expired", "restricted", "no-such-appeal"])
+def test_appeals_that_are_not_live_take_no_sightings(client, directory, state):
+    if state == "draft":
+        appeal = factories.appeal_create(publish=False)
+    elif state == "found":
+        appeal = factories.appeal_create(status=AppealPage.Status.FOUND)
+    elif state == "expired":
+        appeal = factories.appeal_create()
+        from appeals.models import PublicityCheck
+        from homeward.page_cache import page_cache_purge
+
+        PublicityCheck.objects.update(expires_at=timezone.now())
+        page_cache_purge()
+    elif state == "restricted":
+        appeal = factories.appeal_create(
+            check={"decision": "restricted", "decision_reason": "Risky"}
+        )
+    url = reverse("sighting-report", args=[appeal.pk if state != "no-such-appeal" else 999_999])
+    for response in [
+        client.get(url),
+        client.post(url, sighting_data(appeal if state != "no-such-appeal" else directory)),
+    ]:
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "not taking sightings" in html and "tel:999" in html and "tel:116000" in html
+    assert not Sighting.objects.exists()
+
+
+# Never half-saved
+
+
+def test_a_photo_that_fails_to_store_leaves_no_sighting(client, appeal, report_url, monkeypatch):
+    storage = storages["sightings"]
+
+    def broken_save(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(storage, "_save", broken_save)
+    with pytest.raises(OSError):
+        client.post(report_url, {**sighting_data(appeal), "photo": photo_with_gps()})
+    assert not Sighting.objects.exists()
+
+
+def test_a_sighting_that_fails_to_store_leaves_no_photo(client, appeal, report_url, monkeypatch):
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("database gone")
+
+    storage = storages["sightings"]
+
+    def stored_files() -> set[str]:
+        folders = storage.listdir("")[0] if storage.exists("") else []
+        return {f"{folder}/{name}" for folder in folders for name in storage.listdir(folder)[1]}
+
+    before = stored_files()
+    monkeypatch.setattr(SightingPhoto, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        client.post(report_url, {**sighting_data(appeal), "photo": photo_with_gps()})
+    assert not Sighting.objects.exists()
+    assert stored_files() == before
+
+
+# Never public
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("anonymous", False),
+        (roles.EDITORS, False),
+        (roles.PUBLISHERS, False),
+        (roles.SAFEGUARDING_LEADS, False),
+        (roles.ADMINISTRATORS, False),
+        ("superuser", False),
+        (roles.CASEWORKERS, True),
+        ("police of the owning force", True),
+        ("police of another force", False),
+    ],
+)
+def test_a_sightings_photo_is_served_only_to_the_owning_force_and_caseworkers(
+    client, appeal, report_url, who, allowed
+):
+    receipt_of(client.post(report_url, {**sighting_data(appeal), "photo": photo_with_gps()}))
+    sighting = Sighting.objects.get()
+    if who == "superuser":
+        client.force_login(factories.user_create(is_superuser=True, is_staff=True))
+    elif who == "police of the owning force":
+        client.force_login(
+            factories.user_create(role=roles.POLICE_OFFICERS, force_slug="north-yorkshire-police")
+        )
+    elif who == "police of another force":
+        client.force_login(
+            factories.user_create(role=roles.POLICE_OFFICERS, force_slug="kent-police")
+        )
+    elif who != "anonymous":
+        client.force_login(factories.user_create(role=who))
+    response = client.get(reverse("sightings_photo", args=[sighting.pk]))
+    assert (response.status_code == 200) == allowed
+    if allowed:
+        assert response["Content-Type"] == "image/jpeg" and "no-store" in response["Cache-Control"]
+
+
+def test_nothing_about_a_sighting_reaches_a_public_page(client, appeal, report_url, directory):
+    receipt_of(
+        client.post(report_url, sighting_data(appeal, identity="named", name="Witness Zebedee"))
+    )
+    sighting = Sighting.objects.get()
+    for url in [
+        "/",
+        directory.url,
+        appeal.url,
+        f"{directory.url}feed/",
+        "/sitemap.xml",
+        "/no-such-page/",
+    ]:
+        html = client.get(url).content.decode()
+        for secret in [sighting.reference, "Witness Zebedee", "Outside the bus station"]:
+            assert secret not in html, url
