@@ -1,12 +1,13 @@
 """Writes for sightings: storing a report whole, and alerting the owning force once."""
 
 import logging
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -43,8 +44,11 @@ def sighting_create(
     the police is queued after the commit and never holds up the reporter.
     """
     stored_file = None
+    # One INSERT is atomic on its own; a transaction keeps a photo and its sighting
+    # together (and is a savepoint inside a caller's transaction).
+    together = photo is not None or connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if together else nullcontext():
             sighting = Sighting.objects.create(
                 appeal=appeal,
                 submission_key=submission_key,

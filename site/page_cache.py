@@ -10,6 +10,7 @@ as its own page.
 
 import hashlib
 import re
+import time
 import uuid
 from datetime import datetime
 
@@ -49,10 +50,27 @@ def shorten_shared_caching(response: HttpResponse, *, until: datetime) -> HttpRe
     return response
 
 
+# The generation this process last read, and when: see page_cache_generation(max_age=).
+_last_read = {"at": -1e9, "generation": ""}
+
+
+def page_cache_generation(*, max_age: float = 0) -> str:
+    """The current generation: anything cached under it is retired by the next purge.
+
+    ``max_age`` lets a hot path reuse the generation this process read that many seconds
+    ago, instead of asking the cache every time.
+    """
+    now = time.monotonic()
+    if now - _last_read["at"] > max_age or not _last_read["generation"]:
+        _last_read.update(at=now, generation=cache.get(GENERATION_KEY) or page_cache_purge())
+    return _last_read["generation"]
+
+
 def page_cache_purge() -> str:
     """Retire every cached page, on every worker, at once; return the new generation."""
     generation = uuid.uuid4().hex
     cache.set(GENERATION_KEY, generation, timeout=None)
+    _last_read.update(at=time.monotonic(), generation=generation)
     return generation
 
 

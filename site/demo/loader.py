@@ -153,6 +153,9 @@ CLEARANCE_ENDING_SOON = {0, 1}
 def demo_load() -> list[DemoUser]:
     users = [_demo_user(username, role, force) for username, role, force in DEMO_USERS]
     staff = {user.role: get_user_model().objects.get(username=user.username) for user in users}
+    # Urgent sightings are emailed here (printed to the console in development).
+    for slug in AREAS:
+        PoliceForce.objects.filter(slug=slug).update(duty_email=f"duty@{slug}.police.invalid")
     directory = AppealIndexPage.objects.get()
     existing = set(AppealPage.objects.values_list("slug", flat=True))
     for number in range(DEMO_APPEALS):

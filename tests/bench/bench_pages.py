@@ -8,11 +8,8 @@ requests per second, and an uncached appeal page makes at most 10 SQL queries.
 
 import os
 import textwrap
-from urllib.parse import urlsplit
 
-import psycopg
-
-from tests.bench.common import DATABASE_URL, gunicorn, manage, save, wrk
+from tests.bench.common import gunicorn, manage, prepare_site, save, wrk
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -35,20 +32,8 @@ COUNT_QUERIES = textwrap.dedent(
 )
 
 
-def create_bench_database() -> None:
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
-    create_bench_database()
-    manage("migrate", "--noinput")
-    manage("load_demo", DEBUG="1")
-    manage("collectstatic", "--noinput")
+    prepare_site()
 
     output = manage(
         "shell", "-c", COUNT_QUERIES, PAGE_CACHE_SECONDS="0", ALLOWED_HOSTS="testserver"

@@ -16,6 +16,11 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+
+from homeward.redis import redis_client
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = ROOT / "var" / "bench"
@@ -24,6 +29,21 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
 PORT = 8765
+# One key for the whole run: tokens signed by one process must verify in another.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def prepare_site() -> None:
+    """A fresh bench database with the demo appeals, and collected static files."""
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    redis_client(REDIS_URL).flushdb()
+    manage("migrate", "--noinput")
+    manage("load_demo", DEBUG="1")
+    manage("collectstatic", "--noinput")
 
 
 def server_env(**extra: str) -> dict[str, str]:
@@ -32,7 +52,7 @@ def server_env(**extra: str) -> dict[str, str]:
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "homeward.settings",
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": DATABASE_URL,
@@ -85,7 +105,7 @@ def gunicorn(workers: int, **env: str):
         wait_until_up(f"http://127.0.0.1:{PORT}/health/live")
         yield f"http://127.0.0.1:{PORT}"
     finally:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGINT)  # quick shutdown: the measurement is over
         process.wait(timeout=30)
 
 
@@ -101,12 +121,24 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     sys.exit(f"gunicorn did not answer at {url}")
 
 
-def wrk(url: str, *, connections: int = 32, seconds: int = 10, threads: int = 2) -> dict:
-    """Requests per second and latency percentiles for GETs of one URL."""
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
-        assert response.status == 200, f"{url} answered {response.status}"
+def wrk(
+    url: str, *, connections: int = 32, seconds: int = 10, threads: int = 2, script: str = ""
+) -> dict:
+    """Requests per second and latency percentiles for one URL (a lua script may POST)."""
+    if not script:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            assert response.status == 200, f"{url} answered {response.status}"
+    options = ["-s", script] if script else []
     output = subprocess.run(  # noqa: S603
-        [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            require_wrk(),
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *options,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
