@@ -5,8 +5,9 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from homeward.images import UNREADABLE as IMAGE_UNREADABLE
 from homeward.images import image_without_metadata
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -14,13 +15,7 @@ MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is 8064 x 6048 = 48.8 mill
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 TOO_MANY_PIXELS = "The photo is too large in pixels. Send a smaller copy of it."
-UNREADABLE = (
-    OSError,
-    SyntaxError,
-    ValueError,
-    UnidentifiedImageError,
-    Image.DecompressionBombError,
-)
+UNREADABLE = (*IMAGE_UNREADABLE, Image.DecompressionBombError)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,8 @@
 from django.core.exceptions import ValidationError
-from PIL import UnidentifiedImageError
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from homeward.images import image_without_metadata
-
-UNREADABLE = (OSError, SyntaxError, ValueError, UnidentifiedImageError)
+from homeward.images import UNREADABLE, image_without_metadata
 
 
 class WholeImageField(WagtailImageField):

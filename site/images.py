@@ -10,10 +10,13 @@ from io import BytesIO
 from typing import IO
 
 from PIL import Image as PILImage
-from PIL import ImageOps
+from PIL import ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 register_heif_opener()
+
+# What Pillow raises for a file that is not an image, or is cut off or damaged.
+UNREADABLE = (OSError, SyntaxError, ValueError, UnidentifiedImageError)
 
 # What each decoded format is saved as: browsers cannot show HEIC, so it becomes JPEG.
 OUTPUT_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "HEIF": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}

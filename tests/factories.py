@@ -1,6 +1,9 @@
 """Builders for test data. Every person here is made up."""
 
 import itertools
+import os
+import struct
+import zlib
 from datetime import timedelta
 from io import BytesIO
 
@@ -31,6 +34,31 @@ def image_bytes(*, size=(60, 80), format="JPEG", exif: PILImage.Exif | None = No
     buffer = BytesIO()
     options = {"exif": exif} if exif is not None else {}
     PILImage.new("RGB", size, "#7a9cc6").save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge image: a decompression bomb."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + chunk(b"IEND", b"")
+    )
+
+
+def noise_image_bytes(size: tuple[int, int], *, format="PNG") -> bytes:
+    """A real image that does not compress: 1880 x 1880 as PNG is just over 10 MB."""
+    buffer = BytesIO()
+    noise = PILImage.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    noise.save(buffer, format=format, **({"compress_level": 0} if format == "PNG" else {}))
     return buffer.getvalue()
 
 

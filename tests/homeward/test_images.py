@@ -1,8 +1,5 @@
 """Photos are re-encoded on upload so that no metadata (GPS, camera, author) survives."""
 
-import os
-import struct
-import zlib
 from io import BytesIO
 
 import pytest
@@ -32,32 +29,6 @@ def revealing_exif() -> PILImage.Exif:
         ExifTags.GPS.GPSLongitude: (1.0, 33.0, 0.0),
     }
     return exif
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims a huge image: a decompression bomb."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
-        + chunk(b"IEND", b"")
-    )
-
-
-def noise_png(width: int, height: int) -> bytes:
-    """A real image that cannot be compressed: 2000x2000 is about 12 MB."""
-    buffer = BytesIO()
-    PILImage.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(
-        buffer, format="PNG", compress_level=0
-    )
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -124,8 +95,8 @@ def test_heic_from_a_phone_becomes_jpeg(editor_client):
     [
         (b"This is a text file, not a photo." * 10, "photo.jpg", "Upload a valid image"),
         (factories.image_bytes()[:200], "cut-off.jpg", "could not be read"),
-        (png_declaring(20_000, 20_000), "bomb.png", "too many pixels"),
-        (noise_png(2000, 2000), "huge.png", "too big"),
+        (factories.png_declaring(20_000, 20_000), "bomb.png", "too many pixels"),
+        (factories.noise_image_bytes((2000, 2000)), "huge.png", "too big"),
         (factories.image_bytes(), "photo.exe", "Not a supported image format"),
     ],
     ids=["not-an-image", "truncated", "decompression-bomb", "over-10-mb", "wrong-extension"],

@@ -1,7 +1,5 @@
 """The public sighting form: what it keeps, what it refuses, and that it never half-saves."""
 
-import struct
-import zlib
 from datetime import timedelta
 from io import BytesIO
 
@@ -33,21 +31,6 @@ def photo_with_gps(size=(64, 48)) -> SimpleUploadedFile:
         ExifTags.GPS.GPSLatitude: (54.0, 0.0, 0.0),
     }
     return SimpleUploadedFile("IMG_1234.jpg", factories.image_bytes(size=size, exif=exif))
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 99))
-        + chunk(b"IEND", b"")
-    )
 
 
 def receipt_of(response) -> str:
@@ -203,22 +186,8 @@ def test_bad_answers_are_explained_and_nothing_is_kept(
 
 def truncated_jpeg() -> bytes:
     """A real JPEG's header, then only part of its picture."""
-    import os
-
-    buffer = BytesIO()
-    PILImage.frombytes("RGB", (200, 150), os.urandom(200 * 150 * 3)).save(buffer, format="JPEG")
-    return buffer.getvalue()[: len(buffer.getvalue()) * 2 // 3]
-
-
-def big_noise_png() -> bytes:
-    import os
-
-    buffer = BytesIO()
-    # Just over 10 MB: under the request's size limit, over the photo's.
-    PILImage.frombytes("RGB", (1880, 1880), os.urandom(1880 * 1880 * 3)).save(
-        buffer, format="PNG", compress_level=0
-    )
-    return buffer.getvalue()
+    whole = factories.noise_image_bytes((200, 150), format="JPEG")
+    return whole[: len(whole) * 2 // 3]
 
 
 @pytest.mark.parametrize(
@@ -226,8 +195,8 @@ def big_noise_png() -> bytes:
     [
         (b"MZ\x90\x00 definitely not a photo" * 50, "holiday.jpg", "not a photo we can read"),
         (truncated_jpeg(), "cut-off.jpg", "cut off or damaged"),
-        (png_declaring(30_000, 30_000), "bomb.png", "too large in pixels"),
-        (big_noise_png(), "huge.png", "bigger than 10 MB"),
+        (factories.png_declaring(30_000, 30_000), "bomb.png", "too large in pixels"),
+        (factories.noise_image_bytes((1880, 1880)), "huge.png", "bigger than 10 MB"),
         (factories.image_bytes(format="GIF"), "animation.gif", "JPEG, PNG, WebP or HEIC"),
     ],
     ids=["not-an-image", "truncated", "decompression-bomb", "over-10-mb", "gif"],
