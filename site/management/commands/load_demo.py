@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.demo.loader import demo_load
+from homeward.roles import ROLES
 
 
 class Command(BaseCommand):
@@ -20,5 +21,6 @@ class Command(BaseCommand):
         self.stdout.write("\nSign in at /admin/ as any of these demo users:\n")
         width = max(len(user.username) for user in users)
         for user in users:
-            self.stdout.write(f"  {user.username:<{width}}  {user.password}  ({user.role})")
+            self.stdout.write(f"  {user.username:<{width}}  {user.password}  {user.role}")
+            self.stdout.write(f"  {'':<{width}}  {ROLES[user.role].description}")
         self.stdout.write("")
