@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from homeward.jobs import enqueue_after_commit
+from homeward.jobs import enqueue_batched_after_commit
 from homeward.links import absolute_url
 from sightings.models import Sighting, SightingPhoto
 from sightings.photos import CleanPhoto
@@ -83,7 +83,7 @@ def sighting_create(
     if sighting_needs_alert(sighting):
         from sightings.jobs import sighting_alert
 
-        enqueue_after_commit(sighting_alert, sighting.pk)
+        enqueue_batched_after_commit(sighting_alert, sighting.pk, batch="sighting-alerts")
     return sighting, True
 
 

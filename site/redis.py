@@ -1,6 +1,7 @@
 """One Redis client per URL, with short timeouts: a slow Redis must not hold up a request."""
 
 import redis
+from django.conf import settings
 
 _clients: dict[str, redis.Redis] = {}
 
@@ -11,3 +12,8 @@ def redis_client(url: str) -> redis.Redis:
         client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         _clients[url] = client
     return client
+
+
+def redis_key(*parts: str) -> str:
+    """A key of ours in the shared Redis, under the cache's prefix (each test run has its own)."""
+    return ":".join([settings.CACHES["default"].get("KEY_PREFIX", ""), *parts])
