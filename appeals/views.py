@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from appeals.forms import PoliceAuthorisationForm, PublicityCheckForm
 from appeals.models import AppealPage, PublicityCheck, PublicityCheckTask, PublicitySettings
@@ -17,13 +16,7 @@ from appeals.selectors import (
     publicity_check_readable_by,
 )
 from appeals.services import StaleRevision, police_authorisation_give, publicity_check_complete
-
-
-class AdminPageMixin(WagtailAdminTemplateMixin):
-    """A Wagtail admin page whose header names it (Home, then this page)."""
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+from homeward.admin_views import AdminPageMixin
 
 
 class PublicityCheckView(AdminPageMixin, FormView):

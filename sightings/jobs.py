@@ -3,9 +3,13 @@
 from sightings import services
 
 
-def sighting_alert(sighting_id: int) -> None:
-    services.sighting_alert_send(sighting_id=sighting_id)
+def sighting_follow_up(sighting_id: int) -> None:
+    services.sighting_follow_up(sighting_id=sighting_id)
 
 
-def sighting_alerts_sweep() -> None:
-    services.sighting_alerts_sweep()
+def sightings_follow_up_sweep() -> None:
+    services.sightings_follow_up_sweep()
+
+
+def sightings_retention_purge() -> None:
+    services.sightings_retention_purge()

@@ -1,8 +1,12 @@
 import secrets
+from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 # Crockford's base32 without I, L, O, U: easy to read out on the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -22,11 +26,22 @@ class Sighting(models.Model):
         PASSED_ON = "passed-on", "Passed to the investigation"
         CLOSED = "closed", "Closed"
 
+    class CloseReason(models.TextChoices):
+        ACTIONED = "actioned", "Actioned"
+        DUPLICATE = "duplicate", "Duplicate"
+        NOT_RELEVANT = "not-relevant", "Not relevant"
+        MALICIOUS = "malicious", "Malicious"
+
     appeal = models.ForeignKey(
         "appeals.AppealPage", on_delete=models.CASCADE, related_name="sightings"
     )
+    # The appeal's force, kept in step with it (sightings/signal_handlers.py): the queue
+    # filters on it through an index, and it decides who may see the sighting.
+    police_force = models.ForeignKey(
+        "homeward.PoliceForce", on_delete=models.PROTECT, related_name="+"
+    )
     reference = models.CharField(max_length=16, unique=True, default=new_reference)
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
     # A hash of the form token and the answers: the same form sent twice is one sighting.
     submission_key = models.CharField(max_length=64, unique=True)
 
@@ -50,8 +65,51 @@ class Sighting(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     alert_sent_at = models.DateTimeField(null=True, blank=True)
 
+    # Triage: see sightings/priority.py for the score and the queue's order.
+    priority_points = models.PositiveSmallIntegerField(default=0)
+    corroborations = models.PositiveSmallIntegerField(default=0)
+    corroborated_at = models.DateTimeField(null=True, blank=True)
+    queue_rank = models.DateTimeField()
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_sightings",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=12, choices=CloseReason.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
     class Meta:
         ordering = ["-received_at"]
+        indexes = [
+            # An officer's queue: their force's open sightings, urgent first, then by rank.
+            models.Index(
+                "police_force",
+                models.F("with_them_now").desc(),
+                models.F("queue_rank").desc(),
+                condition=~Q(status="closed"),
+                name="sighting_force_queue",
+            ),
+            # The caseworkers' queue: every force's open sightings.
+            models.Index(
+                models.F("with_them_now").desc(),
+                models.F("queue_rank").desc(),
+                condition=~Q(status="closed"),
+                name="sighting_queue",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) & ~Q(close_reason="")
+                | ~Q(status="closed") & Q(close_reason=""),
+                name="sighting_closed_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -59,6 +117,54 @@ class Sighting(models.Model):
     @property
     def is_urgent(self) -> bool:
         return self.with_them_now
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def waited(self, now) -> timedelta:
+        return now - self.received_at
+
+
+class SightingNote(models.Model):
+    """Something the police or a caseworker wrote down while working a sighting."""
+
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.sighting}"
+
+
+class ThriveAssessment(models.Model):
+    """A structured police judgement of a sighting (THRIVE). Each one is kept; the last counts."""
+
+    class Grade(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="assessments")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    assessed_at = models.DateTimeField(auto_now_add=True)
+    threat = models.TextField(max_length=2000)
+    harm = models.TextField(max_length=2000)
+    risk = models.TextField(max_length=2000)
+    risk_grade = models.CharField(max_length=10, choices=Grade.choices)
+    investigation = models.TextField(max_length=2000)
+    vulnerability = models.TextField(max_length=2000)
+    engagement = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["-assessed_at"]
+
+    def __str__(self) -> str:
+        return f"THRIVE assessment of {self.sighting}"
 
 
 def private_storage():

@@ -1,9 +1,12 @@
 import time
+from datetime import date
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from appeals.models import AppealPage
 from homeward import roles
+from homeward.models import PoliceOfficer
 from homeward.page_cache import page_cache_generation
 from sightings.models import Sighting
 
@@ -34,9 +37,88 @@ def appeal_taking_sightings(*, appeal_id: int) -> AppealPage | None:
 
 def sighting_visible_to(*, sighting: Sighting, user) -> bool:
     """Only the force that owns the case, and the charity's caseworkers, see a sighting."""
+    if _is_caseworker(user):
+        return True
+    officer = _officer(user)
+    return officer is not None and officer.force_id == sighting.police_force_id
+
+
+def sighting_workable_by(*, sighting: Sighting, user) -> bool:
+    """Claiming, assessing, passing on and closing: the owning force's officers only."""
+    officer = _officer(user)
+    return officer is not None and officer.force_id == sighting.police_force_id
+
+
+def sightings_visible_to(*, user) -> QuerySet[Sighting]:
+    if _is_caseworker(user):
+        return Sighting.objects.all()
+    officer = _officer(user)
+    if officer is None:
+        return Sighting.objects.none()
+    return Sighting.objects.filter(police_force_id=officer.force_id)
+
+
+def sighting_appeals_for(*, user) -> QuerySet[AppealPage]:
+    """The appeals someone may filter their queue by: their force's, or all of them."""
+    if _is_caseworker(user):
+        return AppealPage.objects.order_by("title")
+    officer = _officer(user)
+    if officer is None:
+        return AppealPage.objects.none()
+    return AppealPage.objects.filter(police_force_id=officer.force_id).order_by("title")
+
+
+def can_see_sightings(user) -> bool:
+    return _is_caseworker(user) or _officer(user) is not None
+
+
+def sighting_queue(
+    *,
+    user,
+    appeal_id: int | None = None,
+    status: str = "open",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    urgent_only: bool = False,
+    assignment: str = "",
+    search: str = "",
+) -> QuerySet[Sighting]:
+    """The sightings someone may see, filtered, in queue order (see sightings/priority.py)."""
+    sightings = sightings_visible_to(user=user)
+    if status == "open":
+        sightings = sightings.exclude(status=Sighting.Status.CLOSED)
+    elif status:
+        sightings = sightings.filter(status=status)
+    if appeal_id:
+        sightings = sightings.filter(appeal_id=appeal_id)
+    if received_from:
+        sightings = sightings.filter(received_at__date__gte=received_from)
+    if received_to:
+        sightings = sightings.filter(received_at__date__lte=received_to)
+    if urgent_only:
+        sightings = sightings.filter(with_them_now=True)
+    if assignment == "unassigned":
+        sightings = sightings.filter(claimed_by__isnull=True)
+    elif assignment == "mine":
+        sightings = sightings.filter(claimed_by=user)
+    if search:
+        sightings = sightings.filter(
+            Q(reference__iexact=search.strip())
+            | Q(location__icontains=search)
+            | Q(description__icontains=search)
+        )
+    return sightings.order_by("-with_them_now", "-queue_rank", "-pk")
+
+
+def _is_caseworker(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.groups.filter(name=roles.CASEWORKERS).exists():
-        return True
-    officer = getattr(user, "police_officer", None)
-    return officer is not None and officer.force_id == sighting.appeal.police_force_id
+    if not hasattr(user, "_homeward_caseworker"):
+        user._homeward_caseworker = user.groups.filter(name=roles.CASEWORKERS).exists()
+    return user._homeward_caseworker
+
+
+def _officer(user) -> PoliceOfficer | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return getattr(user, "police_officer", None)

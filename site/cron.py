@@ -10,4 +10,5 @@ from sightings import jobs as sighting_jobs
 
 cron.register(appeal_jobs.publish_scheduled, queue_name="default", cron="* * * * *")
 cron.register(appeal_jobs.publicity_review, queue_name="default", cron="*/5 * * * *")
-cron.register(sighting_jobs.sighting_alerts_sweep, queue_name="default", cron="* * * * *")
+cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")
+cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cron="17 3 * * *")

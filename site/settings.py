@@ -174,6 +174,8 @@ SIGHTING_RATE_LIMIT = (
 )
 SIGHTING_FORM_MIN_SECONDS = 3
 SIGHTING_FORM_MAX_AGE_SECONDS = 4 * 3600
+# Sightings of a closed appeal are purged this many days after it closed.
+SIGHTING_RETENTION_DAYS = env_int("SIGHTING_RETENTION_DAYS", 90)
 # How many proxies of ours add to X-Forwarded-For (0: use the connection's address).
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 

@@ -10,6 +10,7 @@ from io import BytesIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -26,6 +27,8 @@ from appeals.models import (
 )
 from homeward import roles
 from homeward.models import PoliceForce, PoliceOfficer
+from sightings import services as sighting_services
+from sightings.photos import photo_clean
 
 _numbers = itertools.count(1)
 
@@ -223,3 +226,35 @@ def new_appeal_form_data(**overrides) -> dict:
 def edit_form_data(client, edit_url: str) -> dict:
     """The admin's edit form for a page, as the browser would post it unchanged."""
     return querydict_from_html(client.get(edit_url).content.decode(), form_id="page-edit-form")
+
+
+def sighting_create(appeal: AppealPage, *, photo: bool = False, **answers):
+    """A sighting stored through the real service, as the public form would store it."""
+    number = next(_numbers)
+    defaults = {
+        "seen_at": timezone.now() - timedelta(hours=1),
+        "time_is_approximate": False,
+        "with_them_now": False,
+        "location": f"Outside shop number {number}, Market Street",
+        "latitude": None,
+        "longitude": None,
+        "description": f"A person matching the photo, sighting number {number}.",
+        "clothing": "",
+        "companions": "",
+        "direction": "",
+        "identity": "anonymous",
+        "name": "",
+        "phone": "",
+        "email": "",
+        "consent_to_contact": False,
+    }
+    cleaned = None
+    if photo:
+        cleaned = photo_clean(SimpleUploadedFile("photo.jpg", image_bytes(), "image/jpeg"))
+    sighting, _ = sighting_services.sighting_create(
+        appeal=appeal,
+        answers={**defaults, **answers},
+        photo=cleaned,
+        submission_key=f"test-{number}-{os.urandom(8).hex()}",
+    )
+    return sighting

@@ -163,6 +163,7 @@ BOOKKEEPING_FIELDS = frozenset(
         "owner",
         "expired",
         "expire_at",
+        "closed_at",
         "go_live_at",
         "first_published_at",
         "last_published_at",
@@ -235,6 +236,8 @@ class AppealPage(PublicPageMixin, Page):
         help_text="Words from their family, in their own voice, agreed with the police.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.MISSING)
+    # When the appeal stopped being "missing": retention periods count from here.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Never public
     case_reference = models.CharField("police case reference", max_length=50)
@@ -358,6 +361,10 @@ class AppealPage(PublicPageMixin, Page):
 
     def save(self, *args, **kwargs):
         self.derive_ages()
+        if self.status == self.Status.MISSING:
+            self.closed_at = None
+        elif self.closed_at is None:
+            self.closed_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if self.live and (update_fields is None or set(update_fields) - BOOKKEEPING_FIELDS):
             self.assert_publicity_cleared()

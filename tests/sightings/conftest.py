@@ -6,6 +6,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from homeward import roles
 from sightings.forms import TOKEN_SALT
 from tests import factories
 
@@ -41,3 +42,35 @@ def appeal(directory):
 @pytest.fixture
 def report_url(appeal):
     return reverse("sighting-report", args=[appeal.pk])
+
+
+# Everyone who might ask for a sighting, and whether they may see one of North
+# Yorkshire's. Only the owning force and the charity's caseworkers may.
+WHO_SEES_SIGHTINGS = [
+    ("anonymous", False),
+    (roles.EDITORS, False),
+    (roles.PUBLISHERS, False),
+    (roles.SAFEGUARDING_LEADS, False),
+    (roles.ADMINISTRATORS, False),
+    ("superuser", False),
+    (roles.CASEWORKERS, True),
+    ("police of the owning force", True),
+    ("police of another force", False),
+]
+OWNING_FORCE = "north-yorkshire-police"
+
+
+def login_as(client, who: str):
+    """Sign ``client`` in as one of WHO_SEES_SIGHTINGS; returns the user (None if anonymous)."""
+    if who == "anonymous":
+        return None
+    if who == "superuser":
+        user = factories.user_create(is_superuser=True, is_staff=True)
+    elif who == "police of the owning force":
+        user = factories.user_create(role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE)
+    elif who == "police of another force":
+        user = factories.user_create(role=roles.POLICE_OFFICERS, force_slug="kent-police")
+    else:
+        user = factories.user_create(role=who)
+    client.force_login(user)
+    return user

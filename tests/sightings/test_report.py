@@ -14,11 +14,10 @@ from PIL import ExifTags
 from PIL import Image as PILImage
 
 from appeals.models import AppealPage
-from homeward import roles
 from homeward.models import PoliceForce
 from sightings.models import Sighting, SightingPhoto
 from tests import factories
-from tests.sightings.conftest import aged_token, sighting_data
+from tests.sightings.conftest import WHO_SEES_SIGHTINGS, aged_token, login_as, sighting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -110,10 +109,10 @@ def test_an_urgent_sighting_shows_999_first_and_alerts_the_force_once(
     assert sighting.reference in mail.outbox[0].subject
     assert "Fictional" not in mail.outbox[0].body  # reporter details stay in Homeward
 
-    from sightings.services import sighting_alert_send, sighting_alerts_sweep
+    from sightings.services import sighting_alert_send, sightings_follow_up_sweep
 
     assert not sighting_alert_send(sighting_id=sighting.pk)  # a retried job sends nothing
-    assert sighting_alerts_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
+    assert sightings_follow_up_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
     assert len(mail.outbox) == 1
 
 
@@ -271,9 +270,9 @@ def test_when_redis_is_down_sightings_are_still_taken(
     sighting = Sighting.objects.get()
     assert sighting.alert_sent_at is None  # the queue was down: the alert waits
     settings.REDIS_URL = ""
-    from sightings.services import sighting_alerts_sweep
+    from sightings.services import sightings_follow_up_sweep
 
-    assert sighting_alerts_sweep(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert sightings_follow_up_sweep(now=timezone.now() + timedelta(minutes=2)) == 1
     assert len(mail.outbox) == 1
 
 
@@ -348,37 +347,13 @@ def test_a_sighting_that_fails_to_store_leaves_no_photo(client, appeal, report_u
 # Never public
 
 
-@pytest.mark.parametrize(
-    ("who", "allowed"),
-    [
-        ("anonymous", False),
-        (roles.EDITORS, False),
-        (roles.PUBLISHERS, False),
-        (roles.SAFEGUARDING_LEADS, False),
-        (roles.ADMINISTRATORS, False),
-        ("superuser", False),
-        (roles.CASEWORKERS, True),
-        ("police of the owning force", True),
-        ("police of another force", False),
-    ],
-)
+@pytest.mark.parametrize(("who", "allowed"), WHO_SEES_SIGHTINGS)
 def test_a_sightings_photo_is_served_only_to_the_owning_force_and_caseworkers(
     client, appeal, report_url, who, allowed
 ):
     receipt_of(client.post(report_url, {**sighting_data(appeal), "photo": photo_with_gps()}))
     sighting = Sighting.objects.get()
-    if who == "superuser":
-        client.force_login(factories.user_create(is_superuser=True, is_staff=True))
-    elif who == "police of the owning force":
-        client.force_login(
-            factories.user_create(role=roles.POLICE_OFFICERS, force_slug="north-yorkshire-police")
-        )
-    elif who == "police of another force":
-        client.force_login(
-            factories.user_create(role=roles.POLICE_OFFICERS, force_slug="kent-police")
-        )
-    elif who != "anonymous":
-        client.force_login(factories.user_create(role=who))
+    login_as(client, who)
     response = client.get(reverse("sightings_photo", args=[sighting.pk]))
     assert (response.status_code == 200) == allowed
     if allowed:

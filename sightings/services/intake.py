@@ -1,4 +1,4 @@
-"""Writes for sightings: storing a report whole, and alerting the owning force once."""
+"""Taking a sighting in: storing a report whole, ranking it, and alerting the force once."""
 
 import logging
 from contextlib import nullcontext
@@ -8,17 +8,21 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from appeals.models import AppealPage
 from homeward.jobs import enqueue_batched_after_commit
 from homeward.links import absolute_url
+from sightings import priority
 from sightings.models import Sighting, SightingPhoto
 from sightings.photos import CleanPhoto
 
 logger = logging.getLogger(__name__)
+
+# Sightings the police judged worthless back nothing up.
+NOT_CORROBORATING = [Sighting.CloseReason.MALICIOUS, Sighting.CloseReason.NOT_RELEVANT]
 
 # The answers of the form that are stored on the sighting as they are.
 STORED_ANSWERS = [
@@ -43,6 +47,10 @@ def sighting_create(
     A form sent twice (same token, same answers) returns the first sighting. Alerting
     the police is queued after the commit and never holds up the reporter.
     """
+    received_at = timezone.now()
+    points = priority.priority_points(
+        risk_level=appeal.risk_level, has_photo=photo is not None, corroborations=0
+    )
     stored_file = None
     # One INSERT is atomic on its own; a transaction keeps a photo and its sighting
     # together (and is a savepoint inside a caller's transaction).
@@ -51,6 +59,14 @@ def sighting_create(
         with transaction.atomic() if together else nullcontext():
             sighting = Sighting.objects.create(
                 appeal=appeal,
+                police_force_id=appeal.police_force_id,
+                received_at=received_at,
+                priority_points=points,
+                queue_rank=priority.queue_rank(
+                    received_at=received_at,
+                    with_them_now=answers["with_them_now"],
+                    points=points,
+                ),
                 submission_key=submission_key,
                 seen_at_approximate=answers["time_is_approximate"],
                 anonymous=answers["identity"] == "anonymous",
@@ -80,11 +96,74 @@ def sighting_create(
         if stored_file:
             stored_file.delete(save=False)
         raise
-    if sighting_needs_alert(sighting):
-        from sightings.jobs import sighting_alert
+    from sightings.jobs import sighting_follow_up
 
-        enqueue_batched_after_commit(sighting_alert, sighting.pk, batch="sighting-alerts")
+    enqueue_batched_after_commit(sighting_follow_up, sighting.pk, batch="sightings-received")
     return sighting, True
+
+
+def sighting_follow_up(*, sighting_id: int) -> bool:
+    """The work a new sighting queues after commit: corroboration, then the force's alert.
+
+    Safe to repeat: each step is claimed once. Returns whether an alert was sent.
+    """
+    sighting_corroborate(sighting_id=sighting_id)
+    return sighting_alert_send(sighting_id=sighting_id)
+
+
+def sighting_corroborate(*, sighting_id: int) -> int:
+    """Count the other sightings that back this one up, and raise each of them for it.
+
+    Once per sighting (claimed by ``corroborated_at``). Returns how many were found.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        if not Sighting.objects.filter(pk=sighting_id, corroborated_at__isnull=True).update(
+            corroborated_at=now
+        ):
+            return 0
+        sighting = Sighting.objects.get(pk=sighting_id)
+        candidates = (
+            Sighting.objects.filter(
+                appeal_id=sighting.appeal_id,
+                seen_at__gte=sighting.seen_at - priority.CORROBORATION_WINDOW,
+                seen_at__lte=sighting.seen_at + priority.CORROBORATION_WINDOW,
+            )
+            .exclude(pk=sighting.pk)
+            .exclude(close_reason__in=NOT_CORROBORATING)
+            .order_by("-received_at")
+            .values_list("pk", "latitude", "longitude")[: priority.CORROBORATION_CANDIDATES]
+        )
+        corroborating = [
+            pk
+            for pk, latitude, longitude in candidates
+            if not _both_placed(sighting, latitude, longitude)
+            or priority.kilometres_between(
+                (float(sighting.latitude), float(sighting.longitude)),
+                (float(latitude), float(longitude)),
+            )
+            <= priority.CORROBORATION_KILOMETRES
+        ]
+        _add_corroborations(Sighting.objects.filter(pk=sighting.pk), len(corroborating))
+        _add_corroborations(Sighting.objects.filter(pk__in=corroborating), 1)
+    return len(corroborating)
+
+
+def _both_placed(sighting: Sighting, latitude, longitude) -> bool:
+    return None not in (sighting.latitude, sighting.longitude, latitude, longitude)
+
+
+def _add_corroborations(sightings, count: int) -> None:
+    """Raise sightings' counts (up to what is counted) and their points and rank with them."""
+    for _ in range(min(count, priority.CORROBORATIONS_COUNTED)):
+        sightings.filter(corroborations__lt=priority.CORROBORATIONS_COUNTED).update(
+            corroborations=F("corroborations") + 1,
+            priority_points=F("priority_points") + priority.CORROBORATION_POINTS,
+            queue_rank=Case(
+                When(with_them_now=True, then=F("queue_rank")),
+                default=F("queue_rank") + timedelta(hours=priority.CORROBORATION_POINTS),
+            ),
+        )
 
 
 def sighting_needs_alert(sighting: Sighting) -> bool:
@@ -119,20 +198,24 @@ def sighting_alert_send(*, sighting_id: int) -> bool:
     return True
 
 
-def sighting_alerts_sweep(*, now: datetime | None = None) -> int:
-    """Send the alerts whose job never ran (the queue was down, or a worker died)."""
+def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
+    """Follow up the sightings whose job never ran (the queue was down, or a worker died).
+
+    Returns how many alerts it sent.
+    """
     now = now or timezone.now()
+    alert_due = (Q(with_them_now=True) | Q(appeal__risk_level=AppealPage.RiskLevel.HIGH)) & Q(
+        alert_sent_at__isnull=True, appeal__police_force__duty_email__gt=""
+    )
     pending = Sighting.objects.filter(
-        Q(with_them_now=True) | Q(appeal__risk_level=AppealPage.RiskLevel.HIGH),
-        alert_sent_at__isnull=True,
+        alert_due | Q(corroborated_at__isnull=True),
         received_at__lte=now - timedelta(minutes=1),
         received_at__gte=now - timedelta(days=2),
-        appeal__police_force__duty_email__gt="",
     )
     sent = 0
     for sighting_id in pending.values_list("pk", flat=True):
         try:
-            sent += sighting_alert_send(sighting_id=sighting_id)
+            sent += sighting_follow_up(sighting_id=sighting_id)
         except Exception:
-            logger.exception("Alert for sighting %s not sent; will retry", sighting_id)
+            logger.exception("Sighting %s not followed up; will retry", sighting_id)
     return sent

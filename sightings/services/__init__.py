@@ -1,0 +1,47 @@
+"""Writes for sightings, one module per job: intake, triage and retention."""
+
+from sightings.services.intake import (
+    sighting_alert_send,
+    sighting_corroborate,
+    sighting_create,
+    sighting_follow_up,
+    sighting_needs_alert,
+    sightings_follow_up_sweep,
+)
+from sightings.services.retention import sightings_retention_purge
+from sightings.services.triage import (
+    SightingRefused,
+    sighting_assess,
+    sighting_claim,
+    sighting_claim_next,
+    sighting_close,
+    sighting_note_add,
+    sighting_pass_on,
+    sighting_release,
+    sighting_view,
+    sightings_close_duplicates,
+    sightings_export_csv,
+    sightings_export_print,
+)
+
+__all__ = [
+    "SightingRefused",
+    "sighting_alert_send",
+    "sighting_assess",
+    "sighting_claim",
+    "sighting_claim_next",
+    "sighting_close",
+    "sighting_corroborate",
+    "sighting_create",
+    "sighting_follow_up",
+    "sighting_needs_alert",
+    "sighting_note_add",
+    "sighting_pass_on",
+    "sighting_release",
+    "sighting_view",
+    "sightings_close_duplicates",
+    "sightings_export_csv",
+    "sightings_export_print",
+    "sightings_follow_up_sweep",
+    "sightings_retention_purge",
+]

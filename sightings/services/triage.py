@@ -1,0 +1,367 @@
+"""Working the police triage queue: claim, assess, pass on, close, link duplicates, export.
+
+A sighting is worked by an officer of the force that owns its appeal, and only once they
+have claimed it: a claim is one conditional UPDATE, so two officers can never hold the
+same sighting. Caseworkers see every sighting and may add notes and export, but the
+police judgement (claiming, THRIVE, passing on, closing) stays with the owning force.
+Every step is written to the audit log, with the fact and never the content.
+"""
+
+import csv
+import io
+
+from django.db import transaction
+from django.db.models import Case, F, QuerySet, Value, When
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from sightings.models import Sighting, SightingNote, ThriveAssessment
+from sightings.selectors import (
+    sighting_queue,
+    sighting_visible_to,
+    sighting_workable_by,
+)
+
+CSV_COLUMNS = [
+    ("reference", "Reference"),
+    ("appeal", "Appeal"),
+    ("police_force", "Police force"),
+    ("received_at", "Received"),
+    ("seen_at", "Seen"),
+    ("seen_at_approximate", "Time approximate"),
+    ("with_them_now", "With them now"),
+    ("location", "Where"),
+    ("latitude", "Latitude"),
+    ("longitude", "Longitude"),
+    ("description", "What they saw"),
+    ("clothing", "Clothing"),
+    ("companions", "With"),
+    ("direction", "Direction"),
+    ("reporter", "Reporter"),
+    ("reporter_phone", "Reporter phone"),
+    ("reporter_email", "Reporter email"),
+    ("consent_to_contact", "Consent to contact"),
+    ("status", "Status"),
+    ("close_reason", "Close reason"),
+    ("duplicate_of", "Duplicate of"),
+    ("claimed_by", "Claimed by"),
+]
+
+
+class SightingRefused(Exception):
+    """A step on a sighting that is not allowed now, with a message for the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def sighting_view(*, sighting: Sighting, user) -> None:
+    """Record that someone opened a sighting: who has seen a reporter's details matters."""
+    _require_visible(sighting, user)
+    log(instance=sighting, action="homeward.sighting.viewed", user=user)
+
+
+def sighting_claim(*, sighting: Sighting, user) -> Sighting:
+    """Take a sighting to work on it. Claiming one you already hold changes nothing."""
+    _require_workable(sighting, user)
+    now = timezone.now()
+    claimed = (
+        Sighting.objects.filter(pk=sighting.pk, claimed_by__isnull=True)
+        .exclude(status=Sighting.Status.CLOSED)
+        .update(
+            claimed_by=user,
+            claimed_at=now,
+            status=Case(
+                When(status=Sighting.Status.NEW, then=Value(Sighting.Status.IN_REVIEW)),
+                default=F("status"),
+            ),
+        )
+    )
+    sighting.refresh_from_db()
+    if claimed:
+        log(instance=sighting, action="homeward.sighting.claimed", user=user)
+        return sighting
+    if sighting.claimed_by_id == user.pk:
+        return sighting
+    if sighting.status == Sighting.Status.CLOSED:
+        raise SightingRefused("This sighting is closed: there is nothing to claim.")
+    raise SightingRefused(
+        f"{_name(sighting.claimed_by)} has already claimed this sighting. Pick another one."
+    )
+
+
+def sighting_claim_next(*, user) -> Sighting | None:
+    """Claim the top unclaimed new sighting of the officer's queue, or None if there is none.
+
+    Officers claiming at once each get a different one: rows another transaction holds are
+    skipped, not waited for.
+    """
+    with transaction.atomic():
+        sighting = (
+            sighting_queue(user=user)
+            .filter(status=Sighting.Status.NEW, claimed_by__isnull=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if sighting is None:
+            return None
+        Sighting.objects.filter(pk=sighting.pk).update(
+            claimed_by=user, claimed_at=timezone.now(), status=Sighting.Status.IN_REVIEW
+        )
+        sighting.refresh_from_db()
+        log(instance=sighting, action="homeward.sighting.claimed", user=user)
+    return sighting
+
+
+def sighting_release(*, sighting: Sighting, user) -> Sighting:
+    """Give a claimed sighting back to the queue (back to new if it was only in review)."""
+    with transaction.atomic():
+        sighting = _locked_for(sighting, user)
+        if sighting.status == Sighting.Status.CLOSED:
+            raise SightingRefused("This sighting is closed: there is nothing to release.")
+        sighting.claimed_by = None
+        sighting.claimed_at = None
+        if sighting.status == Sighting.Status.IN_REVIEW:
+            sighting.status = Sighting.Status.NEW
+        sighting.save(update_fields=["claimed_by", "claimed_at", "status"])
+        log(instance=sighting, action="homeward.sighting.released", user=user)
+    return sighting
+
+
+def sighting_pass_on(*, sighting: Sighting, user) -> Sighting:
+    """Pass a sighting to the investigation team."""
+    with transaction.atomic():
+        sighting = _locked_for(sighting, user)
+        if sighting.status != Sighting.Status.IN_REVIEW:
+            raise SightingRefused(
+                f"Only a sighting in review can be passed on; this one is "
+                f"{sighting.get_status_display().lower()}."
+            )
+        sighting.status = Sighting.Status.PASSED_ON
+        sighting.save(update_fields=["status"])
+        log(instance=sighting, action="homeward.sighting.passed_on", user=user)
+    return sighting
+
+
+def sighting_close(
+    *, sighting: Sighting, user, reason: str, duplicate_of: Sighting | None = None
+) -> Sighting:
+    """Close a sighting with a reason; a duplicate names the sighting it repeats."""
+    with transaction.atomic():
+        sighting = _locked_for(sighting, user)
+        _close(sighting, user=user, reason=reason, duplicate_of=duplicate_of)
+    return sighting
+
+
+def sightings_close_duplicates(*, original: Sighting, duplicates: list[Sighting], user) -> int:
+    """Close several sightings at once as duplicates of one. All of them, or none.
+
+    Unclaimed ones are claimed for the officer as they are closed; one held by someone
+    else, already closed, or for another appeal stops the whole batch, with a message
+    naming it.
+    """
+    _require_workable(original, user)
+    with transaction.atomic():
+        locked = list(
+            Sighting.objects.select_for_update()
+            .filter(pk__in=[duplicate.pk for duplicate in duplicates])
+            .order_by("pk")
+        )
+        problems = [
+            f"{sighting.reference} ({problem})"
+            for sighting in locked
+            if (problem := _why_not_duplicate(sighting, original=original, user=user))
+        ]
+        if problems:
+            raise SightingRefused(
+                "Nothing was closed. These cannot be closed as duplicates of "
+                f"{original.reference}: {'; '.join(problems)}."
+            )
+        now = timezone.now()
+        for sighting in locked:
+            if sighting.claimed_by_id is None:
+                sighting.claimed_by, sighting.claimed_at = user, now
+                log(instance=sighting, action="homeward.sighting.claimed", user=user)
+            _close(
+                sighting, user=user, reason=Sighting.CloseReason.DUPLICATE, duplicate_of=original
+            )
+    return len(locked)
+
+
+def sighting_note_add(*, sighting: Sighting, user, text: str) -> SightingNote:
+    _require_visible(sighting, user)
+    text = text.strip()
+    if not text:
+        raise SightingRefused("Write the note before adding it.")
+    if len(text) > 4000:
+        raise SightingRefused("A note can be at most 4,000 characters.")
+    note = SightingNote.objects.create(sighting=sighting, author=user, text=text)
+    log(instance=sighting, action="homeward.sighting.noted", user=user)
+    return note
+
+
+def sighting_assess(*, sighting: Sighting, user, answers: dict) -> ThriveAssessment:
+    """Record a THRIVE assessment. Each is kept; the latest is the current judgement."""
+    with transaction.atomic():
+        sighting = _locked_for(sighting, user)
+        if sighting.status == Sighting.Status.CLOSED:
+            raise SightingRefused("This sighting is closed: it cannot be assessed.")
+        assessment = ThriveAssessment.objects.create(sighting=sighting, assessed_by=user, **answers)
+        log(
+            instance=sighting,
+            action="homeward.sighting.assessed",
+            user=user,
+            data={"risk_grade": assessment.risk_grade},
+        )
+    return assessment
+
+
+def sightings_export_csv(*, sightings: QuerySet, user) -> str:
+    """The selected sightings as CSV for the case file. Each export is in the audit log."""
+    rows = _exported(sightings, user=user, export_format="csv")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for sighting in rows:
+        writer.writerow([_csv_safe(_column(sighting, name)) for name, _ in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def sightings_export_print(*, sightings: QuerySet, user) -> list[Sighting]:
+    """The selected sightings for a printable page. Each export is in the audit log."""
+    return _exported(sightings, user=user, export_format="print")
+
+
+def _exported(sightings: QuerySet, *, user, export_format: str) -> list[Sighting]:
+    rows = list(
+        sightings.select_related("appeal", "police_force", "claimed_by", "duplicate_of")
+        .prefetch_related("notes", "assessments")
+        .order_by("received_at")
+    )
+    for sighting in rows:
+        _require_visible(sighting, user)
+    for sighting in rows:
+        log(
+            instance=sighting,
+            action="homeward.sighting.exported",
+            user=user,
+            data={"format": export_format, "count": len(rows)},
+        )
+    return rows
+
+
+def _column(sighting: Sighting, name: str):
+    if name == "appeal":
+        return sighting.appeal.title
+    if name == "reporter":
+        return "Anonymous" if sighting.anonymous else sighting.reporter_name
+    if name in {"police_force", "claimed_by", "duplicate_of"}:
+        related = getattr(sighting, name)
+        return _name(related) if name == "claimed_by" and related else related or ""
+    if name in {"status", "close_reason"}:
+        return getattr(sighting, f"get_{name}_display")()
+    value = getattr(sighting, name)
+    return "" if value is None else value
+
+
+def _csv_safe(value) -> str:
+    """Reporters' words opened in a spreadsheet must not run as formulas."""
+    text = str(value)
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def _close(sighting: Sighting, *, user, reason: str, duplicate_of: Sighting | None) -> None:
+    if sighting.status == Sighting.Status.CLOSED:
+        raise SightingRefused("This sighting is already closed.")
+    if reason not in Sighting.CloseReason.values:
+        raise SightingRefused("Choose why you are closing it: " + _reasons() + ".")
+    if reason == Sighting.CloseReason.DUPLICATE:
+        if duplicate_of is None:
+            raise SightingRefused("Say which sighting this one repeats.")
+        if problem := _why_not_original(duplicate_of, sighting):
+            raise SightingRefused(problem)
+    elif duplicate_of is not None:
+        raise SightingRefused("Only a duplicate names another sighting.")
+    sighting.status = Sighting.Status.CLOSED
+    sighting.close_reason = reason
+    sighting.closed_at = timezone.now()
+    sighting.duplicate_of = duplicate_of
+    sighting.save(
+        update_fields=[
+            "status",
+            "close_reason",
+            "closed_at",
+            "duplicate_of",
+            "claimed_by",
+            "claimed_at",
+        ]
+    )
+    data = {"reason": reason}
+    if duplicate_of is not None:
+        data["duplicate_of"] = duplicate_of.reference
+    log(instance=sighting, action="homeward.sighting.closed", user=user, data=data)
+
+
+def _why_not_original(original: Sighting, duplicate: Sighting) -> str:
+    if original.pk == duplicate.pk:
+        return "A sighting cannot be a duplicate of itself."
+    if original.appeal_id != duplicate.appeal_id:
+        return f"{original.reference} is for another appeal."
+    if original.duplicate_of_id is not None:
+        return (
+            f"{original.reference} is itself a duplicate of "
+            f"{original.duplicate_of.reference}: link to that one."
+        )
+    return ""
+
+
+def _why_not_duplicate(sighting: Sighting, *, original: Sighting, user) -> str:
+    if sighting.status == Sighting.Status.CLOSED:
+        return "already closed"
+    if sighting.claimed_by_id not in (None, user.pk):
+        return f"claimed by {_name(sighting.claimed_by)}"
+    if not sighting_workable_by(sighting=sighting, user=user):
+        return "not your force's"
+    return _why_not_original(original, sighting).rstrip(".")
+
+
+def _reasons() -> str:
+    return ", ".join(label.lower() for label in Sighting.CloseReason.labels)
+
+
+def _require_visible(sighting: Sighting, user) -> None:
+    if not sighting_visible_to(sighting=sighting, user=user):
+        raise SightingRefused("You cannot see this sighting.")
+
+
+def _require_workable(sighting: Sighting, user) -> None:
+    if not sighting_workable_by(sighting=sighting, user=user):
+        raise SightingRefused(
+            "Only an officer of the force that owns this case can work on its sightings."
+        )
+
+
+def _locked_for(sighting: Sighting, user) -> Sighting:
+    """The sighting as it is now, held until the transaction ends, if ``user`` holds it."""
+    sighting = (
+        Sighting.objects.select_for_update(of=("self",))
+        .select_related("claimed_by")
+        .get(pk=sighting.pk)
+    )
+    _require_claimed_by(sighting, user)
+    return sighting
+
+
+def _require_claimed_by(sighting: Sighting, user) -> None:
+    _require_workable(sighting, user)
+    if sighting.claimed_by_id is None:
+        raise SightingRefused("Claim this sighting before you work on it.")
+    if sighting.claimed_by_id != user.pk:
+        raise SightingRefused(
+            f"{_name(sighting.claimed_by)} has claimed this sighting: only they can work on it."
+        )
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
