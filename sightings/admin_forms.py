@@ -6,7 +6,7 @@ from appeals.models import AppealPage
 from sightings.models import Sighting, ThriveAssessment
 
 STATUS_FILTERS = [
-    ("open", "Open (not closed)"),
+    ("open", "Open"),
     *Sighting.Status.choices,
     ("", "Any status"),
 ]
@@ -21,7 +21,9 @@ class QueueFilterForm(forms.Form):
     appeal = forms.ModelChoiceField(
         label="Appeal", queryset=AppealPage.objects.none(), required=False, empty_label="Any"
     )
-    status = forms.ChoiceField(label="Status", choices=STATUS_FILTERS, required=False)
+    status = forms.ChoiceField(
+        label="Status", choices=STATUS_FILTERS, required=False, initial="open"
+    )
     received_from = forms.DateField(label="Received from", required=False, widget=DATE_INPUT)
     received_to = forms.DateField(label="Received to", required=False, widget=DATE_INPUT)
     urgent = forms.BooleanField(label="Urgent only", required=False)
@@ -92,6 +94,9 @@ class NoteForm(forms.Form):
 
 
 class DuplicatesForm(forms.Form):
+    # Shares a form element with the export buttons: a browser must not demand it for those.
+    use_required_attribute = False
+
     original = forms.CharField(
         label="Close the selected sightings as duplicates of (reference)", max_length=16
     )

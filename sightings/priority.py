@@ -11,7 +11,8 @@ Points:
 - the appeal's police risk level: high 12, medium 6, low or no apparent risk 0;
 - a photo: 2;
 - corroboration: 2 for each other sighting of the same appeal seen within two hours of
-  it and, where both carry a map point, within two kilometres; at most 3 counted.
+  it and, where both carry a map point, within two kilometres; at most 3 counted. Both
+  sightings of such a pair gain, when the later one comes in.
 """
 
 import math

@@ -106,6 +106,7 @@ def sighting_queue(
             Q(reference__iexact=search.strip())
             | Q(location__icontains=search)
             | Q(description__icontains=search)
+            | Q(reporter_name__icontains=search)
         )
     return sightings.order_by("-with_them_now", "-queue_rank", "-pk")
 

@@ -112,9 +112,11 @@ def sighting_follow_up(*, sighting_id: int) -> bool:
 
 
 def sighting_corroborate(*, sighting_id: int) -> int:
-    """Count the other sightings that back this one up, and raise each of them for it.
+    """Count the earlier sightings that back this one up, and raise each of them for it.
 
-    Once per sighting (claimed by ``corroborated_at``). Returns how many were found.
+    Only earlier ones: a pair is counted once, when the later one comes in, whatever
+    order the jobs run in. Once per sighting (claimed by ``corroborated_at``). Returns
+    how many were found.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -129,7 +131,7 @@ def sighting_corroborate(*, sighting_id: int) -> int:
                 seen_at__gte=sighting.seen_at - priority.CORROBORATION_WINDOW,
                 seen_at__lte=sighting.seen_at + priority.CORROBORATION_WINDOW,
             )
-            .exclude(pk=sighting.pk)
+            .filter(pk__lt=sighting.pk)
             .exclude(close_reason__in=NOT_CORROBORATING)
             .order_by("-received_at")
             .values_list("pk", "latitude", "longitude")[: priority.CORROBORATION_CANDIDATES]

@@ -150,6 +150,8 @@ def sighting_close(
     """Close a sighting with a reason; a duplicate names the sighting it repeats."""
     with transaction.atomic():
         sighting = _locked_for(sighting, user)
+        if duplicate_of is not None:  # as it is now: it may have become a duplicate itself
+            duplicate_of.refresh_from_db()
         _close(sighting, user=user, reason=reason, duplicate_of=duplicate_of)
     return sighting
 
@@ -163,6 +165,7 @@ def sightings_close_duplicates(*, original: Sighting, duplicates: list[Sighting]
     """
     _require_workable(original, user)
     with transaction.atomic():
+        original.refresh_from_db()
         locked = list(
             Sighting.objects.select_for_update()
             .filter(pk__in=[duplicate.pk for duplicate in duplicates])

@@ -24,6 +24,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+PASSWORD = "correct horse battery staple"  # every test user's (tests/factories.py)
+
+
+def sign_in(browser, live_server, user):
+    """A new desktop page, signed in to the admin as ``user``."""
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
 
 
 def pytest_collection_modifyitems(items):

@@ -9,21 +9,9 @@ from playwright.sync_api import expect
 from appeals.models import AppealIndexPage, AppealPage
 from homeward import roles
 from tests import factories
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(browser, live_server, user):
-    page = browser.new_page(viewport=DESKTOP)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
 
 
 def choose_image(page, title: str) -> None:

@@ -1,0 +1,358 @@
+"""The police triage queue: who sees what, the queue's order, working a sighting, audit."""
+
+import csv
+import io
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from appeals.models import AppealPage
+from homeward import roles
+from homeward.models import PoliceForce
+from sightings import services
+from sightings.models import Sighting, SightingNote, ThriveAssessment
+from sightings.selectors import sighting_queue
+from tests import factories
+from tests.sightings.conftest import OWNING_FORCE, WHO_SEES_SIGHTINGS, login_as
+
+pytestmark = pytest.mark.django_db
+
+THRIVE = {
+    "threat": "Seen near the canal late at night.",
+    "harm": "Risk of drowning or exploitation.",
+    "risk": "Likely: matches earlier sightings.",
+    "risk_grade": "high",
+    "investigation": "Check the canal-side cameras.",
+    "vulnerability": "Fifteen, in care, no money.",
+    "engagement": "Canal patrol and the care home.",
+}
+
+
+@pytest.fixture
+def officer():
+    return factories.user_create(
+        role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE, first_name="Officer", last_name="One"
+    )
+
+
+@pytest.fixture
+def colleague():
+    return factories.user_create(
+        role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE, first_name="Officer", last_name="Two"
+    )
+
+
+@pytest.fixture
+def sighting(appeal):
+    return factories.sighting_create(
+        appeal, photo=True, identity="named", name="Witness Quillon", phone="07700 900123"
+    )
+
+
+def messages_of(response) -> str:
+    """Every message waiting for the person, this response's last."""
+    return " ".join(str(message) for message in get_messages(response.wsgi_request))
+
+
+# Every admin URL of the queue: (name, method, needs a sighting, POST data).
+ADMIN_URLS = [
+    ("sightings_queue", "get", False, None),
+    ("sightings_detail", "get", True, None),
+    ("sightings_photo", "get", True, None),
+    ("sightings_queue?q=Quillon", "get", False, None),
+    ("claim", "post", True, {}),
+    ("note", "post", True, {"text": "Called the reporter back."}),
+    ("sightings_claim_next", "post", False, {}),
+    ("sightings_export", "post", False, {"format": "csv"}),
+    ("sightings_export", "post", False, {"format": "print"}),
+    ("sightings_close_duplicates", "post", False, {"original": "S-0000-0000"}),
+]
+
+
+def _request(client, name, method, needs_sighting, data, sighting):
+    if name in {"claim", "note"}:
+        url = reverse("sightings_act", args=[sighting.pk, name])
+    elif "?" in name:
+        base, query = name.split("?")
+        url = f"{reverse(base)}?{query}"
+    else:
+        url = reverse(name, args=[sighting.pk] if needs_sighting else [])
+    if data is not None:
+        data = {**data, "ids": [sighting.pk]}
+    return getattr(client, method)(url, data)
+
+
+@pytest.mark.parametrize(("who", "allowed"), WHO_SEES_SIGHTINGS)
+@pytest.mark.parametrize(("name", "method", "needs_sighting", "data"), ADMIN_URLS)
+def test_permission_matrix(client, sighting, who, allowed, name, method, needs_sighting, data):
+    """Role by role and force by force, on every admin URL: enforced on the object."""
+    user = login_as(client, who)
+    response = _request(client, name, method, needs_sighting, data, sighting)
+    body = response.content.decode(errors="replace") if not response.streaming else ""
+    sighting.refresh_from_db()
+    if not allowed:
+        if who == "police of another force":
+            # Their own (empty) queue, or a refusal: never this sighting.
+            assert response.status_code in {200, 302, 404}, response.status_code
+        else:
+            assert response.status_code in {302, 404}, response.status_code
+        if response.status_code == 302:
+            location = urlsplit(response["Location"]).path
+            assert location in {"/admin/login/", "/admin/", reverse("sightings_queue")}
+        assert "Witness Quillon" not in body and sighting.reference not in body
+        assert sighting.claimed_by is None and not SightingNote.objects.exists()
+        assert not ModelLogEntry.objects.filter(object_id=str(sighting.pk), user=user).exists()
+        return
+    assert response.status_code in {200, 302}, response.status_code
+    if response.status_code == 302:
+        assert "/admin/login/" not in response["Location"]
+    if name in {"sightings_queue", "sightings_detail", "sightings_queue?q=Quillon"}:
+        assert sighting.reference in body
+    if name == "sightings_detail":
+        assert "Witness Quillon" in body
+
+
+def test_a_caseworker_sees_but_cannot_work_a_sighting(client, sighting):
+    login_as(client, roles.CASEWORKERS)
+    response = client.post(reverse("sightings_act", args=[sighting.pk, "claim"]), follow=True)
+    assert "Only an officer of the force that owns this case" in response.content.decode()
+    sighting.refresh_from_db()
+    assert sighting.claimed_by is None
+
+
+def test_the_queue_puts_urgent_first_then_priority(client, officer, directory):
+    now = timezone.now()
+    high = factories.appeal_create(risk_level=AppealPage.RiskLevel.HIGH)
+    low = factories.appeal_create(risk_level=AppealPage.RiskLevel.LOW)
+    with_them = factories.sighting_create(low, with_them_now=True)
+    high_old = factories.sighting_create(high)
+    Sighting.objects.filter(pk=high_old.pk).update(
+        received_at=now - timedelta(hours=9), queue_rank=now + timedelta(hours=3)
+    )
+    low_new = factories.sighting_create(low)
+    low_photo = factories.sighting_create(low, photo=True)
+    order = list(sighting_queue(user=officer).values_list("pk", flat=True))
+    # urgent first; a high-risk sighting from 9 hours ago (12 points) still beats fresh
+    # low-risk ones; a photo (2 points) beats no photo.
+    assert order == [with_them.pk, high_old.pk, low_photo.pk, low_new.pk]
+
+    client.force_login(officer)
+    html = client.get(reverse("sightings_queue")).content.decode()
+    assert html.index(with_them.reference) < html.index(low_new.reference)
+    assert "waiting" in html and "Urgent: with them now" in html
+
+
+def test_corroboration_raises_sightings_seen_near_in_time_and_place(appeal):
+    seen = timezone.now() - timedelta(hours=1)
+    first = factories.sighting_create(appeal, seen_at=seen, latitude=54.0, longitude=-1.5)
+    near = factories.sighting_create(
+        appeal, seen_at=seen + timedelta(minutes=30), latitude=54.005, longitude=-1.5
+    )
+    far = factories.sighting_create(appeal, seen_at=seen, latitude=51.5, longitude=-0.1)
+    for sighting in (first, near, far):
+        services.sighting_corroborate(sighting_id=sighting.pk)
+    assert services.sighting_corroborate(sighting_id=near.pk) == 0  # once only
+    first.refresh_from_db()
+    near.refresh_from_db()
+    far.refresh_from_db()
+    assert (first.corroborations, near.corroborations, far.corroborations) == (1, 1, 0)
+    assert first.priority_points == far.priority_points + 2
+    assert first.queue_rank - first.received_at == timedelta(hours=first.priority_points)
+
+
+def test_queue_filters(client, officer, appeal, directory):
+    other = factories.appeal_create()
+    urgent = factories.sighting_create(appeal, with_them_now=True)
+    mine = factories.sighting_create(appeal)
+    services.sighting_claim(sighting=mine, user=officer)
+    plain = factories.sighting_create(other, location="By the clock tower")
+    old = factories.sighting_create(other)
+    Sighting.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=5))
+
+    def listed(**params):
+        return set(sighting_queue(user=officer, **params).values_list("pk", flat=True))
+
+    assert listed() == {urgent.pk, mine.pk, plain.pk, old.pk}
+    assert listed(appeal_id=appeal.pk) == {urgent.pk, mine.pk}
+    assert listed(urgent_only=True) == {urgent.pk}
+    assert listed(assignment="mine") == {mine.pk}
+    assert listed(assignment="unassigned") == {urgent.pk, plain.pk, old.pk}
+    assert listed(status="in-review") == {mine.pk}
+    assert listed(received_to=timezone.localdate() - timedelta(days=2)) == {old.pk}
+    assert listed(search="clock tower") == {plain.pk}
+    assert listed(search=plain.reference.lower()) == {plain.pk}
+
+    client.force_login(officer)
+    response = client.get(reverse("sightings_queue"), {"urgent": "on", "assignment": "mine"})
+    assert response.status_code == 200
+    response = client.get(reverse("sightings_queue"), {"received_from": "not a date"})
+    assert response.status_code == 200
+    assert "were not understood" in response.content.decode()
+
+
+def test_an_officer_claims_assesses_and_passes_on(client, officer, sighting):
+    client.force_login(officer)
+    detail = reverse("sightings_detail", args=[sighting.pk])
+    assert "Claim this sighting" in client.get(detail).content.decode()
+    client.post(reverse("sightings_act", args=[sighting.pk, "claim"]))
+    sighting.refresh_from_db()
+    assert sighting.claimed_by == officer and sighting.status == Sighting.Status.IN_REVIEW
+
+    response = client.post(reverse("sightings_act", args=[sighting.pk, "assess"]), THRIVE)
+    assert response.status_code == 302
+    assert ThriveAssessment.objects.get(sighting=sighting).risk_grade == "high"
+    client.post(reverse("sightings_act", args=[sighting.pk, "pass-on"]))
+    sighting.refresh_from_db()
+    assert sighting.status == Sighting.Status.PASSED_ON
+    client.post(reverse("sightings_act", args=[sighting.pk, "close"]), {"reason": "actioned"})
+    sighting.refresh_from_db()
+    assert sighting.status == Sighting.Status.CLOSED and sighting.closed_at
+
+    actions = list(
+        ModelLogEntry.objects.for_instance(sighting)
+        .order_by("timestamp")
+        .values_list("action", "user")
+    )
+    assert [action for action, _ in actions] == [
+        "homeward.sighting.viewed",
+        "homeward.sighting.claimed",
+        "homeward.sighting.assessed",
+        "homeward.sighting.passed_on",
+        "homeward.sighting.closed",
+    ]
+    assert {user for _, user in actions} == {officer.pk}
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "claimed", "message"),
+    [
+        ("pass-on", {}, False, "Claim this sighting before you work on it."),
+        ("assess", THRIVE, False, "Claim this sighting before you work on it."),
+        ("close", {"reason": "actioned"}, False, "Claim this sighting before you work on it."),
+        ("close", {"reason": ""}, True, "correct the problems shown below"),
+        ("close", {"reason": "shrug"}, True, "correct the problems shown below"),
+        ("close", {"reason": "duplicate"}, True, "Say which sighting this one repeats."),
+        ("close", {"reason": "duplicate", "duplicate_of": "S-ZZZZ-ZZZZ"}, True, "no sighting"),
+        ("close", {"reason": "actioned", "duplicate_of": "self"}, True, "Only a duplicate"),
+        ("close", {"reason": "duplicate", "duplicate_of": "self"}, True, "of itself"),
+        ("assess", {**THRIVE, "threat": ""}, True, "correct the problems shown below"),
+        ("note", {"text": "   "}, True, "correct the problems shown below"),
+        ("no-such-step", {}, True, None),
+    ],
+)
+def test_steps_that_are_not_allowed_are_explained_and_change_nothing(
+    client, officer, sighting, action, data, claimed, message
+):
+    if claimed:
+        services.sighting_claim(sighting=sighting, user=officer)
+    data = {key: sighting.reference if value == "self" else value for key, value in data.items()}
+    before = Sighting.objects.filter(pk=sighting.pk).values().get()
+    client.force_login(officer)
+    response = client.post(reverse("sightings_act", args=[sighting.pk, action]), data)
+    if message is None:
+        assert response.status_code == 404
+    else:
+        shown = messages_of(response) + response.content.decode()
+        assert message in shown
+    assert Sighting.objects.filter(pk=sighting.pk).values().get() == before
+    assert not ThriveAssessment.objects.exists() and not SightingNote.objects.exists()
+
+
+def test_two_officers_cannot_hold_the_same_sighting(client, officer, colleague, sighting):
+    services.sighting_claim(sighting=sighting, user=officer)
+    client.force_login(colleague)
+    response = client.post(reverse("sightings_act", args=[sighting.pk, "claim"]))
+    assert "Officer One has already claimed this sighting" in messages_of(response)
+    response = client.post(reverse("sightings_act", args=[sighting.pk, "pass-on"]))
+    assert "only they can work on it" in messages_of(response)
+    sighting.refresh_from_db()
+    assert sighting.claimed_by == officer and sighting.status == Sighting.Status.IN_REVIEW
+    # Releasing gives it back; then the colleague may claim it.
+    services.sighting_release(sighting=sighting, user=officer)
+    assert services.sighting_claim(sighting=sighting, user=colleague).claimed_by == colleague
+
+
+def test_claim_next_takes_the_top_unclaimed_sighting(client, officer, appeal):
+    first = factories.sighting_create(appeal, with_them_now=True)
+    second = factories.sighting_create(appeal)
+    client.force_login(officer)
+    response = client.post(reverse("sightings_claim_next"))
+    assert response["Location"] == reverse("sightings_detail", args=[first.pk])
+    assert services.sighting_claim_next(user=officer) == second
+    assert services.sighting_claim_next(user=officer) is None
+    response = client.post(reverse("sightings_claim_next"), follow=True)
+    assert "There are no unclaimed new sightings" in response.content.decode()
+
+
+def test_closing_duplicates_in_bulk_is_all_or_nothing(client, officer, colleague, appeal):
+    original = factories.sighting_create(appeal)
+    copies = [factories.sighting_create(appeal) for _ in range(3)]
+    services.sighting_claim(sighting=copies[2], user=colleague)
+    client.force_login(officer)
+    url = reverse("sightings_close_duplicates")
+    data = {"original": original.reference, "ids": [copy.pk for copy in copies]}
+    response = client.post(url, data)
+    assert f"{copies[2].reference} (claimed by Officer Two)" in messages_of(response)
+    assert Sighting.objects.filter(status=Sighting.Status.CLOSED).count() == 0
+
+    services.sighting_release(sighting=copies[2], user=colleague)
+    response = client.post(url, data)
+    assert f"Closed 3 as duplicates of {original.reference}" in messages_of(response)
+    assert set(original.duplicates.values_list("pk", flat=True)) == {c.pk for c in copies}
+    assert set(
+        Sighting.objects.filter(pk__in=[c.pk for c in copies]).values_list(
+            "close_reason", "claimed_by"
+        )
+    ) == {("duplicate", officer.pk)}
+    # A duplicate of a duplicate points at the first: no chains.
+    later = factories.sighting_create(appeal)
+    services.sighting_claim(sighting=later, user=officer)
+    with pytest.raises(services.SightingRefused, match="itself a duplicate"):
+        services.sighting_close(
+            sighting=later, user=officer, reason="duplicate", duplicate_of=copies[0]
+        )
+
+
+def test_export_as_csv_and_for_print_is_audited(client, officer, appeal):
+    tricky = factories.sighting_create(
+        appeal, description='=HYPERLINK("http://evil.invalid")', identity="named", name="Ann"
+    )
+    plain = factories.sighting_create(appeal)
+    other_force = factories.appeal_create(police_force=PoliceForce.objects.get(slug="kent-police"))
+    theirs = factories.sighting_create(other_force)
+    client.force_login(officer)
+    response = client.post(
+        reverse("sightings_export"), {"format": "csv", "ids": [tricky.pk, plain.pk]}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["Reference"] for row in rows] == [tricky.reference, plain.reference]
+    assert rows[0]["What they saw"].startswith("'=")  # never runs as a spreadsheet formula
+    assert rows[0]["Reporter"] == "Ann" and rows[1]["Reporter"] == "Anonymous"
+    response = client.post(reverse("sightings_export"), {"format": "print", "ids": [plain.pk]})
+    assert plain.reference in response.content.decode()
+    logged = ModelLogEntry.objects.filter(action="homeward.sighting.exported", user=officer)
+    assert sorted(logged.values_list("data__format", flat=True)) == ["csv", "csv", "print"]
+    # Someone else's sighting in the selection: nothing is exported.
+    response = client.post(
+        reverse("sightings_export"), {"format": "csv", "ids": [plain.pk, theirs.pk]}
+    )
+    assert response.status_code == 404
+    assert logged.count() == 3
+
+
+def test_a_sighting_follows_its_appeal_to_another_force(directory, officer):
+    appeal = factories.appeal_create(publish=False)
+    sighting = factories.sighting_create(appeal)
+    kent = PoliceForce.objects.get(slug="kent-police")
+    appeal.police_force = kent
+    appeal.save()
+    sighting.refresh_from_db()
+    assert sighting.police_force == kent
+    assert not sighting_queue(user=officer).exists()
