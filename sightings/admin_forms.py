@@ -2,7 +2,6 @@
 
 from django import forms
 
-from appeals.models import AppealPage
 from sightings.models import Sighting, ThriveAssessment
 
 STATUS_FILTERS = [
@@ -18,9 +17,7 @@ class QueueFilterForm(forms.Form):
     """The queue's filters, as a bookmarkable GET."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    appeal = forms.ModelChoiceField(
-        label="Appeal", queryset=AppealPage.objects.none(), required=False, empty_label="Any"
-    )
+    appeal = forms.TypedChoiceField(label="Appeal", coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(
         label="Status", choices=STATUS_FILTERS, required=False, initial="open"
     )
@@ -31,14 +28,13 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, appeals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["appeal"].queryset = appeals
+        self.fields["appeal"].choices = [("", "Any"), *appeals.values_list("pk", "title")]
 
     def queue_filters(self) -> dict:
         """Arguments for ``sighting_queue``; an invalid filter is left out, not guessed."""
         data = self.cleaned_data if self.is_valid() else {}
-        appeal = data.get("appeal")
         return {
-            "appeal_id": appeal.pk if appeal else None,
+            "appeal_id": data.get("appeal"),
             # No status asked for means the open ones; an empty one means any.
             "status": data.get("status", "open") if "status" in self.data else "open",
             "received_from": data.get("received_from"),

@@ -7,6 +7,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 # Crockford's base32 without I, L, O, U: easy to read out on the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -92,13 +93,24 @@ class Sighting(models.Model):
                 "police_force",
                 models.F("with_them_now").desc(),
                 models.F("queue_rank").desc(),
+                models.F("id").desc(),
                 condition=~Q(status="closed"),
                 name="sighting_force_queue",
+            ),
+            # "Claim the next": the force's unclaimed new sightings, in the same order.
+            models.Index(
+                "police_force",
+                models.F("with_them_now").desc(),
+                models.F("queue_rank").desc(),
+                models.F("id").desc(),
+                condition=Q(status="new", claimed_by__isnull=True),
+                name="sighting_force_unclaimed",
             ),
             # The caseworkers' queue: every force's open sightings.
             models.Index(
                 models.F("with_them_now").desc(),
                 models.F("queue_rank").desc(),
+                models.F("id").desc(),
                 condition=~Q(status="closed"),
                 name="sighting_queue",
             ),
@@ -188,3 +200,34 @@ class SightingPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo for {self.sighting}"
+
+
+class SightingLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(object_id=instance.pk)
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(object_id=instance.pk)
+
+
+class SightingLogEntry(BaseLogEntry):
+    """Who viewed, claimed, changed, exported or closed a sighting: Wagtail's audit log.
+
+    No foreign key: the trail outlives the sighting when retention purges it, and it
+    holds facts (who, what, when, a reason code), never what the reporter wrote.
+    """
+
+    object_id = models.PositiveBigIntegerField(db_index=True)
+
+    objects = SightingLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        verbose_name = "sighting log entry"
+        verbose_name_plural = "sighting log entries"
+
+    def save(self, *args, **kwargs):
+        # Wagtail's full_clean() looks the user and content type up again, two queries for
+        # every entry; both come from live objects here. The action is still checked.
+        self.clean()
+        return models.Model.save(self, *args, **kwargs)

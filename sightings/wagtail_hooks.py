@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from sightings import admin_views, views
+from sightings.models import Sighting, SightingLogEntry
 from sightings.selectors import can_see_sightings
 
 
@@ -47,6 +48,7 @@ def register_sightings_menu_item():
 
 @hooks.register("register_log_actions")
 def register_sighting_log_actions(actions):
+    actions.register_model(Sighting, SightingLogEntry)
     for action, label, message in [
         ("homeward.sighting.viewed", "Sighting viewed", "Viewed"),
         ("homeward.sighting.claimed", "Sighting claimed", "Claimed"),

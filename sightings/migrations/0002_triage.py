@@ -146,6 +146,7 @@ class Migration(migrations.Migration):
                 models.F("police_force"),
                 models.OrderBy(models.F("with_them_now"), descending=True),
                 models.OrderBy(models.F("queue_rank"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
                 condition=models.Q(("status", "closed"), _negated=True),
                 name="sighting_force_queue",
             ),
@@ -155,6 +156,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 models.OrderBy(models.F("with_them_now"), descending=True),
                 models.OrderBy(models.F("queue_rank"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
                 condition=models.Q(("status", "closed"), _negated=True),
                 name="sighting_queue",
             ),

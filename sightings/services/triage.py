@@ -94,22 +94,28 @@ def sighting_claim(*, sighting: Sighting, user) -> Sighting:
 def sighting_claim_next(*, user) -> Sighting | None:
     """Claim the top unclaimed new sighting of the officer's queue, or None if there is none.
 
-    Officers claiming at once each get a different one: rows another transaction holds are
-    skipped, not waited for.
+    One statement picks the top of the queue and claims it. Officers claiming at once
+    each get a different one: rows another transaction holds are skipped, not waited for.
     """
     with transaction.atomic():
-        sighting = (
+        top = (
             sighting_queue(user=user)
             .filter(status=Sighting.Status.NEW, claimed_by__isnull=True)
             .select_for_update(skip_locked=True, of=("self",))
-            .first()
+            .values("pk")[:1]
         )
-        if sighting is None:
+        top_sql, top_params = top.query.sql_with_params()
+        claimed = list(
+            Sighting.objects.raw(
+                f"UPDATE {Sighting._meta.db_table} "  # noqa: S608  our table, Django's SQL
+                f"SET claimed_by_id = %s, claimed_at = %s, status = %s "
+                f"WHERE id = ({top_sql}) RETURNING *",
+                [user.pk, timezone.now(), Sighting.Status.IN_REVIEW, *top_params],
+            )
+        )
+        if not claimed:
             return None
-        Sighting.objects.filter(pk=sighting.pk).update(
-            claimed_by=user, claimed_at=timezone.now(), status=Sighting.Status.IN_REVIEW
-        )
-        sighting.refresh_from_db()
+        sighting = claimed[0]
         log(instance=sighting, action="homeward.sighting.claimed", user=user)
     return sighting
 

@@ -2,17 +2,11 @@ from datetime import datetime
 
 from django import template
 
+from sightings import formatting
+
 register = template.Library()
 
 
 @register.filter
 def waited(sighting, now: datetime) -> str:
-    """How long a sighting has waited, in the largest units that matter: "2 d 4 h", "12 min"."""
-    minutes = max(int((now - sighting.received_at).total_seconds() // 60), 0)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+    return formatting.waited(sighting.received_at, now)

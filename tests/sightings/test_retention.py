@@ -6,12 +6,17 @@ import pytest
 import time_machine
 from django.core.files.storage import storages
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
 from appeals.models import AppealPage
 from homeward import roles
 from sightings import services
-from sightings.models import Sighting, SightingNote, SightingPhoto, ThriveAssessment
+from sightings.models import (
+    Sighting,
+    SightingLogEntry,
+    SightingNote,
+    SightingPhoto,
+    ThriveAssessment,
+)
 from tests import factories
 from tests.sightings.conftest import OWNING_FORCE
 from tests.sightings.test_triage import THRIVE
@@ -63,7 +68,7 @@ def test_sightings_of_a_closed_appeal_are_purged_after_the_period(
     assert storages["sightings"].exists(kept.photo.file.name)
 
     # The audit log keeps the fact, not the content.
-    entries = ModelLogEntry.objects.filter(object_id=str(reported.pk))
+    entries = SightingLogEntry.objects.filter(object_id=reported.pk)
     purged = entries.get(action="homeward.sighting.purged")
     assert purged.data["police_force"] == OWNING_FORCE
     assert purged.data["received_on"] == reported.received_at.date().isoformat()

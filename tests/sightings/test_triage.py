@@ -9,13 +9,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
 from appeals.models import AppealPage
 from homeward import roles
 from homeward.models import PoliceForce
 from sightings import services
-from sightings.models import Sighting, SightingNote, ThriveAssessment
+from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
 from sightings.selectors import sighting_queue
 from tests import factories
 from tests.sightings.conftest import OWNING_FORCE, WHO_SEES_SIGHTINGS, login_as
@@ -106,7 +105,7 @@ def test_permission_matrix(client, sighting, who, allowed, name, method, needs_s
             assert location in {"/admin/login/", "/admin/", reverse("sightings_queue")}
         assert "Witness Quillon" not in body and sighting.reference not in body
         assert sighting.claimed_by is None and not SightingNote.objects.exists()
-        assert not ModelLogEntry.objects.filter(object_id=str(sighting.pk), user=user).exists()
+        assert not SightingLogEntry.objects.filter(object_id=sighting.pk, user=user).exists()
         return
     assert response.status_code in {200, 302}, response.status_code
     if response.status_code == 302:
@@ -214,7 +213,7 @@ def test_an_officer_claims_assesses_and_passes_on(client, officer, sighting):
     assert sighting.status == Sighting.Status.CLOSED and sighting.closed_at
 
     actions = list(
-        ModelLogEntry.objects.for_instance(sighting)
+        SightingLogEntry.objects.for_instance(sighting)
         .order_by("timestamp")
         .values_list("action", "user")
     )
@@ -337,7 +336,7 @@ def test_export_as_csv_and_for_print_is_audited(client, officer, appeal):
     assert rows[0]["Reporter"] == "Ann" and rows[1]["Reporter"] == "Anonymous"
     response = client.post(reverse("sightings_export"), {"format": "print", "ids": [plain.pk]})
     assert plain.reference in response.content.decode()
-    logged = ModelLogEntry.objects.filter(action="homeward.sighting.exported", user=officer)
+    logged = SightingLogEntry.objects.filter(action="homeward.sighting.exported", user=officer)
     assert sorted(logged.values_list("data__format", flat=True)) == ["csv", "csv", "print"]
     # Someone else's sighting in the selection: nothing is exported.
     response = client.post(

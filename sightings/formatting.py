@@ -1,0 +1,15 @@
+"""How the triage screens put times into words."""
+
+from datetime import datetime
+
+
+def waited(received_at: datetime, now: datetime) -> str:
+    """How long a sighting has waited, in the largest units that matter: "2 d 4 h", "12 min"."""
+    minutes = max(int((now - received_at).total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
