@@ -235,7 +235,11 @@ def _by_reference(request: HttpRequest, reference: str) -> Sighting | None:
 @require_POST
 def sighting_claim_next(request: HttpRequest) -> HttpResponse:
     _require_sightings_role(request)
-    sighting = services.sighting_claim_next(user=request.user)
+    try:
+        sighting = services.sighting_claim_next(user=request.user)
+    except services.SightingRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("sightings_queue")
     if sighting is None:
         messages.info(request, "There are no unclaimed new sightings for your force.")
         return redirect("sightings_queue")

@@ -72,6 +72,10 @@ def can_see_sightings(user) -> bool:
     return _is_caseworker(user) or _officer(user) is not None
 
 
+# Urgent first, then by rank (sightings/priority.py); the indexes follow this order.
+QUEUE_ORDER = ("-with_them_now", "-queue_rank", "-pk")
+
+
 def sighting_queue(
     *,
     user,
@@ -108,7 +112,7 @@ def sighting_queue(
             | Q(description__icontains=search)
             | Q(reporter_name__icontains=search)
         )
-    return sightings.order_by("-with_them_now", "-queue_rank", "-pk")
+    return sightings.order_by(*QUEUE_ORDER)
 
 
 QUEUE_ROW_FIELDS = [

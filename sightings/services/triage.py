@@ -8,6 +8,7 @@ Every step is written to the audit log, with the fact and never the content.
 """
 
 import csv
+import functools
 import io
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from wagtail.log_actions import log
 
 from sightings.models import Sighting, SightingNote, ThriveAssessment
 from sightings.selectors import (
-    sighting_queue,
+    QUEUE_ORDER,
     sighting_visible_to,
     sighting_workable_by,
 )
@@ -92,32 +93,45 @@ def sighting_claim(*, sighting: Sighting, user) -> Sighting:
 
 
 def sighting_claim_next(*, user) -> Sighting | None:
-    """Claim the top unclaimed new sighting of the officer's queue, or None if there is none.
+    """Claim the top unclaimed new sighting of the officer's force, or None if there is none.
 
     One statement picks the top of the queue and claims it. Officers claiming at once
     each get a different one: rows another transaction holds are skipped, not waited for.
     """
+    officer = getattr(user, "police_officer", None)
+    if officer is None or not user.is_active:
+        raise SightingRefused("Only police officers claim sightings from the queue.")
+    sql, params = _claim_next_statement(officer.force_id)
     with transaction.atomic():
-        top = (
-            sighting_queue(user=user)
-            .filter(status=Sighting.Status.NEW, claimed_by__isnull=True)
-            .select_for_update(skip_locked=True, of=("self",))
-            .values("pk")[:1]
-        )
-        top_sql, top_params = top.query.sql_with_params()
         claimed = list(
-            Sighting.objects.raw(
-                f"UPDATE {Sighting._meta.db_table} "  # noqa: S608  our table, Django's SQL
-                f"SET claimed_by_id = %s, claimed_at = %s, status = %s "
-                f"WHERE id = ({top_sql}) RETURNING *",
-                [user.pk, timezone.now(), Sighting.Status.IN_REVIEW, *top_params],
-            )
+            Sighting.objects.raw(sql, [user.pk, timezone.now(), Sighting.Status.IN_REVIEW, *params])
         )
         if not claimed:
             return None
         sighting = claimed[0]
         log(instance=sighting, action="homeward.sighting.claimed", user=user)
     return sighting
+
+
+@functools.cache
+def _claim_next_statement(force_id: int) -> tuple[str, tuple]:
+    """The claiming UPDATE for one force, its top-of-queue subquery compiled by Django once."""
+    top = (
+        Sighting.objects.filter(
+            police_force_id=force_id, status=Sighting.Status.NEW, claimed_by__isnull=True
+        )
+        .order_by(*QUEUE_ORDER)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values("pk")[:1]
+    )
+    with transaction.atomic():  # Django compiles FOR UPDATE only inside a transaction
+        top_sql, top_params = top.query.sql_with_params()
+    sql = (
+        f"UPDATE {Sighting._meta.db_table} "  # noqa: S608  our table, Django's SQL
+        f"SET claimed_by_id = %s, claimed_at = %s, status = %s "
+        f"WHERE id = ({top_sql}) RETURNING *"
+    )
+    return sql, tuple(top_params)
 
 
 def sighting_release(*, sighting: Sighting, user) -> Sighting:

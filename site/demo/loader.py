@@ -30,6 +30,8 @@ from appeals.services import publicity_check_complete
 from homeward import roles
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
 from homeward.models import PoliceForce, PoliceOfficer
+from sightings.models import Sighting
+from sightings.services import sighting_create
 
 FIRST_NAMES = {
     "female": [
@@ -163,7 +165,50 @@ def demo_load() -> list[DemoUser]:
         if appeal.slug not in existing:
             _create_with_photo(directory, appeal, *_hair(number), editor=staff[roles.EDITORS])
             _take_through_publicity_check(appeal, number, staff)
+    if not Sighting.objects.exists():
+        _demo_sightings()
     return users
+
+
+SIGHTING_NOTES = [
+    ("Outside the bakery on the high street", "Sitting on the bench, looked cold and tired."),
+    ("Number 36 bus towards the city centre", "Got on at the hospital stop, alone, hood up."),
+    ("Car park behind the leisure centre", "Talking to two older teenagers, then walked off."),
+    ("Platform 3 at the railway station", "Waiting for a train, kept checking a phone."),
+    ("Corner shop on Mill Lane", "Bought a drink and crisps, paid in coins."),
+]
+
+
+def _demo_sightings() -> None:
+    """A few fictional reports for each live appeal, so the police queue has work in it."""
+    appeals = AppealPage.objects.publicly_visible().order_by("pk")
+    for number, appeal in enumerate(appeals):
+        for index in range(1 + number % 4):
+            where, what = SIGHTING_NOTES[(number + index) % len(SIGHTING_NOTES)]
+            sighting_create(
+                appeal=appeal,
+                answers={
+                    "seen_at": timezone.now() - timedelta(hours=3 * index + number % 5),
+                    "time_is_approximate": index % 2 == 1,
+                    "with_them_now": number % 9 == 0 and index == 0,
+                    "location": where,
+                    "latitude": None,
+                    "longitude": None,
+                    "description": what,
+                    "clothing": "",
+                    "companions": "",
+                    "direction": "",
+                    "identity": "named" if index == 1 else "anonymous",
+                    "name": "Demo Reporter" if index == 1 else "",
+                    "phone": "",
+                    "email": "reporter@example.invalid" if index == 1 else "",
+                    "consent_to_contact": index == 1,
+                },
+                photo=None,
+                submission_key=f"demo-{appeal.pk}-{index}",
+            )
+    # Nobody needs a console full of alerts for made-up reports.
+    Sighting.objects.update(alert_sent_at=timezone.now())
 
 
 def _demo_appeal(number: int) -> AppealPage:
