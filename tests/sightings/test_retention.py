@@ -1,10 +1,12 @@
 """Retention: a closed appeal's sightings are purged after the period, photos included."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core.files.storage import storages
+from django.core.management import call_command
 from django.utils import timezone
 
 from appeals.models import AppealPage
@@ -86,3 +88,14 @@ def test_retention_counts_from_closure_and_reopening_stops_it(appeal, settings):
     assert page.closed_at is None
     with time_machine.travel(timezone.now() + timedelta(days=365)):
         assert services.sightings_retention_purge() == 0
+
+
+def test_the_purge_runs_from_the_command_line(appeal, settings):
+    settings.SIGHTING_RETENTION_DAYS = 0
+    factories.sighting_create(appeal)
+    close(appeal)
+    out = StringIO()
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        call_command("sightings_retention_purge", stdout=out)
+    assert out.getvalue().strip() == "1 sightings purged."
+    assert not Sighting.objects.exists()
