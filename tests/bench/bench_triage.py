@@ -134,6 +134,8 @@ def main() -> None:
         f"p50 {reference['p50_ms']} ms, p95 {reference['p95_ms']} ms "
         f"(claim / update at p95: {claim['p95_ms'] / reference['p95_ms']:.1f}x)"
     )
+    for count, figures in results["claim_next_by_officers"].items():
+        print(f"  with {count} officer(s): p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
     uses_index = (
         "sighting_force_queue" in queue["plan_page"]
         and "sighting_force_unclaimed" in results["plan_claim_next"]

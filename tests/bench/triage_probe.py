@@ -152,6 +152,10 @@ def main(*, officer_username: str, claimers: list[str]) -> None:
     officer = users.get(username=officer_username)
     claimer_ids = list(users.filter(username__in=claimers).values_list("pk", flat=True))
     result = {"queue": queue_page(officer), "plan_claim_next": claim_next_plan(officer)}
+    # 1, 2 and 4 officers first: how the latency grows with contention for the 2 cores.
+    result["claim_next_by_officers"] = {
+        count: figures(in_processes(_claims, claimer_ids[:count])) for count in (1, 2, 4)
+    }
     result["claim_next"] = figures(in_processes(_claims, claimer_ids))
     closed = list(
         Sighting.objects.filter(
