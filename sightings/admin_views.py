@@ -212,6 +212,7 @@ def sighting_act(request: HttpRequest, sighting_id: int, action: str) -> HttpRes
             raise Http404("No such action")
     except services.SightingRefused as refused:
         messages.error(request, refused.message)
+        form = None  # the answers were fine; the step itself is not allowed now
     if form is not None:  # invalid: show it again with its errors, nothing changed
         messages.error(request, "Nothing was saved: correct the problems shown below.")
         view = SightingDetailView()

@@ -129,7 +129,9 @@ def _claim_next_statement(force_id: int) -> tuple[str, tuple]:
     sql = (
         f"UPDATE {Sighting._meta.db_table} "  # noqa: S608  our table, Django's SQL
         f"SET claimed_by_id = %s, claimed_at = %s, status = %s "
-        f"WHERE id = ({top_sql}) RETURNING *"
+        # Only what the caller and the audit entry use; other fields load if asked for.
+        f"WHERE id = ({top_sql}) RETURNING id, reference, appeal_id, police_force_id, "
+        f"status, claimed_by_id, claimed_at"
     )
     return sql, tuple(top_params)
 
@@ -279,9 +281,8 @@ def _column(sighting: Sighting, name: str):
         return sighting.appeal.title
     if name == "reporter":
         return "Anonymous" if sighting.anonymous else sighting.reporter_name
-    if name in {"police_force", "claimed_by", "duplicate_of"}:
-        related = getattr(sighting, name)
-        return _name(related) if name == "claimed_by" and related else related or ""
+    if name == "claimed_by":
+        return _name(sighting.claimed_by) if sighting.claimed_by else ""
     if name in {"status", "close_reason"}:
         return getattr(sighting, f"get_{name}_display")()
     value = getattr(sighting, name)

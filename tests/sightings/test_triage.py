@@ -65,6 +65,10 @@ ADMIN_URLS = [
     ("sightings_photo", "get", True, None),
     ("sightings_queue?q=Quillon", "get", False, None),
     ("claim", "post", True, {}),
+    ("release", "post", True, {}),
+    ("pass-on", "post", True, {}),
+    ("assess", "post", True, THRIVE),
+    ("close", "post", True, {"reason": "actioned"}),
     ("note", "post", True, {"text": "Called the reporter back."}),
     ("sightings_claim_next", "post", False, {}),
     ("sightings_export", "post", False, {"format": "csv"}),
@@ -73,8 +77,11 @@ ADMIN_URLS = [
 ]
 
 
+STEPS = {"claim", "release", "pass-on", "assess", "close", "note"}
+
+
 def _request(client, name, method, needs_sighting, data, sighting):
-    if name in {"claim", "note"}:
+    if name in STEPS:
         url = reverse("sightings_act", args=[sighting.pk, name])
     elif "?" in name:
         base, query = name.split("?")
@@ -104,7 +111,8 @@ def test_permission_matrix(client, sighting, who, allowed, name, method, needs_s
             location = urlsplit(response["Location"]).path
             assert location in {"/admin/login/", "/admin/", reverse("sightings_queue")}
         assert "Witness Quillon" not in body and sighting.reference not in body
-        assert sighting.claimed_by is None and not SightingNote.objects.exists()
+        assert sighting.claimed_by is None and sighting.status == Sighting.Status.NEW
+        assert not SightingNote.objects.exists() and not ThriveAssessment.objects.exists()
         assert not SightingLogEntry.objects.filter(object_id=sighting.pk, user=user).exists()
         return
     assert response.status_code in {200, 302}, response.status_code
