@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from homeward.admin_views import AdminPageMixin
 from sightings import services
 from sightings.admin_forms import CloseForm, DuplicatesForm, NoteForm, QueueFilterForm, ThriveForm
-from sightings.formatting import waited
+from sightings.formatting import person_name, waited
 from sightings.models import Sighting, SightingLogEntry
 from sightings.selectors import (
     can_see_sightings,
@@ -111,11 +111,7 @@ def queue_rows(page, *, now) -> list[QueueRow]:
             points=sighting.priority_points,
             status=sighting.get_status_display()
             + (f": {sighting.get_close_reason_display().lower()}" if sighting.close_reason else ""),
-            claimed_by=(
-                sighting.claimed_by.get_full_name() or sighting.claimed_by.get_username()
-                if sighting.claimed_by
-                else "Unclaimed"
-            ),
+            claimed_by=person_name(sighting.claimed_by) if sighting.claimed_by else "Unclaimed",
         )
         for sighting in page
     ]

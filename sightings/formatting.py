@@ -13,3 +13,8 @@ def waited(received_at: datetime, now: datetime) -> str:
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min"
+
+
+def person_name(user) -> str:
+    """A member of staff as the triage screens and messages name them."""
+    return user.get_full_name() or user.get_username()

@@ -16,6 +16,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from sightings.formatting import person_name
 from sightings.models import Sighting, SightingNote, ThriveAssessment
 from sightings.selectors import (
     QUEUE_ORDER,
@@ -88,7 +89,7 @@ def sighting_claim(*, sighting: Sighting, user) -> Sighting:
     if sighting.status == Sighting.Status.CLOSED:
         raise SightingRefused("This sighting is closed: there is nothing to claim.")
     raise SightingRefused(
-        f"{_name(sighting.claimed_by)} has already claimed this sighting. Pick another one."
+        f"{person_name(sighting.claimed_by)} has already claimed this sighting. Pick another one."
     )
 
 
@@ -282,7 +283,7 @@ def _column(sighting: Sighting, name: str):
     if name == "reporter":
         return "Anonymous" if sighting.anonymous else sighting.reporter_name
     if name == "claimed_by":
-        return _name(sighting.claimed_by) if sighting.claimed_by else ""
+        return person_name(sighting.claimed_by) if sighting.claimed_by else ""
     if name in {"status", "close_reason"}:
         return getattr(sighting, f"get_{name}_display")()
     value = getattr(sighting, name)
@@ -344,7 +345,7 @@ def _why_not_duplicate(sighting: Sighting, *, original: Sighting, user) -> str:
     if sighting.status == Sighting.Status.CLOSED:
         return "already closed"
     if sighting.claimed_by_id not in (None, user.pk):
-        return f"claimed by {_name(sighting.claimed_by)}"
+        return f"claimed by {person_name(sighting.claimed_by)}"
     if not sighting_workable_by(sighting=sighting, user=user):
         return "not your force's"
     return _why_not_original(original, sighting).rstrip(".")
@@ -383,9 +384,6 @@ def _require_claimed_by(sighting: Sighting, user) -> None:
         raise SightingRefused("Claim this sighting before you work on it.")
     if sighting.claimed_by_id != user.pk:
         raise SightingRefused(
-            f"{_name(sighting.claimed_by)} has claimed this sighting: only they can work on it."
+            f"{person_name(sighting.claimed_by)} has claimed this sighting: "
+            "only they can work on it."
         )
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
