@@ -231,29 +231,18 @@ def edit_form_data(client, edit_url: str) -> dict:
 def sighting_create(appeal: AppealPage, *, photo: bool = False, **answers):
     """A sighting stored through the real service, as the public form would store it."""
     number = next(_numbers)
-    defaults = {
+    answers = {
         "seen_at": timezone.now() - timedelta(hours=1),
-        "time_is_approximate": False,
-        "with_them_now": False,
         "location": f"Outside shop number {number}, Market Street",
-        "latitude": None,
-        "longitude": None,
         "description": f"A person matching the photo, sighting number {number}.",
-        "clothing": "",
-        "companions": "",
-        "direction": "",
-        "identity": "anonymous",
-        "name": "",
-        "phone": "",
-        "email": "",
-        "consent_to_contact": False,
+        **answers,
     }
     cleaned = None
     if photo:
         cleaned = photo_clean(SimpleUploadedFile("photo.jpg", image_bytes(), "image/jpeg"))
     sighting, _ = sighting_services.sighting_create(
         appeal=appeal,
-        answers={**defaults, **answers},
+        answers=sighting_services.sighting_answers(**answers),
         photo=cleaned,
         submission_key=f"test-{number}-{os.urandom(8).hex()}",
     )

@@ -2,6 +2,7 @@
 
 from sightings.services.intake import (
     sighting_alert_send,
+    sighting_answers,
     sighting_corroborate,
     sighting_create,
     sighting_follow_up,
@@ -27,6 +28,7 @@ from sightings.services.triage import (
 __all__ = [
     "SightingRefused",
     "sighting_alert_send",
+    "sighting_answers",
     "sighting_assess",
     "sighting_claim",
     "sighting_claim_next",

@@ -38,6 +38,36 @@ STORED_ANSWERS = [
     "consent_to_contact",
 ]
 
+# What the form leaves in its cleaned data when a question is not answered.
+UNANSWERED = {
+    "time_is_approximate": False,
+    "with_them_now": False,
+    "latitude": None,
+    "longitude": None,
+    "clothing": "",
+    "companions": "",
+    "direction": "",
+    "identity": "anonymous",
+    "name": "",
+    "phone": "",
+    "email": "",
+    "consent_to_contact": False,
+}
+
+
+def sighting_answers(*, seen_at: datetime, location: str, description: str, **given) -> dict:
+    """A whole set of answers, as the form cleans them, for reports made in code (the demo)."""
+    unknown = set(given) - set(UNANSWERED)
+    if unknown:
+        raise TypeError(f"Not questions on the form: {', '.join(sorted(unknown))}")
+    return {
+        **UNANSWERED,
+        "seen_at": seen_at,
+        "location": location,
+        "description": description,
+        **given,
+    }
+
 
 def sighting_create(
     *, appeal: AppealPage, answers: dict, photo: CleanPhoto | None, submission_key: str

@@ -31,7 +31,7 @@ from homeward import roles
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
 from homeward.models import PoliceForce, PoliceOfficer
 from sightings.models import Sighting
-from sightings.services import sighting_create
+from sightings.services import sighting_answers, sighting_create
 
 FIRST_NAMES = {
     "female": [
@@ -187,23 +187,17 @@ def _demo_sightings() -> None:
             where, what = SIGHTING_NOTES[(number + index) % len(SIGHTING_NOTES)]
             sighting_create(
                 appeal=appeal,
-                answers={
-                    "seen_at": timezone.now() - timedelta(hours=3 * index + number % 5),
-                    "time_is_approximate": index % 2 == 1,
-                    "with_them_now": number % 9 == 0 and index == 0,
-                    "location": where,
-                    "latitude": None,
-                    "longitude": None,
-                    "description": what,
-                    "clothing": "",
-                    "companions": "",
-                    "direction": "",
-                    "identity": "named" if index == 1 else "anonymous",
-                    "name": "Demo Reporter" if index == 1 else "",
-                    "phone": "",
-                    "email": "reporter@example.invalid" if index == 1 else "",
-                    "consent_to_contact": index == 1,
-                },
+                answers=sighting_answers(
+                    seen_at=timezone.now() - timedelta(hours=3 * index + number % 5),
+                    location=where,
+                    description=what,
+                    time_is_approximate=index % 2 == 1,
+                    with_them_now=number % 9 == 0 and index == 0,
+                    identity="named" if index == 1 else "anonymous",
+                    name="Demo Reporter" if index == 1 else "",
+                    email="reporter@example.invalid" if index == 1 else "",
+                    consent_to_contact=index == 1,
+                ),
                 photo=None,
                 submission_key=f"demo-{appeal.pk}-{index}",
             )
