@@ -3,6 +3,7 @@ import pytest
 from appeals.models import AppealIndexPage
 from homeward.page_cache import page_cache_purge
 from tests import factories
+from tests.mail import mailbox  # noqa: F401 (a fixture for every test that sends email)
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,13 @@ Every job here is safe to run twice: each one works out what is due from the dat
 from rq import cron
 
 from appeals import jobs as appeal_jobs
+from newsletter import jobs as newsletter_jobs
 from sightings import jobs as sighting_jobs
 
 cron.register(appeal_jobs.publish_scheduled, queue_name="default", cron="* * * * *")
 cron.register(appeal_jobs.publicity_review, queue_name="default", cron="*/5 * * * *")
 cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")
 cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cron="17 3 * * *")
+cron.register(newsletter_jobs.campaign_regular_due, queue_name="default", cron="*/15 * * * *")
+cron.register(newsletter_jobs.campaigns_sweep, queue_name="default", cron="* * * * *")
+cron.register(newsletter_jobs.heroes_expire_unconfirmed, queue_name="default", cron="41 4 * * *")

@@ -18,6 +18,30 @@ BATCH_DRAIN_CLAIM_SECONDS = 60
 BATCH_DRAIN_CHUNK = 100
 
 
+def enqueue_after_commit(func: Callable[..., object], *calls: dict) -> None:
+    """Run ``func(**call)`` for each call in a worker, once the current transaction commits.
+
+    All the calls go to RQ in one round trip. Without REDIS_URL they run in this process.
+    If Redis is unreachable they are logged and dropped here: the work each job does is
+    found again by a recurring sweep (see homeward/cron.py).
+    """
+
+    def enqueue() -> None:
+        if not settings.REDIS_URL:
+            for call in calls:
+                _run_here(func, **call)
+            return
+        try:
+            queue = _queue()
+            queue.enqueue_many([Queue.prepare_data(func, kwargs=call) for call in calls])
+        except RedisError:
+            logger.warning(
+                "Queue unreachable: %d calls of %s left for the sweep", len(calls), func.__name__
+            )
+
+    transaction.on_commit(enqueue)
+
+
 def enqueue_batched_after_commit(func: Callable[[int], object], item: int, *, batch: str) -> None:
     """Run ``func(item)`` in a worker once the current transaction commits, in a batch.
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "homeward",
     "appeals",
     "sightings",
+    "newsletter",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -259,6 +260,17 @@ if FRONTEND_CACHE_PURGE_URL:
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
+
+# Heroes: sign-ups per client per window; where one-click unsubscribe emails go; the
+# shared secret the mail provider's bounce and complaint webhook sends.
+HERO_SIGN_UP_RATE_LIMIT = (
+    env_int("HERO_SIGN_UP_RATE_LIMIT", 10),
+    env_int("HERO_SIGN_UP_RATE_WINDOW_SECONDS", 3600),
+)
+NEWSLETTER_UNSUBSCRIBE_MAILBOX = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_MAILBOX", "unsubscribe@homeward.invalid"
+)
+NEWSLETTER_FEEDBACK_TOKEN = os.environ.get("NEWSLETTER_FEEDBACK_TOKEN", "")
 
 # Email
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -34,6 +34,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 RQ_QUEUES["default"]["ASYNC"] = False
 # Every test's client comes from 127.0.0.1; the rate limit's own tests set a low limit.
 SIGHTING_RATE_LIMIT = (10_000, 600)
+HERO_SIGN_UP_RATE_LIMIT = (10_000, 3600)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

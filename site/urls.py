@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
 from homeward import views
+from newsletter import urls as newsletter_urls
 from sightings import urls as sightings_urls
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(sightings_urls)),
+    path("", include(newsletter_urls)),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,77 @@
+"""Heroes' emails: MJML compiled to HTML once, then rendered cheaply many times.
+
+An email is made in two stages. Compiling joins the layout, the kind's body and the
+appeal card into one MJML document and turns it into HTML with the ``mjml`` package:
+that is slow (milliseconds), so it happens once per campaign. The result is still a
+Django template (MJML passes Django's tags through untouched), rendered once per
+segment (Heroes with the same areas get the same appeals). What differs per person, the
+links to manage or leave a subscription, are placeholders swapped in last.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.template import engines
+from django.template.loader import get_template
+from django.utils.html import escape
+from mjml import mjml_to_html
+
+BODY_MARKER = "<!-- BODY -->"
+APPEAL_MARKER = "<!-- APPEAL -->"
+# Stand-ins for each person's own links; swapped in per recipient (see ``personalise``).
+MANAGE_URL = "@@MANAGE_URL@@"
+UNSUBSCRIBE_URL = "@@UNSUBSCRIBE_URL@@"
+AREAS = "@@AREAS@@"
+
+
+class EmailCompileError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class EmailSource:
+    """A compiled email: Django template sources for its HTML and its plain text."""
+
+    html: str
+    text: str
+
+
+def email_compile(kind: str) -> EmailSource:
+    """Compile the MJML for one kind of email ("regular", "urgent", "confirmation", ...)."""
+    layout = _source("layout.mjml")
+    body = _source(f"{kind}.mjml").replace(APPEAL_MARKER, _source("_appeal.mjml"))
+    result = mjml_to_html(layout.replace(BODY_MARKER, body))
+    if result.errors:
+        raise EmailCompileError(f"{kind}.mjml: {result.errors}")
+    return EmailSource(html=result.html, text=_source(f"{kind}.txt"))
+
+
+@lru_cache(maxsize=16)
+def email_compiled(kind: str) -> EmailSource:
+    """For one-off emails (confirmations): compiled once per process."""
+    return email_compile(kind)
+
+
+class EmailRenderer:
+    """Renders one compiled email for many people, each distinct context only once."""
+
+    def __init__(self, source: EmailSource) -> None:
+        engine = engines["django"]
+        self._html = engine.from_string(source.html)
+        self._text = engine.from_string(source.text)
+
+    def render(self, context: dict) -> tuple[str, str]:
+        return self._html.render(context), self._text.render(context)
+
+
+def personalise(rendered: tuple[str, str], values: dict[str, str]) -> tuple[str, str]:
+    """Swap each placeholder for this person's value (escaped in the HTML)."""
+    html, text = rendered
+    for placeholder, value in values.items():
+        html = html.replace(placeholder, escape(value))
+        text = text.replace(placeholder, value)
+    return html, text
+
+
+def _source(name: str) -> str:
+    return get_template(f"newsletter/email/{name}").template.source

@@ -1,0 +1,115 @@
+"""Reads for Heroes' emails: what a campaign says, who gets it, and how it went."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from appeals.models import AppealPage
+from appeals.selectors import CARD_PHOTO_FILTER
+from homeward.links import absolute_url
+from newsletter.models import Campaign, Delivery, Hero, Partner
+
+# The regular email's first edition covers this far back.
+FIRST_REGULAR_LOOKBACK = timedelta(days=7)
+
+
+def appeal_card(appeal: AppealPage, *, reason: str = "") -> dict:
+    """An appeal as an email shows it: public facts only, a rendition from our own site."""
+    photo = appeal.main_photo
+    image_url = alt = ""
+    if photo is not None:
+        image_url = absolute_url(photo.image.get_rendition(CARD_PHOTO_FILTER).url)
+        alt = photo.alt_text
+    return {
+        "id": appeal.pk,
+        "force_id": appeal.police_force_id,
+        "name": appeal.title,
+        "age": appeal.age_text,
+        "area": appeal.last_seen_area,
+        "since": date_format(appeal.missing_since, "j F Y"),
+        "url": absolute_url(appeal.url),
+        "image_url": image_url,
+        "alt": alt,
+        "reason": reason,
+    }
+
+
+def _public_appeals() -> QuerySet[AppealPage]:
+    return AppealPage.objects.publicly_visible().prefetch_related("photos__image")
+
+
+def regular_email_since() -> datetime:
+    last = Campaign.objects.filter(kind=Campaign.Kind.REGULAR).order_by("-created_at").first()
+    return last.created_at if last else timezone.now() - FIRST_REGULAR_LOOKBACK
+
+
+def regular_email_content(*, since: datetime, now: datetime) -> dict:
+    """New appeals since the last edition, then anniversaries, and whether any closed."""
+    new, pushed = [], []
+    for appeal in _public_appeals().order_by("-first_published_at", "pk"):
+        if appeal.first_published_at and appeal.first_published_at > since:
+            new.append(appeal_card(appeal))
+        elif years := _anniversary_between(appeal.missing_since, since.date(), now.date()):
+            reason = f"Missing for {years} year{'s' if years > 1 else ''}."
+            pushed.append(appeal_card(appeal, reason=reason))
+    return {
+        "new_appeals": new,
+        "pushed_appeals": pushed,
+        # Named by no one: only whether there is anything to ask people to delete.
+        "delete_old_shares": AppealPage.objects.filter(closed_at__gt=since).exists(),
+    }
+
+
+def _anniversary_between(day: date, start: date, end: date) -> int:
+    """How many years missing, if an anniversary of ``day`` falls in (start, end]."""
+    for year in range(start.year, end.year + 1):
+        try:
+            anniversary = day.replace(year=year)
+        except ValueError:  # 29 February
+            anniversary = date(year, 3, 1)
+        if start < anniversary <= end and year > day.year:
+            return year - day.year
+    return 0
+
+
+def campaign_forces(content: dict) -> set[int]:
+    """The police force areas a campaign has something for."""
+    appeals = [*content.get("new_appeals", []), *content.get("pushed_appeals", [])]
+    if content.get("urgent_appeal"):
+        appeals.append(content["urgent_appeal"])
+    return {appeal["force_id"] for appeal in appeals}
+
+
+def content_for_areas(content: dict, forces: frozenset[int] | None) -> dict:
+    """A campaign's content as Heroes of these areas get it (None: all of the UK)."""
+    if forces is None:
+        return content
+    return {
+        **content,
+        "new_appeals": [a for a in content.get("new_appeals", []) if a["force_id"] in forces],
+        "pushed_appeals": [a for a in content.get("pushed_appeals", []) if a["force_id"] in forces],
+    }
+
+
+def hero_audience(*, forces: set[int], urgent_only: bool) -> QuerySet[Hero]:
+    """Confirmed Heroes who asked for any of these areas (or all of the UK)."""
+    heroes = Hero.objects.filter(status=Hero.Status.CONFIRMED)
+    if urgent_only:
+        heroes = heroes.filter(urgent_alerts=True)
+    in_area = Hero.areas.through.objects.filter(policeforce_id__in=forces).values("hero_id")
+    return heroes.filter(Q(all_of_uk=True) | Q(id__in=in_area))
+
+
+def partner_audience(*, force_id: int) -> QuerySet[Partner]:
+    return Partner.objects.filter(active=True).filter(Q(all_of_uk=True) | Q(areas=force_id))
+
+
+def campaign_figures(campaign: Campaign) -> dict[str, int]:
+    counts = dict(campaign.deliveries.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts.get(status, 0) for status in Delivery.Status.values}
+
+
+def hero_by_public_id(public_id) -> Hero | None:
+    return Hero.objects.filter(public_id=public_id).first()

@@ -1,0 +1,213 @@
+"""Campaigns: the regular email, urgent alerts and partner briefings, from creation to done."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from appeals.models import AppealPage
+from homeward.jobs import enqueue_after_commit
+from newsletter import jobs, ledger
+from newsletter.emails import email_compile
+from newsletter.models import Campaign, Delivery, NewsletterSettings
+from newsletter.selectors import (
+    appeal_card,
+    campaign_forces,
+    hero_audience,
+    partner_audience,
+    regular_email_content,
+    regular_email_since,
+)
+from newsletter.services.sending import campaign_finish_if_done
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# A batch takes seconds; a claim this old belongs to a worker that died.
+STALE_CLAIM_AFTER = timedelta(minutes=15)
+# Queued rows and no batch started for this long: the batch jobs were lost; queue them again.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def campaign_regular_due(*, now: datetime | None = None) -> Campaign | None:
+    """The regular email, if the schedule says it is due and this week's has not gone."""
+    now = now or timezone.now()
+    policy = NewsletterSettings.load()
+    local = timezone.localtime(now)
+    if not policy.regular_enabled or (local.weekday(), local.hour) < (
+        policy.regular_weekday,
+        policy.regular_hour,
+    ):
+        return None
+    year, week, _ = local.isocalendar()
+    period = f"{year}-W{week:02d}"
+    if Campaign.objects.filter(kind=Campaign.Kind.REGULAR, period=period).exists():
+        return None
+    content = regular_email_content(since=regular_email_since(), now=now)
+    subject = f"Missing people near you: {date_format(local, 'j F Y')}"
+    return _campaign_start(
+        kind=Campaign.Kind.REGULAR,
+        subject=subject,
+        content=content,
+        period=period,
+        audience=hero_audience(forces=campaign_forces(content), urgent_only=False),
+    )
+
+
+def campaign_urgent_alert(*, appeal: AppealPage) -> Campaign | None:
+    """An urgent alert to Heroes of the appeal's area who asked for alerts: once per appeal."""
+    appeal = AppealPage.objects.publicly_visible().filter(pk=appeal.pk).first()
+    if appeal is None or appeal.risk_level != AppealPage.RiskLevel.HIGH:
+        return None
+    return _campaign_start(
+        kind=Campaign.Kind.URGENT,
+        subject=f"Urgent: please help find {appeal.title}",
+        content={"urgent_appeal": appeal_card(appeal)},
+        appeal=appeal,
+        audience=hero_audience(forces={appeal.police_force_id}, urgent_only=True),
+    )
+
+
+def campaign_partner_briefing(*, appeal: AppealPage) -> Campaign | None:
+    """A restricted briefing to vetted partners of the appeal's area: never public."""
+    draft = appeal.get_latest_revision_as_object()
+    briefing = {
+        "name": draft.title,
+        "age": draft.age_text,
+        "area": draft.last_seen_area,
+        "since": date_format(draft.missing_since, "j F Y"),
+        "force": draft.police_force.name,
+        "description": " ".join(
+            part for part in (draft.clothing, draft.distinguishing_features) if part
+        ),
+    }
+    return _campaign_start(
+        kind=Campaign.Kind.BRIEFING,
+        subject=f"Restricted briefing, do not share: {draft.title}",
+        content={"briefing": briefing},
+        appeal=appeal,
+        audience=partner_audience(force_id=draft.police_force_id),
+    )
+
+
+def _campaign_start(
+    *,
+    kind: str,
+    subject: str,
+    content: dict,
+    audience: QuerySet,
+    appeal: AppealPage | None = None,
+    period: str = "",
+) -> Campaign | None:
+    """Compile the email, write one ledger row per recipient, queue the batches.
+
+    None if this campaign exists already (a replayed trigger): it is never made twice.
+    """
+    source = email_compile(kind)
+    content = {**content, "wording": NewsletterSettings.load().wording()}
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                kind=kind,
+                subject=subject,
+                content=content,
+                appeal=appeal,
+                period=period,
+                html_template=source.html,
+                text_template=source.text,
+            )
+            recipients = _ledger_fill(campaign, audience)
+            _enqueue_batches(campaign, batches=range((recipients + BATCH_SIZE - 1) // BATCH_SIZE))
+    except IntegrityError:
+        logger.info("%s campaign exists already: not made again", kind)
+        return None
+    if not recipients:
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=Campaign.Status.DONE, finished_at=timezone.now()
+        )
+    return campaign
+
+
+def _ledger_fill(campaign: Campaign, audience: QuerySet) -> int:
+    """One queued row per recipient, numbered into batches, in one INSERT … SELECT.
+
+    The database does it all: nothing about the recipients is loaded into memory.
+    """
+    column = "partner_id" if campaign.kind == Campaign.Kind.BRIEFING else "hero_id"
+    select, params = audience.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ledger.TABLE} "  # noqa: S608 (our own table and query)
+            f"(campaign_id, kind, {column}, batch, status, attempts, created_at, error) "
+            "SELECT %s, %s, audience.id, "
+            "(ROW_NUMBER() OVER (ORDER BY audience.id) - 1) / %s, %s, 0, %s, '' "
+            f"FROM ({select}) AS audience",
+            [
+                campaign.pk,
+                Delivery.Kind.CAMPAIGN,
+                BATCH_SIZE,
+                Delivery.Status.QUEUED,
+                timezone.now(),
+                *params,
+            ],
+        )
+        return cursor.rowcount
+
+
+def _enqueue_batches(campaign: Campaign, *, batches) -> None:
+    calls = [{"campaign_id": campaign.pk, "batch": batch} for batch in batches]
+    if calls:
+        enqueue_after_commit(jobs.campaign_batch_send, *calls)
+    Campaign.objects.filter(pk=campaign.pk).update(batches_enqueued_at=timezone.now())
+
+
+def campaign_cancel(*, campaign: Campaign) -> int:
+    """Stop a campaign: nothing still queued is sent. Returns how many were cancelled."""
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
+            status=Campaign.Status.CANCELLED, finished_at=timezone.now()
+        )
+        return campaign.deliveries.filter(status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.CANCELLED, error="campaign cancelled"
+        )
+
+
+def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Pick up what a dead worker or a lost job left: run every minute, safe to repeat.
+
+    Claims older than a batch could take go back to the queue (nothing in them was
+    handed to the mail server, see newsletter/transport.py); campaigns with queued rows
+    and no progress get their batches queued again; one-off emails likewise.
+    """
+    now = now or timezone.now()
+    released = ledger.release_stale(claimed_before=now - STALE_CLAIM_AFTER)
+    requeued = 0
+    stalled = Campaign.objects.filter(
+        status=Campaign.Status.SENDING, batches_enqueued_at__lt=now - STALLED_AFTER
+    ).exclude(last_progress_at__gt=now - STALLED_AFTER)
+    for campaign in stalled:
+        batches = list(
+            campaign.deliveries.filter(status=Delivery.Status.QUEUED)
+            .values_list("batch", flat=True)
+            .distinct()
+            .order_by("batch")
+        )
+        with transaction.atomic():
+            _enqueue_batches(campaign, batches=batches)
+        requeued += len(batches)
+    for campaign_id in Campaign.objects.filter(status=Campaign.Status.SENDING).values_list(
+        "pk", flat=True
+    ):
+        campaign_finish_if_done(campaign_id=campaign_id)
+    single = list(
+        Delivery.objects.filter(
+            campaign=None, status=Delivery.Status.QUEUED, created_at__lt=now - STALLED_AFTER
+        ).values_list("pk", flat=True)[:1000]
+    )
+    if single:
+        with transaction.atomic():
+            enqueue_after_commit(jobs.delivery_send, *[{"delivery_id": pk} for pk in single])
+    return {"released": released, "batches_requeued": requeued, "emails_requeued": len(single)}
