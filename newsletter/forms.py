@@ -84,12 +84,6 @@ class SignUpForm(ChoicesForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        local = email.rpartition("@")[0]
-        if not local.isascii():
-            raise forms.ValidationError(
-                "We cannot send to this address. Use one without accents or other letters "
-                "beyond A to Z."
-            )
         self.suggestion = suggested_address(email)
         if self.suggestion and not self.data.get("address_is_right"):
             raise forms.ValidationError(

@@ -8,165 +8,421 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('appeals', '0005_appealpage_closed_at'),
-        ('homeward', '0005_police_force_duty_email'),
+        ("appeals", "0005_appealpage_closed_at"),
+        ("homeward", "0005_police_force_duty_email"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NewsletterSettings',
+            name="NewsletterSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('regular_enabled', models.BooleanField(default=True, verbose_name='send the regular email')),
-                ('regular_weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=3, verbose_name='day')),
-                ('regular_hour', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(23)], verbose_name='hour (UK time)')),
-                ('consent_wording', models.TextField(default='Email me appeals for missing people in the areas I choose and, if I ask for them, urgent alerts. I can change my areas or unsubscribe at any time from a link in every email. Homeward keeps my email address only for this.', help_text='What people agree to when they sign up. Changing it starts a new version.')),
-                ('consent_version', models.PositiveIntegerField(default=1, editable=False)),
-                ('regular_intro', models.TextField(default='Thank you for being a Hero. These people are missing from your area. Please read their appeals and share them: someone you know may have seen them.')),
-                ('urgent_intro', models.TextField(default='Someone is missing near you and police are very concerned for them. Please read the appeal now and share it.')),
-                ('briefing_intro', models.TextField(default='A restricted briefing for the safeguarding network. This person must not be publicised: do not share, post or display this email. If you see them, call 999.')),
-                ('delete_shares_line', models.TextField(default='Some appeals you may have shared are no longer active. If you shared an appeal on social media, please check and delete old posts. Thank you.', help_text='Shown when appeals have closed since the last email. It never names anyone.')),
-                ('confirmation_text', models.TextField(default='Please confirm that you want to be a Hero. If you did not sign up, ignore this email: nothing will be sent to you.')),
-                ('signoff', models.TextField(default='With thanks, the Homeward team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "regular_enabled",
+                    models.BooleanField(default=True, verbose_name="send the regular email"),
+                ),
+                (
+                    "regular_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=3,
+                        verbose_name="day",
+                    ),
+                ),
+                (
+                    "regular_hour",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[django.core.validators.MaxValueValidator(23)],
+                        verbose_name="hour (UK time)",
+                    ),
+                ),
+                (
+                    "consent_wording",
+                    models.TextField(
+                        default="Email me appeals for missing people in the areas I choose and, if I ask for them, urgent alerts. I can change my areas or unsubscribe at any time from a link in every email. Homeward keeps my email address only for this.",
+                        help_text="What people agree to when they sign up. Changing it starts a new version.",
+                    ),
+                ),
+                ("consent_version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "regular_intro",
+                    models.TextField(
+                        default="Thank you for being a Hero. These people are missing from your area. Please read their appeals and share them: someone you know may have seen them."
+                    ),
+                ),
+                (
+                    "urgent_intro",
+                    models.TextField(
+                        default="Someone is missing near you and police are very concerned for them. Please read the appeal now and share it."
+                    ),
+                ),
+                (
+                    "briefing_intro",
+                    models.TextField(
+                        default="A restricted briefing for the safeguarding network. This person must not be publicised: do not share, post or display this email. If you see them, call 999."
+                    ),
+                ),
+                (
+                    "delete_shares_line",
+                    models.TextField(
+                        default="Some appeals you may have shared are no longer active. If you shared an appeal on social media, please check and delete old posts. Thank you.",
+                        help_text="Shown when appeals have closed since the last email. It never names anyone.",
+                    ),
+                ),
+                (
+                    "confirmation_text",
+                    models.TextField(
+                        default="Please confirm that you want to be a Hero. If you did not sign up, ignore this email: nothing will be sent to you."
+                    ),
+                ),
+                ("signoff", models.TextField(default="With thanks, the Homeward team")),
             ],
             options={
-                'verbose_name': 'Heroes emails',
+                "verbose_name": "Heroes emails",
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular', 'Regular appeals email'), ('urgent', 'Urgent alert'), ('briefing', 'Restricted partner briefing')], max_length=20)),
-                ('period', models.CharField(blank=True, max_length=20)),
-                ('status', models.CharField(choices=[('sending', 'Sending'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='sending', max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('content', models.JSONField(help_text='The appeals and wording, as they were at creation.')),
-                ('html_template', models.TextField(help_text='Compiled from MJML once, for this campaign.')),
-                ('text_template', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_progress_at', models.DateTimeField(blank=True, null=True)),
-                ('batches_enqueued_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('appeal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='appeals.appealpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Regular appeals email"),
+                            ("urgent", "Urgent alert"),
+                            ("briefing", "Restricted partner briefing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("period", models.CharField(blank=True, max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sending", "Sending"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="sending",
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                (
+                    "content",
+                    models.JSONField(
+                        help_text="The appeals and wording, as they were at creation."
+                    ),
+                ),
+                (
+                    "html_template",
+                    models.TextField(help_text="Compiled from MJML once, for this campaign."),
+                ),
+                ("text_template", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_progress_at", models.DateTimeField(blank=True, null=True)),
+                ("batches_enqueued_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="appeals.appealpage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Hero',
+            name="Hero",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('email', models.EmailField(help_text='Stored in lower case.', max_length=254, unique=True)),
-                ('all_of_uk', models.BooleanField(default=False, verbose_name='all of the UK')),
-                ('urgent_alerts', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('confirmed', 'Subscribed'), ('unsubscribed', 'Unsubscribed'), ('bounced', 'Address bounced'), ('complained', 'Marked our email as spam')], default='pending', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('areas', models.ManyToManyField(blank=True, related_name='+', to='homeward.policeforce')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "email",
+                    models.EmailField(
+                        help_text="Stored in lower case.", max_length=254, unique=True
+                    ),
+                ),
+                ("all_of_uk", models.BooleanField(default=False, verbose_name="all of the UK")),
+                ("urgent_alerts", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation"),
+                            ("confirmed", "Subscribed"),
+                            ("unsubscribed", "Unsubscribed"),
+                            ("bounced", "Address bounced"),
+                            ("complained", "Marked our email as spam"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "areas",
+                    models.ManyToManyField(blank=True, related_name="+", to="homeward.policeforce"),
+                ),
             ],
             options={
-                'verbose_name': 'Hero',
+                "verbose_name": "Hero",
             },
         ),
         migrations.CreateModel(
-            name='HeroConsent',
+            name="HeroConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('signed-up', 'Signed up'), ('confirmed', 'Confirmed'), ('changed', 'Changed their choices'), ('unsubscribed', 'Unsubscribed')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('wording_version', models.PositiveIntegerField()),
-                ('wording', models.TextField()),
-                ('choices', models.JSONField(help_text='Areas and alerts as they stood.')),
-                ('hero', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='newsletter.hero')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("signed-up", "Signed up"),
+                            ("confirmed", "Confirmed"),
+                            ("changed", "Changed their choices"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("wording_version", models.PositiveIntegerField()),
+                ("wording", models.TextField()),
+                ("choices", models.JSONField(help_text="Areas and alerts as they stood.")),
+                (
+                    "hero",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="newsletter.hero",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.CharField(max_length=200)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('all_of_uk', models.BooleanField(default=False, verbose_name='all of the UK')),
-                ('vetted_on', models.DateField(help_text='When the charity last vetted this partner.')),
-                ('active', models.BooleanField(default=True)),
-                ('areas', models.ManyToManyField(blank=True, related_name='+', to='homeward.policeforce')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organisation", models.CharField(max_length=200)),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("all_of_uk", models.BooleanField(default=False, verbose_name="all of the UK")),
+                (
+                    "vetted_on",
+                    models.DateField(help_text="When the charity last vetted this partner."),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "areas",
+                    models.ManyToManyField(blank=True, related_name="+", to="homeward.policeforce"),
+                ),
             ],
             options={
-                'verbose_name': 'briefing partner',
-                'ordering': ['organisation'],
+                "verbose_name": "briefing partner",
+                "ordering": ["organisation"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('campaign', 'Campaign'), ('confirmation', 'Confirm your subscription'), ('already-subscribed', 'You are already subscribed')], default='campaign', max_length=30)),
-                ('batch', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claim', models.BigIntegerField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.campaign')),
-                ('hero', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.hero')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("campaign", "Campaign"),
+                            ("confirmation", "Confirm your subscription"),
+                            ("already-subscribed", "You are already subscribed"),
+                        ],
+                        default="campaign",
+                        max_length=30,
+                    ),
+                ),
+                ("batch", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(
+                        default=0, validators=[django.core.validators.MaxValueValidator(100)]
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claim", models.BigIntegerField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletter.campaign",
+                    ),
+                ),
+                (
+                    "hero",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletter.hero",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletter.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
+                "verbose_name_plural": "deliveries",
             },
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'regular')), fields=('period',), name='one_regular_per_period'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "regular")),
+                fields=("period",),
+                name="one_regular_per_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['urgent', 'briefing'])), fields=('kind', 'appeal'), name='one_alert_per_appeal'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["urgent", "briefing"])),
+                fields=("kind", "appeal"),
+                name="one_alert_per_appeal",
+            ),
         ),
         migrations.AddIndex(
-            model_name='hero',
-            index=models.Index(condition=models.Q(('status', 'confirmed')), fields=['id'], name='hero_confirmed'),
+            model_name="hero",
+            index=models.Index(
+                condition=models.Q(("status", "confirmed")), fields=["id"], name="hero_confirmed"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hero',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['created_at'], name='hero_pending'),
+            model_name="hero",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["created_at"],
+                name="hero_pending",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['campaign', 'status', 'batch'], name='delivery_batch'),
+            model_name="delivery",
+            index=models.Index(fields=["campaign", "status", "batch"], name="delivery_batch"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status', 'sending')), fields=['claimed_at'], name='delivery_sending'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status", "sending")),
+                fields=["claimed_at"],
+                name="delivery_sending",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('campaign__isnull', True), ('status', 'queued')), fields=['created_at'], name='delivery_queued_single'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("campaign__isnull", True), ("status", "queued")),
+                fields=["created_at"],
+                name="delivery_queued_single",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('campaign', 'hero'), name='one_delivery_per_hero_per_campaign'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "hero"), name="one_delivery_per_hero_per_campaign"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('campaign', 'partner'), name='one_delivery_per_partner_per_campaign'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "partner"), name="one_delivery_per_partner_per_campaign"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('hero__isnull', False), ('partner__isnull', False), _connector='XOR'), name='delivery_has_one_recipient'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("hero__isnull", False), ("partner__isnull", False), _connector="XOR"
+                ),
+                name="delivery_has_one_recipient",
+            ),
         ),
     ]
