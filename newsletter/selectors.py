@@ -113,3 +113,26 @@ def campaign_figures(campaign: Campaign) -> dict[str, int]:
 
 def hero_by_public_id(public_id) -> Hero | None:
     return Hero.objects.filter(public_id=public_id).first()
+
+
+def email_preview_context(kind: str, *, wording: dict, now: datetime) -> dict:
+    """What the admin's preview fills an email with: today's real content where there is
+    some, made-up links (a preview never carries anyone's real tokens)."""
+    latest = _public_appeals().order_by("-first_published_at").first()
+    card = appeal_card(latest) if latest else None
+    context = {
+        "subject": f"Preview: {kind} email",
+        "preview": "Preview",
+        "wording": wording,
+        "areas": "North Yorkshire Police (example)",
+        "manage_url": "#manage",
+        "unsubscribe_url": "#unsubscribe",
+        "confirm_url": "#confirm",
+        "choices": "North Yorkshire Police (example)",
+        "urgent_appeal": card,
+    }
+    if kind == "regular":
+        context |= regular_email_content(since=regular_email_since(), now=now)
+    if kind == "briefing" and card:
+        context["briefing"] = {**card, "force": "", "description": "(description)"}
+    return context

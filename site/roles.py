@@ -33,6 +33,13 @@ CASEWORKERS = "Caseworkers"
 POLICE_OFFICERS = "Police officers"
 ADMINISTRATORS = "Administrators"
 
+# Campaign figures and cancelling, the emails' wording and schedule, the partner list.
+HEROES_EMAILS = (
+    "newsletter.view_campaign",
+    "newsletter.change_campaign",
+    "newsletter.change_newslettersettings",
+    "newsletter.view_partner",
+)
 IMAGE_AUTHORING = ("wagtailimages.add_image", "wagtailimages.choose_image")
 
 ROLES: dict[str, Role] = {
@@ -47,8 +54,8 @@ ROLES: dict[str, Role] = {
         permissions=("wagtailadmin.access_admin",),
     ),
     PUBLISHERS: Role(
-        description="Approve, publish and close appeals.",
-        permissions=("wagtailadmin.access_admin",),
+        description="Approve, publish and close appeals; run the Heroes emails.",
+        permissions=("wagtailadmin.access_admin", *HEROES_EMAILS),
         page_permissions=("add", "change", "publish", "lock", "unlock"),
         collection_permissions=(*IMAGE_AUTHORING, "wagtailimages.change_image"),
     ),
@@ -74,6 +81,10 @@ ROLES: dict[str, Role] = {
             "homeward.change_policeofficer",
             "homeward.delete_policeofficer",
             "appeals.change_publicitysettings",
+            *HEROES_EMAILS,
+            "newsletter.add_partner",
+            "newsletter.change_partner",
+            "newsletter.delete_partner",
         ),
         page_permissions=("add", "change", "publish", "bulk_delete", "lock", "unlock"),
         page_scope="site",

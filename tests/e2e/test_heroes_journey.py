@@ -60,21 +60,30 @@ def test_become_a_hero_change_areas_and_leave_on_a_phone(
         link = summary.get_by_role("link", name=text)
         expect(link).to_have_attribute("href", f"#{target}")
         expect(page.locator(f"#{target}")).to_have_count(1)  # every link has somewhere to go
-    print("after error load, focus:", active_element_id(page))
-    summary.get_by_role("link", name="Enter your email address.").focus()
-    page.keyboard.press("Enter")
-    print("after link, focus:", active_element_id(page))
+    expect(page.get_by_label("Your email address")).to_have_attribute("aria-invalid", "true")
     assert fits_the_screen(page)
     page.screenshot(path=artifacts_dir / "heroes-1-sign-up-errors-phone.png", full_page=True)
 
-    page.get_by_label("Your email address").fill(EMAIL)
+    # Each link in the summary takes the keyboard to its question.
+    summary.get_by_role("link", name="Say whether you want urgent alerts.").focus()
+    page.keyboard.press("Enter")
+    assert active_element_id(page) == "id_urgent_alerts_0"
+    summary.get_by_role("link", name="Enter your email address.").focus()
+    page.keyboard.press("Enter")
+    assert active_element_id(page) == "id_email"
+    page.keyboard.type(EMAIL)
+
     page.get_by_label("Only the areas I choose").check()
     page.get_by_label("North Yorkshire Police", exact=True).check()
     page.get_by_label("West Yorkshire Police", exact=True).check()
     page.get_by_label("Yes, send me urgent alerts").check()
-    page.get_by_label(re.compile(r"^Email me appeals for missing people")).check()
+    consent = page.get_by_label(re.compile(r"^Email me appeals for missing people"))
+    consent.focus()
+    page.keyboard.press("Space")
+    expect(consent).to_be_checked()
     page.screenshot(path=artifacts_dir / "heroes-1-sign-up-phone.png", full_page=True)
-    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("button", name="Sign up").focus()
+    page.keyboard.press("Enter")
 
     expect(page.locator("h1")).to_have_text("Check your email")
     page.screenshot(path=artifacts_dir / "heroes-2-check-your-email-phone.png", full_page=True)

@@ -1,0 +1,64 @@
+"""The Heroes emails in the admin: campaigns with their figures, and a preview of each email."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from homeward.admin_views import AdminPageMixin
+from newsletter import services
+from newsletter.emails import EmailRenderer, email_compile
+from newsletter.models import Campaign, NewsletterSettings
+from newsletter.selectors import campaign_figures, email_preview_context
+
+PREVIEW_KINDS = ("regular", "urgent", "briefing", "confirmation", "already-subscribed")
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+class CampaignListView(AdminPageMixin, TemplateView):
+    template_name = "newsletter/admin/campaigns.html"
+    page_title = "Heroes emails"
+    header_icon = "mail"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "newsletter.view_campaign")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        campaigns = Campaign.objects.select_related("appeal")[:50]
+        return super().get_context_data(
+            rows=[(campaign, campaign_figures(campaign)) for campaign in campaigns],
+            can_cancel=self.request.user.has_perm("newsletter.change_campaign"),
+            preview_kinds=PREVIEW_KINDS,
+            **kwargs,
+        )
+
+
+@require_POST
+def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    _require(request, "newsletter.change_campaign")
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    cancelled = services.campaign_cancel(campaign=campaign)
+    messages.success(request, f"Cancelled: {cancelled} emails not yet sent will not be sent.")
+    return redirect("newsletter_campaigns")
+
+
+def email_preview(request: HttpRequest, kind: str) -> HttpResponse:
+    """The email as a Hero would see it, compiled from the current MJML and wording."""
+    _require(request, "newsletter.view_campaign")
+    if kind not in PREVIEW_KINDS:
+        raise Http404
+    context = email_preview_context(
+        kind, wording=NewsletterSettings.load().wording(), now=timezone.now()
+    )
+    html, text = EmailRenderer(email_compile(kind)).render(context)
+    if request.GET.get("format") == "text":
+        return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    return HttpResponse(html)
