@@ -36,7 +36,7 @@ class Mailbox:
     # Recipients the server refuses, with its reply ("550 No such user").
     refuse: dict[str, str] = field(default_factory=dict)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)

@@ -1,0 +1,120 @@
+"""A real RQ worker, killed with SIGKILL in the middle of a campaign, then restarted:
+every Hero gets exactly one email. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)."""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from rq import Queue
+
+from homeward import jobs
+from homeward.redis import redis_client
+from newsletter.models import Campaign, Delivery, Hero
+from newsletter.services import campaign_regular_due, campaigns_sweep
+from newsletter.services import campaigns as campaign_services
+from tests import factories
+from tests.mail import Controller, Mailbox, free_port
+from tests.newsletter.test_campaigns import thursday_morning
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql" or not settings.REDIS_URL,
+        reason="a worker in another process needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
+    ),
+]
+HEROES = 400
+KILL_AT_RECIPIENT = 130  # in the third batch of 50
+
+WORKER = """
+import django
+django.setup()
+from rq import Worker
+from homeward.redis import redis_client
+Worker([{queue!r}], connection=redis_client({url!r})).work(burst=True)
+"""
+
+
+class KillingMailbox(Mailbox):
+    """Kills the worker while it waits for the server to accept a recipient."""
+
+    worker: subprocess.Popen | None = None
+    recipients_seen = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.recipients_seen += 1
+        if self.worker and self.recipients_seen == KILL_AT_RECIPIENT:
+            os.killpg(self.worker.pid, signal.SIGKILL)
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def start_worker(queue: Queue, port: int) -> subprocess.Popen:
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "homeward.settings_test",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        ),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "0",
+        "BASE_URL": settings.BASE_URL,
+    }
+    code = WORKER.format(queue=queue.name, url=settings.REDIS_URL)
+    # Its own process group, so the kill takes the job's work horse with it.
+    return subprocess.Popen(  # noqa: S603 (our own code, our own interpreter)
+        [sys.executable, "-c", code], env=env, start_new_session=True
+    )
+
+
+def test_a_worker_killed_mid_campaign_then_restarted_sends_each_hero_one_email(
+    directory, forces, monkeypatch, settings
+):
+    factories.appeal_create(parent=directory, police_force=forces[0], title="Efa Imagined")
+    Hero.objects.bulk_create(
+        Hero(email=f"hero{n}@example.org", all_of_uk=True, status=Hero.Status.CONFIRMED)
+        for n in range(HEROES)
+    )
+    queue = Queue(f"test-{uuid.uuid4().hex}", connection=redis_client(settings.REDIS_URL))
+    monkeypatch.setattr(jobs, "_queue", lambda: queue)
+    monkeypatch.setattr(campaign_services, "BATCH_SIZE", 50)
+
+    mailbox = KillingMailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        campaign = campaign_regular_due(now=thursday_morning())
+        assert queue.count == HEROES // 50
+
+        mailbox.worker = start_worker(queue, port)
+        assert mailbox.worker.wait(timeout=120) == -signal.SIGKILL
+        delivered = len(mailbox.arrivals)
+        assert 0 < delivered < HEROES  # killed in the middle
+        statuses = set(campaign.deliveries.values_list("status", flat=True))
+        assert Delivery.Status.SENDING in statuses  # the killed batch's unsent rows
+
+        # The every-minute sweep, once the dead worker's claim has gone stale.
+        swept = campaigns_sweep(now=timezone.now() + timedelta(minutes=20))
+        assert swept["released"] > 0
+
+        mailbox.worker = None
+        assert start_worker(queue, port).wait(timeout=120) == 0
+    finally:
+        controller.stop()
+        queue.delete(delete_jobs=True)
+
+    received = [arrival.recipients[0] for arrival in mailbox.arrivals]
+    assert sorted(received) == sorted(f"hero{n}@example.org" for n in range(HEROES))
+    assert len(received) == len(set(received)) == HEROES
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DONE
+    assert set(campaign.deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}
