@@ -30,6 +30,7 @@ from appeals.services import publicity_check_complete
 from homeward import roles
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
 from homeward.models import PoliceForce, PoliceOfficer
+from newsletter.models import Hero, Partner
 from sightings.models import Sighting
 from sightings.services import sighting_answers, sighting_create
 
@@ -167,7 +168,30 @@ def demo_load() -> list[DemoUser]:
             _take_through_publicity_check(appeal, number, staff)
     if not Sighting.objects.exists():
         _demo_sightings()
+    _demo_heroes()
     return users
+
+
+def _demo_heroes() -> None:
+    """Fictional subscribers and a briefing partner, so the Heroes emails have readers."""
+    for number, slug in enumerate(AREAS):
+        hero, _ = Hero.objects.get_or_create(
+            email=f"hero{number + 1}@example.invalid",
+            defaults={"status": Hero.Status.CONFIRMED, "urgent_alerts": number % 2 == 0},
+        )
+        hero.areas.set(PoliceForce.objects.filter(slug=slug))
+    Hero.objects.get_or_create(
+        email="everywhere@example.invalid",
+        defaults={"status": Hero.Status.CONFIRMED, "all_of_uk": True, "urgent_alerts": True},
+    )
+    Partner.objects.get_or_create(
+        email="safeguarding@library.example.invalid",
+        defaults={
+            "organisation": "Demo Town Library",
+            "all_of_uk": True,
+            "vetted_on": timezone.localdate(),
+        },
+    )
 
 
 SIGHTING_NOTES = [
