@@ -33,6 +33,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
+from rq import Worker
 
 from homeward.redis import redis_client
 from tests.bench.common import (
@@ -243,31 +244,35 @@ class Workers:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-            self._runs.append((process, rss, pid_file, log))
+            self._runs.append({"time": process, "rss": rss, "pid_file": pid_file, "log": log})
         deadline = time.monotonic() + 60
-        while not all(
-            pid_file.exists() and pid_file.read_text().strip() for _, _, pid_file, _ in self._runs
-        ):
-            if time.monotonic() > deadline or any(p.poll() is not None for p, *_ in self._runs):
+        redis = redis_client(REDIS_URL)
+        while Worker.count(connection=redis) < count:
+            if time.monotonic() > deadline or any(
+                run["time"].poll() is not None for run in self._runs
+            ):
                 self.stop()
                 sys.exit(f"the RQ workers did not start: see {LOGS}")
             time.sleep(0.1)
-        time.sleep(1)  # the pid file comes just before the worker listens
+        for run in self._runs:
+            run["pid"] = int(run["pid_file"].read_text().strip())
 
     def stop(self) -> list[float]:
         """Warm shutdown (SIGTERM to each rqworker), then each one's peak RSS in MB."""
-        for process, _, pid_file, _ in self._runs:
-            if process.poll() is None and pid_file.exists():
-                with contextlib.suppress(ValueError, ProcessLookupError):
-                    os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+        for run in self._runs:
+            if "pid" in run and run["time"].poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(run["pid"], signal.SIGTERM)
         peaks = []
-        for process, rss, _, log in self._runs:
+        for run in self._runs:
             try:
-                process.wait(timeout=60)
+                run["time"].wait(timeout=60)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
+                with contextlib.suppress(KeyError, ProcessLookupError):
+                    os.kill(run["pid"], signal.SIGKILL)
+                run["time"].wait()
+            run["log"].close()
+            rss = run["rss"]
             peaks.append(peak_rss_mb(rss) if rss.exists() and rss.read_text().strip() else 0.0)
         return peaks
 

@@ -69,6 +69,9 @@ def sign_up(page, live_server, artifacts_dir) -> None:
     page.keyboard.type(EMAIL)
 
     page.get_by_label("Only the areas I choose").check()
+    expect(page.get_by_label("North Yorkshire Police", exact=True)).to_be_hidden()
+    page.get_by_text("Choose police force areas").focus()
+    page.keyboard.press("Enter")  # unfold the list
     page.get_by_label("North Yorkshire Police", exact=True).check()
     page.get_by_label("West Yorkshire Police", exact=True).check()
     page.get_by_label("Yes, send me urgent alerts").check()
