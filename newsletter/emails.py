@@ -4,8 +4,9 @@ An email is made in two stages. Compiling joins the layout, the kind's body and 
 appeal card into one MJML document and turns it into HTML with the ``mjml`` package:
 that is slow (milliseconds), so it happens once per campaign. The result is still a
 Django template (MJML passes Django's tags through untouched), rendered once per
-segment (Heroes with the same areas get the same appeals). What differs per person, the
-links to manage or leave a subscription, are placeholders swapped in last.
+segment (Heroes with the same areas get the same appeals). What differs per person (their
+areas, and their links to manage or leave a subscription) are placeholders, swapped in
+as each message is built.
 """
 
 from dataclasses import dataclass
@@ -13,15 +14,15 @@ from functools import lru_cache
 
 from django.template import engines
 from django.template.loader import get_template
-from django.utils.html import escape
 from mjml import mjml_to_html
 
 BODY_MARKER = "<!-- BODY -->"
 APPEAL_MARKER = "<!-- APPEAL -->"
-# Stand-ins for each person's own links; swapped in per recipient (see ``personalise``).
+# Stand-ins for what is each person's own: swapped in per message (newsletter/mime.py).
 MANAGE_URL = "@@MANAGE_URL@@"
 UNSUBSCRIBE_URL = "@@UNSUBSCRIBE_URL@@"
 AREAS = "@@AREAS@@"
+PLACEHOLDERS = (MANAGE_URL, UNSUBSCRIBE_URL, AREAS)
 
 
 class EmailCompileError(Exception):
@@ -62,15 +63,6 @@ class EmailRenderer:
 
     def render(self, context: dict) -> tuple[str, str]:
         return self._html.render(context), self._text.render(context)
-
-
-def personalise(rendered: tuple[str, str], values: dict[str, str]) -> tuple[str, str]:
-    """Swap each placeholder for this person's value (escaped in the HTML)."""
-    html, text = rendered
-    for placeholder, value in values.items():
-        html = html.replace(placeholder, escape(value))
-        text = text.replace(placeholder, value)
-    return html, text
 
 
 def _source(name: str) -> str:

@@ -4,7 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -137,13 +137,17 @@ def _ledger_fill(campaign: Campaign, audience: QuerySet) -> int:
     The database does it all: nothing about the recipients is loaded into memory.
     """
     column = "partner_id" if campaign.kind == Campaign.Kind.BRIEFING else "hero_id"
-    select, params = audience.order_by().values("id").query.sql_with_params()
+    # Batches of people with the same first area: fewer distinct emails to render in each.
+    select, params = (
+        audience.order_by().annotate(first_area=Min("areas")).values("id", "first_area")
+    ).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ledger.TABLE} "  # noqa: S608 (our own table and query)
             f"(campaign_id, kind, {column}, batch, status, attempts, created_at, error) "
             "SELECT %s, %s, audience.id, "
-            "(ROW_NUMBER() OVER (ORDER BY audience.id) - 1) / %s, %s, 0, %s, '' "
+            "(ROW_NUMBER() OVER (ORDER BY audience.first_area, audience.id) - 1) / %s, "
+            "%s, 0, %s, '' "
             f"FROM ({select}) AS audience",
             [
                 campaign.pk,

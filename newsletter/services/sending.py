@@ -1,5 +1,6 @@
 """Sending what the ledger holds: a campaign's batch, or one email to one Hero."""
 
+import json
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -17,13 +18,13 @@ from newsletter import ledger
 from newsletter.emails import (
     AREAS,
     MANAGE_URL,
+    PLACEHOLDERS,
     UNSUBSCRIBE_URL,
     EmailRenderer,
     EmailSource,
     email_compiled,
-    personalise,
 )
-from newsletter.mime import MessageFrame, ascii_address, message_bytes
+from newsletter.mime import MessageFrame, PreparedBody, ascii_address, message_bytes
 from newsletter.models import Campaign, Delivery, Hero, NewsletterSettings, Partner
 from newsletter.selectors import campaign_forces, content_for_areas
 from newsletter.tokens import confirm_token, manage_token
@@ -56,7 +57,7 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
     if not rows:
         return 0
     Campaign.objects.filter(pk=campaign_id).update(last_progress_at=timezone.now())
-    renderer = CampaignRenderer(campaign)
+    renderer = _campaign_renderer(campaign)
     frame = MessageFrame(
         sender=settings.DEFAULT_FROM_EMAIL, subject=campaign.subject, domain=_domain()
     )
@@ -69,9 +70,12 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
                         delivery_id=recipient.delivery_id, claim=claim, reason="unsubscribed"
                     )
                     continue
-                html, text = renderer.render(recipient)
                 outcome = _deliver(
-                    transport, frame=frame, recipient=recipient, claim=claim, html=html, text=text
+                    transport,
+                    frame=frame,
+                    recipient=recipient,
+                    claim=claim,
+                    body=renderer.body_for(recipient),
                 )
                 sent += outcome is Outcome.SENT
         except (smtplib.SMTPException, OSError):
@@ -103,7 +107,8 @@ def delivery_send(*, delivery_id: int) -> bool:
     if not recipient.active:
         ledger.mark_cancelled(delivery_id=delivery_id, claim=claim, reason="no longer wanted")
         return False
-    html, text = _personal(EmailRenderer(email_compiled(delivery.kind)).render(context), recipient)
+    html, text = EmailRenderer(email_compiled(delivery.kind)).render(context)
+    body = PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
     frame = MessageFrame(sender=settings.DEFAULT_FROM_EMAIL, subject=subject, domain=_domain())
     with transport_open() as transport:
         try:
@@ -112,8 +117,7 @@ def delivery_send(*, delivery_id: int) -> bool:
                 frame=frame,
                 recipient=recipient,
                 claim=claim,
-                html=html,
-                text=text,
+                body=body,
                 one_click=False,
             )
         except (smtplib.SMTPException, OSError):
@@ -137,7 +141,7 @@ def campaign_finish_if_done(*, campaign_id: int) -> bool:
 
 
 class CampaignRenderer:
-    """A campaign's email for each recipient: rendered once per distinct set of appeals."""
+    """A campaign's email, rendered and encoded once per distinct set of appeals."""
 
     def __init__(self, campaign: Campaign) -> None:
         self._campaign = campaign
@@ -145,41 +149,59 @@ class CampaignRenderer:
             EmailSource(html=campaign.html_template, text=campaign.text_template)
         )
         self._forces = campaign_forces(campaign.content)
-        self._rendered: dict = {}
+        self._bodies: dict = {}
 
-    def render(self, recipient: Recipient) -> tuple[str, str]:
+    def body_for(self, recipient: Recipient) -> PreparedBody:
         if self._campaign.kind != Campaign.Kind.REGULAR or recipient.forces is None:
             key = None
         else:
             key = recipient.forces & self._forces
-        rendered = self._rendered.get(key)
-        if rendered is None:
-            content = content_for_areas(self._campaign.content, key)
-            rendered = self._renderer.render(
-                {
-                    **content,
-                    "subject": self._campaign.subject,
-                    "preview": content.get("preview", ""),
-                    "areas": AREAS if recipient.public_id else "",
-                    "manage_url": MANAGE_URL if recipient.public_id else "",
-                    "unsubscribe_url": UNSUBSCRIBE_URL,
-                }
-            )
-            self._rendered[key] = rendered
-        return _personal(rendered, recipient)
+        key = (key, recipient.public_id is not None)
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._bodies[key] = self._render(forces=key[0], hero=key[1])
+        return body
+
+    def _render(self, *, forces: frozenset[int] | None, hero: bool) -> PreparedBody:
+        content = content_for_areas(self._campaign.content, forces)
+        html, text = self._renderer.render(
+            {
+                **content,
+                "subject": self._campaign.subject,
+                "preview": content.get("preview", ""),
+                "areas": AREAS if hero else "",
+                "manage_url": MANAGE_URL if hero else "",
+                "unsubscribe_url": UNSUBSCRIBE_URL,
+            }
+        )
+        return PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
 
 
-def _personal(rendered: tuple[str, str], recipient: Recipient) -> tuple[str, str]:
+# A worker keeps the campaigns it is sending, so each segment is rendered once per worker
+# rather than once per batch. Keyed by the content too: a campaign edited since (an
+# appeal taken out of it) is rendered afresh.
+_renderers: dict[tuple[int, int], CampaignRenderer] = {}
+RENDERERS_KEPT = 4
+
+
+def _campaign_renderer(campaign: Campaign) -> CampaignRenderer:
+    key = (campaign.pk, hash(json.dumps(campaign.content, sort_keys=True)))
+    renderer = _renderers.get(key)
+    if renderer is None:
+        while len(_renderers) >= RENDERERS_KEPT:
+            del _renderers[next(iter(_renderers))]
+        renderer = _renderers[key] = CampaignRenderer(campaign)
+    return renderer
+
+
+def _personal_values(recipient: Recipient) -> dict[str, str]:
     if recipient.public_id is None:
-        return rendered
-    return personalise(
-        rendered,
-        {
-            AREAS: _area_names(recipient.forces),
-            MANAGE_URL: _link("hero-manage", recipient),
-            UNSUBSCRIBE_URL: _link("hero-unsubscribe", recipient),
-        },
-    )
+        return {}
+    return {
+        AREAS: _area_names(recipient.forces),
+        MANAGE_URL: _link("hero-manage", recipient),
+        UNSUBSCRIBE_URL: _link("hero-unsubscribe", recipient),
+    }
 
 
 def _deliver(
@@ -188,8 +210,7 @@ def _deliver(
     frame: MessageFrame,
     recipient: Recipient,
     claim: int,
-    html: str,
-    text: str,
+    body: PreparedBody,
     one_click: bool = True,
 ) -> Outcome:
     unsubscribe = None
@@ -203,8 +224,8 @@ def _deliver(
         frame=frame,
         message_id=f"homeward.{recipient.delivery_id}",
         recipient=recipient.email,
-        html=html,
-        text=text,
+        body=body,
+        values=_personal_values(recipient),
         unsubscribe=unsubscribe,
     )
     result = transport.send(
