@@ -76,8 +76,9 @@ def retry_later(*, delivery_id: int, claim: int, error: str) -> bool:
     """A temporary refusal: queue it again, unless it has had its attempts."""
     return _update(
         f"UPDATE {TABLE} SET status = CASE WHEN attempts >= %s THEN %s ELSE %s END, "  # noqa: S608
-        "error = %s WHERE id = %s AND claim = %s AND status = %s",
-        [MAX_ATTEMPTS, FAILED, QUEUED, error[:300], delivery_id, claim, SENDING],
+        "error = %s WHERE id = %s AND claim = %s AND status IN (%s, %s)",
+        # Also "sent": a refusal of the final "." comes after the row was recorded sent.
+        [MAX_ATTEMPTS, FAILED, QUEUED, error[:300], delivery_id, claim, SENDING, SENT],
     )
 
 

@@ -3,7 +3,6 @@
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from appeals.models import AppealPage
@@ -40,9 +39,9 @@ def _public_appeals() -> QuerySet[AppealPage]:
     return AppealPage.objects.publicly_visible().prefetch_related("photos__image")
 
 
-def regular_email_since() -> datetime:
+def regular_email_since(*, now: datetime) -> datetime:
     last = Campaign.objects.filter(kind=Campaign.Kind.REGULAR).order_by("-created_at").first()
-    return last.created_at if last else timezone.now() - FIRST_REGULAR_LOOKBACK
+    return last.created_at if last else now - FIRST_REGULAR_LOOKBACK
 
 
 def regular_email_content(*, since: datetime, now: datetime) -> dict:
@@ -132,7 +131,7 @@ def email_preview_context(kind: str, *, wording: dict, now: datetime) -> dict:
         "urgent_appeal": card,
     }
     if kind == "regular":
-        context |= regular_email_content(since=regular_email_since(), now=now)
+        context |= regular_email_content(since=regular_email_since(now=now), now=now)
     if kind == "briefing" and card:
         context["briefing"] = {**card, "force": "", "description": "(description)"}
     return context

@@ -35,6 +35,8 @@ class Mailbox:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Recipients the server refuses, with its reply ("550 No such user").
     refuse: dict[str, str] = field(default_factory=dict)
+    # Recipients whose message the server refuses after the final ".".
+    refuse_data: dict[str, str] = field(default_factory=dict)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -43,6 +45,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
         with self.lock:
             self.arrivals.append(
                 Arrival(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)

@@ -46,7 +46,7 @@ def campaign_regular_due(*, now: datetime | None = None) -> Campaign | None:
     period = f"{year}-W{week:02d}"
     if Campaign.objects.filter(kind=Campaign.Kind.REGULAR, period=period).exists():
         return None
-    content = regular_email_content(since=regular_email_since(), now=now)
+    content = regular_email_content(since=regular_email_since(now=now), now=now)
     subject = f"Missing people near you: {date_format(local, 'j F Y')}"
     return _campaign_start(
         kind=Campaign.Kind.REGULAR,

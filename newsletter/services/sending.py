@@ -1,6 +1,5 @@
 """Sending what the ledger holds: a campaign's batch, or one email to one Hero."""
 
-import json
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -57,7 +56,7 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
     if not rows:
         return 0
     Campaign.objects.filter(pk=campaign_id).update(last_progress_at=timezone.now())
-    renderer = _campaign_renderer(campaign)
+    renderer = CampaignRenderer(campaign)
     frame = MessageFrame(
         sender=settings.DEFAULT_FROM_EMAIL, subject=campaign.subject, domain=_domain()
     )
@@ -175,23 +174,6 @@ class CampaignRenderer:
             }
         )
         return PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
-
-
-# A worker keeps the campaigns it is sending, so each segment is rendered once per worker
-# rather than once per batch. Keyed by the content too: a campaign edited since (an
-# appeal taken out of it) is rendered afresh.
-_renderers: dict[tuple[int, int], CampaignRenderer] = {}
-RENDERERS_KEPT = 4
-
-
-def _campaign_renderer(campaign: Campaign) -> CampaignRenderer:
-    key = (campaign.pk, hash(json.dumps(campaign.content, sort_keys=True)))
-    renderer = _renderers.get(key)
-    if renderer is None:
-        while len(_renderers) >= RENDERERS_KEPT:
-            del _renderers[next(iter(_renderers))]
-        renderer = _renderers[key] = CampaignRenderer(campaign)
-    return renderer
 
 
 def _personal_values(recipient: Recipient) -> dict[str, str]:

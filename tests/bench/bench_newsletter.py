@@ -21,6 +21,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import random
 import signal
 import smtplib
 import socket
@@ -55,7 +56,7 @@ GOAL_MEMORY_GROWTH = 1.10
 # A Thursday at 10:30 in London: the regular email is due (default schedule).
 NOW = datetime(2026, 11, 19, 10, 30, tzinfo=ZoneInfo("Europe/London"))
 ALL_OF_UK_EVERY = 5  # one Hero in five asked for all of the UK
-SAMPLES = 200  # messages the sink keeps, to pick the raw loop's message from
+SAMPLES = 200  # messages the sink keeps (evenly), to pick the raw loop's message from
 STALL_SECONDS = 120
 LOGS = RESULTS_DIR / "newsletter"
 TIME = "/usr/bin/time"
@@ -128,8 +129,11 @@ def _sink_main(commands, accepted, accepted_bytes) -> None:
             data = envelope.original_content
             accepted_bytes.value += len(data)
             accepted.value += 1
+            # Reservoir sampling: an even sample of everything accepted since the reset.
             if len(samples) < SAMPLES:
                 samples.append(data)
+            elif (slot := random.randrange(accepted.value)) < SAMPLES:
+                samples[slot] = data
             return "250 OK"
 
     with socket.socket() as probe:
@@ -283,30 +287,33 @@ def pipeline(count: int, sink: Sink, workers: int, forces: list[int]) -> dict:
     sink.reset()
     env = server_env(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="0")
     pool = Workers(workers, env)
-    creation, creation_rss = timed(
-        "creation", "shell", "-c", CREATE, env=env, stdout=subprocess.PIPE, text=True
-    )
-    creation_output: list[str] = []
-    reader = threading.Thread(
-        target=lambda: creation_output.append(creation.stdout.read()), daemon=True
-    )
-    reader.start()
-    last, last_change = 0, time.monotonic()
-    while sink.accepted < count:
-        time.sleep(0.05)
-        if sink.accepted != last:
-            last, last_change = sink.accepted, time.monotonic()
-        elif creation.poll() not in (None, 0) or time.monotonic() - last_change > STALL_SECONDS:
-            pool.stop()
-            sys.exit(
-                f"stalled at {sink.accepted:,} of {count:,} messages; ledger "
-                f"{ledger_counts()}; see {LOGS}"
-            )
-    finished = time.time()
-    creation.wait()
-    reader.join()
-    worker_peaks = pool.stop()
-    created = json.loads(creation_output[0].strip().splitlines()[-1])
+    try:
+        creation, creation_rss = timed(
+            "creation", "shell", "-c", CREATE, env=env, stdout=subprocess.PIPE, text=True
+        )
+        creation_output: list[str] = []
+        reader = threading.Thread(
+            target=lambda: creation_output.append(creation.stdout.read()), daemon=True
+        )
+        reader.start()
+        last, last_change = 0, time.monotonic()
+        while sink.accepted < count:
+            time.sleep(0.05)
+            if sink.accepted != last:
+                last, last_change = sink.accepted, time.monotonic()
+            elif creation.poll() not in (None, 0) or time.monotonic() - last_change > STALL_SECONDS:
+                sys.exit(
+                    f"stalled at {sink.accepted:,} of {count:,} messages; ledger "
+                    f"{ledger_counts()}; see {LOGS}"
+                )
+            elif creation_output and not _created(creation_output)["campaign"]:
+                sys.exit("campaign_regular_due made no campaign: not due, or made already?")
+        finished = time.time()
+        creation.wait()
+        reader.join()
+    finally:
+        worker_peaks = pool.stop()
+    created = _created(creation_output)
     counts = ledger_counts()
     if counts != {"sent": count} or sink.accepted != count:
         sys.exit(f"expected {count:,} sent; the ledger says {counts}, the sink {sink.accepted:,}")
@@ -320,6 +327,17 @@ def pipeline(count: int, sink: Sink, workers: int, forces: list[int]) -> dict:
         "worker_peak_rss_mb": worker_peaks,
         "mean_message_bytes": round(sink.accepted_bytes / count),
     }
+
+
+def _created(output: list[str]) -> dict:
+    return json.loads(output[0].strip().splitlines()[-1])
+
+
+def idle_rss_mb() -> float:
+    """Peak RSS of a `manage.py shell` that does nothing: what every process starts with."""
+    process, rss = timed("idle", "shell", "-c", "pass", env=server_env(), stdout=subprocess.DEVNULL)
+    process.wait()
+    return peak_rss_mb(rss)
 
 
 # The raw limit.
@@ -348,6 +366,26 @@ def typical(samples: list[bytes], mean: float) -> bytes:
     return min(samples, key=lambda message: abs(len(message) - mean))
 
 
+def code_version() -> str:
+    """The commit measured, and whether the newsletter code differed from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603
+            ["git", *args],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+
+    dirty = (
+        " with uncommitted changes to newsletter/"
+        if git("status", "--porcelain", "newsletter")
+        else ""
+    )
+    return git("rev-parse", "--short", "HEAD") + dirty
+
+
 def main() -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
     prepare_site()
@@ -355,18 +393,26 @@ def main() -> None:
     forces = campaign["forces"]
     sink = Sink()
     results = {
+        "code": code_version(),
         "workers": WORKERS,
         "campaign_appeals": campaign["appeals"],
         "campaign_forces": len(forces),
+        "idle_shell_peak_rss_mb": idle_rss_mb(),
         "sizes": {},
     }
     try:
         for count in SIZES:
+            load = os.getloadavg()[0]
             ours = pipeline(count, sink, WORKERS, forces)
             message = typical(sink.samples(), ours["mean_message_bytes"])
             raw = raw_limit(count, sink, message)
             ratio = round(ours["messages_per_second"] / raw["messages_per_second"], 2)
-            results["sizes"][str(count)] = {"ours": ours, "raw": raw, "ratio": ratio}
+            results["sizes"][str(count)] = {
+                "ours": ours,
+                "raw": raw,
+                "ratio": ratio,
+                "load_average_before": load,
+            }
             print(
                 f"{count:,} Heroes, {WORKERS} worker(s): ours {ours['messages_per_second']:,} "
                 f"msg/s ({ours['seconds']} s, campaign created in {ours['creation_seconds']} s), "
@@ -377,7 +423,8 @@ def main() -> None:
             )
             print(
                 f"  peak RSS: creation {ours['creation_peak_rss_mb']} MB, workers "
-                f"{', '.join(f'{mb} MB' for mb in ours['worker_peak_rss_mb'])}",
+                f"{', '.join(f'{mb} MB' for mb in ours['worker_peak_rss_mb'])} "
+                f"(an idle manage.py shell: {results['idle_shell_peak_rss_mb']} MB)",
                 flush=True,
             )
     finally:

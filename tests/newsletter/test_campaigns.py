@@ -197,6 +197,18 @@ def test_refusals_by_the_server_are_recorded_and_temporary_ones_retried(
     assert mailbox.to("first@example.org") == []
 
 
+def test_a_temporary_refusal_after_the_final_dot_is_retried(appeals, heroes, mailbox, send_regular):
+    mailbox.refuse_data = {"first@example.org": "451 4.3.0 Try again later"}
+    campaign = send_regular()
+    delivery = campaign.deliveries.get(hero=heroes["first"])
+    assert delivery.status == Delivery.Status.QUEUED
+    assert "Try again later" in delivery.error
+
+    mailbox.refuse_data = {}
+    campaign_batch_send(campaign_id=campaign.pk, batch=0)
+    mailbox.only_one_to("first@example.org")
+
+
 def test_a_dead_workers_batch_is_picked_up_again_and_sent_once(
     appeals, heroes, mailbox, send_regular, django_capture_on_commit_callbacks
 ):
