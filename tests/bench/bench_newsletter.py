@@ -67,7 +67,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 from newsletter.selectors import campaign_forces, regular_email_content, regular_email_since
 now = datetime.fromisoformat({NOW.isoformat()!r})
-content = regular_email_content(since=regular_email_since(), now=now)
+content = regular_email_content(since=regular_email_since(now=now), now=now)
 print(json.dumps({{
     "forces": sorted(campaign_forces(content)),
     "appeals": len(content["new_appeals"]) + len(content["pushed_appeals"]),
