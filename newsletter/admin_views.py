@@ -10,10 +10,16 @@ from django.views.generic import TemplateView
 
 from homeward.admin_views import AdminPageMixin
 from newsletter import services
-from newsletter.emails import EmailRenderer, email_compile
+from newsletter.emails import AREAS, MANAGE_URL, UNSUBSCRIBE_URL, EmailRenderer, email_compile
 from newsletter.models import Campaign, NewsletterSettings
 from newsletter.selectors import campaign_figures, email_preview_context
 
+# Where each person's own would go, the preview shows these.
+PREVIEW_VALUES = {
+    AREAS: "North Yorkshire Police (example)",
+    MANAGE_URL: "#manage",
+    UNSUBSCRIBE_URL: "#unsubscribe",
+}
 PREVIEW_KINDS = ("regular", "urgent", "briefing", "confirmation", "already-subscribed")
 
 
@@ -59,6 +65,8 @@ def email_preview(request: HttpRequest, kind: str) -> HttpResponse:
         kind, wording=NewsletterSettings.load().wording(), now=timezone.now()
     )
     html, text = EmailRenderer(email_compile(kind)).render(context)
+    for placeholder, example in PREVIEW_VALUES.items():
+        html, text = html.replace(placeholder, example), text.replace(placeholder, example)
     if request.GET.get("format") == "text":
         return HttpResponse(text, content_type="text/plain; charset=utf-8")
     return HttpResponse(html)

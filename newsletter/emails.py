@@ -53,8 +53,24 @@ def email_compiled(kind: str) -> EmailSource:
     return email_compile(kind)
 
 
+def email_context(*, subject: str, personal: bool, **content) -> dict:
+    """What every email's layout needs, beside its own content.
+
+    ``personal``: the email goes to a Hero, so it names their areas and carries their
+    links (as placeholders, filled in per message).
+    """
+    return {
+        "preview": subject,
+        **content,
+        "subject": subject,
+        "areas": AREAS if personal else "",
+        "manage_url": MANAGE_URL if personal else "",
+        "unsubscribe_url": UNSUBSCRIBE_URL if personal else "",
+    }
+
+
 class EmailRenderer:
-    """Renders one compiled email for many people, each distinct context only once."""
+    """A compiled email as Django templates, parsed once and rendered many times."""
 
     def __init__(self, source: EmailSource) -> None:
         engine = engines["django"]

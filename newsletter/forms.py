@@ -1,6 +1,7 @@
 from django import forms
 
 from homeward.models import PoliceForce
+from newsletter.models import ALL_OF_UK as ALL_OF_UK_LABEL
 from newsletter.typos import suggested_address
 
 ALL_OF_UK = "all"
@@ -12,7 +13,7 @@ class ChoicesForm(forms.Form):
 
     where = forms.ChoiceField(
         label="Which appeals do you want?",
-        choices=[(ALL_OF_UK, "All of the UK"), (CHOSEN_AREAS, "Only the areas I choose")],
+        choices=[(ALL_OF_UK, ALL_OF_UK_LABEL), (CHOSEN_AREAS, "Only the areas I choose")],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose all of the UK, or the areas you want."},
     )

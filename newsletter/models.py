@@ -16,6 +16,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from homeward.models import PoliceForce
 
+ALL_OF_UK = "All of the UK"
+
 
 class Hero(models.Model):
     """Someone who asked for the appeals email for their areas, and perhaps urgent alerts."""
@@ -51,7 +53,7 @@ class Hero(models.Model):
 
     def area_names(self) -> list[str]:
         if self.all_of_uk:
-            return ["All of the UK"]
+            return [ALL_OF_UK]
         return [force.name for force in self.areas.all()]
 
 

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from appeals.models import AppealPage
 from appeals.selectors import CARD_PHOTO_FILTER
 from homeward.links import absolute_url
+from newsletter.emails import email_context
 from newsletter.models import Campaign, Delivery, Hero, Partner
 
 # The regular email's first edition covers this far back.
@@ -116,22 +117,17 @@ def hero_by_public_id(public_id) -> Hero | None:
 
 def email_preview_context(kind: str, *, wording: dict, now: datetime) -> dict:
     """What the admin's preview fills an email with: today's real content where there is
-    some, made-up links (a preview never carries anyone's real tokens)."""
+    some; its links are placeholders (a preview never carries anyone's real tokens)."""
     latest = _public_appeals().order_by("-first_published_at").first()
     card = appeal_card(latest) if latest else None
-    context = {
-        "subject": f"Preview: {kind} email",
-        "preview": "Preview",
-        "wording": wording,
-        "areas": "North Yorkshire Police (example)",
-        "manage_url": "#manage",
-        "unsubscribe_url": "#unsubscribe",
-        "confirm_url": "#confirm",
-        "choices": "North Yorkshire Police (example)",
-        "urgent_appeal": card,
-    }
+    content = {"wording": wording, "urgent_appeal": card, "confirm_url": "#confirm"}
     if kind == "regular":
-        context |= regular_email_content(since=regular_email_since(now=now), now=now)
+        content |= regular_email_content(since=regular_email_since(now=now), now=now)
     if kind == "briefing" and card:
-        context["briefing"] = {**card, "force": "", "description": "(description)"}
-    return context
+        content["briefing"] = {**card, "force": "", "description": "(description)"}
+    return email_context(
+        subject=f"Preview: {kind} email",
+        personal=kind != "confirmation",
+        choices="North Yorkshire Police (example)",
+        **content,
+    )

@@ -2,6 +2,8 @@
 
 import smtplib
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import cache
@@ -22,14 +24,14 @@ from newsletter.emails import (
     EmailRenderer,
     EmailSource,
     email_compiled,
+    email_context,
 )
 from newsletter.mime import MessageFrame, PreparedBody, ascii_address, message_bytes
-from newsletter.models import Campaign, Delivery, Hero, NewsletterSettings, Partner
+from newsletter.models import ALL_OF_UK, Campaign, Delivery, Hero, NewsletterSettings, Partner
 from newsletter.selectors import campaign_forces, content_for_areas
 from newsletter.tokens import confirm_token, manage_token
 from newsletter.transport import ConsoleTransport, Outcome, SmtpTransport, transport_open
 
-ALL_OF_UK = "All of the UK"
 TRANSACTIONAL_SUBJECTS = {
     Delivery.Kind.CONFIRMATION: "Confirm you want to be a Homeward Hero",
     Delivery.Kind.ALREADY_SUBSCRIBED: "You are already a Homeward Hero",
@@ -61,25 +63,21 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
         sender=settings.DEFAULT_FROM_EMAIL, subject=campaign.subject, domain=_domain()
     )
     sent = 0
-    with transport_open() as transport:
-        try:
-            for recipient in _recipients(rows):
-                if not recipient.active:
-                    ledger.mark_cancelled(
-                        delivery_id=recipient.delivery_id, claim=claim, reason="unsubscribed"
-                    )
-                    continue
-                outcome = _deliver(
-                    transport,
-                    frame=frame,
-                    recipient=recipient,
-                    claim=claim,
-                    body=renderer.body_for(recipient),
+    with _sending(claim) as transport:
+        for recipient in _recipients(rows):
+            if not recipient.active:
+                ledger.mark_cancelled(
+                    delivery_id=recipient.delivery_id, claim=claim, reason="unsubscribed"
                 )
-                sent += outcome is Outcome.SENT
-        except (smtplib.SMTPException, OSError):
-            ledger.release(claim=claim)
-            raise
+                continue
+            outcome = _deliver(
+                transport,
+                frame=frame,
+                recipient=recipient,
+                claim=claim,
+                body=renderer.body_for(recipient),
+            )
+            sent += outcome is Outcome.SENT
     campaign_finish_if_done(campaign_id=campaign_id)
     return sent
 
@@ -93,15 +91,14 @@ def delivery_send(*, delivery_id: int) -> bool:
     delivery = Delivery.objects.select_related("hero").get(pk=delivery_id)
     hero = delivery.hero
     subject = TRANSACTIONAL_SUBJECTS[delivery.kind]
-    context = {
-        "subject": subject,
-        "preview": subject,
-        "wording": NewsletterSettings.load().wording(),
-        "choices": ", ".join(hero.area_names()),
-        "confirm_url": absolute_url(reverse("hero-confirm", args=[confirm_token(hero.public_id)])),
-        "manage_url": MANAGE_URL if delivery.kind == Delivery.Kind.ALREADY_SUBSCRIBED else "",
-        "unsubscribe_url": UNSUBSCRIBE_URL,
-    }
+    context = email_context(
+        subject=subject,
+        # Only someone already subscribed has links to manage or leave a subscription.
+        personal=delivery.kind == Delivery.Kind.ALREADY_SUBSCRIBED,
+        wording=NewsletterSettings.load().wording(),
+        choices=", ".join(hero.area_names()),
+        confirm_url=absolute_url(reverse("hero-confirm", args=[confirm_token(hero.public_id)])),
+    )
     recipient = _recipients(rows, transactional=True)[0]
     if not recipient.active:
         ledger.mark_cancelled(delivery_id=delivery_id, claim=claim, reason="no longer wanted")
@@ -109,20 +106,23 @@ def delivery_send(*, delivery_id: int) -> bool:
     html, text = EmailRenderer(email_compiled(delivery.kind)).render(context)
     body = PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
     frame = MessageFrame(sender=settings.DEFAULT_FROM_EMAIL, subject=subject, domain=_domain())
+    with _sending(claim) as transport:
+        outcome = _deliver(
+            transport, frame=frame, recipient=recipient, claim=claim, body=body, one_click=False
+        )
+    return outcome is Outcome.SENT
+
+
+@contextmanager
+def _sending(claim: int) -> Iterator[SmtpTransport | ConsoleTransport]:
+    """A transport for one claim's messages; if the connection fails, the claim's unsent
+    rows go back to the queue at once, and the error is raised for the job to fail."""
     with transport_open() as transport:
         try:
-            outcome = _deliver(
-                transport,
-                frame=frame,
-                recipient=recipient,
-                claim=claim,
-                body=body,
-                one_click=False,
-            )
+            yield transport
         except (smtplib.SMTPException, OSError):
             ledger.release(claim=claim)
             raise
-    return outcome is Outcome.SENT
 
 
 def campaign_finish_if_done(*, campaign_id: int) -> bool:
@@ -164,14 +164,7 @@ class CampaignRenderer:
     def _render(self, *, forces: frozenset[int] | None, hero: bool) -> PreparedBody:
         content = content_for_areas(self._campaign.content, forces)
         html, text = self._renderer.render(
-            {
-                **content,
-                "subject": self._campaign.subject,
-                "preview": content.get("preview", ""),
-                "areas": AREAS if hero else "",
-                "manage_url": MANAGE_URL if hero else "",
-                "unsubscribe_url": UNSUBSCRIBE_URL,
-            }
+            email_context(subject=self._campaign.subject, personal=hero, **content)
         )
         return PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
 

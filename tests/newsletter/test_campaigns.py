@@ -273,3 +273,4 @@ def test_the_admin_preview_shows_each_email(appeals, client, forces):
         response = client.get(reverse("newsletter_preview", args=[kind]))
         assert response.status_code == 200, kind
         assert b"<html" in response.content
+        assert b"@@" not in response.content  # every placeholder filled with an example
