@@ -1,4 +1,4 @@
-"""Writes for appeals: the publicity safety check, its approval, expiry and reminders."""
+"""Writes for the publicity safety check: completion, approval, expiry and reminders."""
 
 import logging
 from datetime import datetime, timedelta
