@@ -6,7 +6,13 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry
 
-from appeals.models import AppealPage, AppealPhoto, PoliceAuthorisation, PublicityCheck
+from appeals.models import (
+    AppealPage,
+    AppealPhoto,
+    PoliceAuthorisation,
+    PublicityCheck,
+    PublicityRecord,
+)
 from homeward import roles
 from homeward.models import PoliceForce
 
@@ -127,3 +133,10 @@ def police_authorisation_latest(*, appeal: AppealPage) -> PoliceAuthorisation | 
         .order_by("-created_at")
         .first()
     )
+
+
+def appeal_publicity_record(*, appeal: AppealPage) -> PublicityRecord:
+    """Everything the appeal went out on: its posts on each channel (status, id on the
+    channel, link, deletion, last error), its Heroes emails with their figures, and the
+    channels that are switched off. What staff see on the appeal, and what takedown uses."""
+    raise NotImplementedError

@@ -40,6 +40,8 @@ HEROES_EMAILS = (
     "newsletter.change_newslettersettings",
     "newsletter.view_partner",
 )
+# An appeal's publicity record: its posts, with retrying and cancelling them.
+SOCIAL_POSTS = ("appeals.view_socialpost", "appeals.change_socialpost")
 IMAGE_AUTHORING = ("wagtailimages.add_image", "wagtailimages.choose_image")
 
 ROLES: dict[str, Role] = {
@@ -55,7 +57,7 @@ ROLES: dict[str, Role] = {
     ),
     PUBLISHERS: Role(
         description="Approve, publish and close appeals; run the Heroes emails.",
-        permissions=("wagtailadmin.access_admin", *HEROES_EMAILS),
+        permissions=("wagtailadmin.access_admin", *HEROES_EMAILS, *SOCIAL_POSTS),
         page_permissions=("add", "change", "publish", "lock", "unlock"),
         collection_permissions=(*IMAGE_AUTHORING, "wagtailimages.change_image"),
     ),
@@ -82,6 +84,7 @@ ROLES: dict[str, Role] = {
             "homeward.delete_policeofficer",
             "appeals.change_publicitysettings",
             *HEROES_EMAILS,
+            *SOCIAL_POSTS,
             "newsletter.add_partner",
             "newsletter.change_partner",
             "newsletter.delete_partner",

@@ -15,6 +15,12 @@ from appeals.models.publicity import (
     PublicitySettings,
     PublisherApprovalTask,
 )
+from appeals.models.publicity_record import (
+    CampaignFigures,
+    ChannelOff,
+    PublicityRecord,
+    SocialPost,
+)
 
 __all__ = [
     "AppealIndexPage",
@@ -22,12 +28,16 @@ __all__ = [
     "AppealPageQuerySet",
     "AppealPermissionTester",
     "AppealPhoto",
+    "CampaignFigures",
+    "ChannelOff",
     "PoliceAuthorisation",
     "PublicityCheck",
     "PublicityCheckTask",
     "PublicityDecision",
+    "PublicityRecord",
     "PublicityRefused",
     "PublicitySettings",
     "PublisherApprovalTask",
+    "SocialPost",
     "years_between",
 ]

@@ -1,0 +1,97 @@
+"""The publicity record: every post an appeal went out as, on every social channel.
+
+Each post follows the Heroes ledger (newsletter/models.py): it has an id and a status,
+and it is only ever made from the ``posting`` state a job claimed it into; deleting it
+(takedown) is a second life of the same row with its own status. One post per appeal
+per channel, so a re-publish or a replayed job can never post twice.
+"""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from appeals.models.pages import AppealPage
+    from newsletter.models import Campaign
+
+
+class SocialPost(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        POSTING = "posting", "Posting"
+        POSTED = "posted", "Posted"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled: never posted"
+
+    class Deletion(models.TextChoices):
+        NOT_ASKED = "", "Not asked for"
+        QUEUED = "queued", "Deletion queued"
+        DELETING = "deleting", "Deleting"
+        DELETED = "deleted", "Deleted"
+        FAILED = "failed", "Deletion failed"
+
+    appeal = models.ForeignKey(
+        "appeals.AppealPage", on_delete=models.CASCADE, related_name="social_posts"
+    )
+    channel = models.CharField(max_length=20)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    deletion = models.CharField(
+        max_length=20, choices=Deletion.choices, default=Deletion.NOT_ASKED, blank=True
+    )
+    # Attempts at the current step (posting, then deleting); a rate limit costs none.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Not before: a rate limit's reset time, or the next try after a temporary error.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    # Which job run holds the row while it is "posting" or "deleting".
+    claim = models.BigIntegerField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    reference = models.CharField("id on the channel", max_length=100, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    error = models.CharField("last error", max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    deletion_asked_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "channel"], name="one_post_per_channel"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["retry_at"],
+                condition=Q(status__in=["queued", "posting"])
+                | Q(deletion__in=["queued", "deleting"]),
+                name="social_post_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} post {self.pk} ({self.get_status_display()})"
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    campaign: "Campaign"
+    figures: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ChannelOff:
+    name: str
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PublicityRecord:
+    """Everything an appeal went out on: its posts, its emails, and channels that are off."""
+
+    appeal: "AppealPage"
+    posts: list[SocialPost] = field(default_factory=list)
+    campaigns: list[CampaignFigures] = field(default_factory=list)
+    channels_off: list[ChannelOff] = field(default_factory=list)
