@@ -21,6 +21,7 @@ from appeals.models.publicity_record import (
     PublicityRecord,
     SocialPost,
 )
+from appeals.models.takedown import AppealTakedown
 
 __all__ = [
     "AppealIndexPage",
@@ -28,6 +29,7 @@ __all__ = [
     "AppealPageQuerySet",
     "AppealPermissionTester",
     "AppealPhoto",
+    "AppealTakedown",
     "CampaignFigures",
     "ChannelOff",
     "PoliceAuthorisation",

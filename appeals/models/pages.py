@@ -31,8 +31,10 @@ from wagtail.models import (
 )
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from appeals.models.publicity import PublicityCheck, PublicityRefused
+from appeals.models.takedown import AppealTakedown
 from appeals.panels import PublicityChecksPanel
 from appeals.validators import validate_area_not_address
 from homeward.models import OneChildTypeRoutingMixin, PoliceForce, PublicPageMixin
@@ -108,6 +110,15 @@ class AppealPermissionTester(PagePermissionTester):
         return False
 
     def can_unschedule(self):
+        return super().can_publish()
+
+    def can_close(self):
+        """Mark the appeal found or withdrawn: staff who may publish, or the owning force."""
+        if self.page.is_closed or not self.user.is_active:
+            return False
+        officer = getattr(self.user, "police_officer", None)
+        if officer is not None and officer.force_id == self.page.police_force_id:
+            return True
         return super().can_publish()
 
     def can_delete(self, ignore_bulk=False):
@@ -195,6 +206,7 @@ class AppealPage(PublicPageMixin, Page):
         MISSING = "missing", "Missing"
         FOUND = "found", "Found"
         WITHDRAWN = "withdrawn", "Publicity withdrawn"
+        EXPIRED = "expired", "Publicity clearance ended"
 
     # What the public sees
     date_of_birth = models.DateField(
@@ -301,7 +313,10 @@ class AppealPage(PublicPageMixin, Page):
             ],
             heading="Safeguarding flags",
         ),
-        FieldPanel("status"),
+        HelpPanel(
+            "<p>When they are found, or publicity is withdrawn, close the appeal from the "
+            "page's actions menu (Close appeal): that takes it down everywhere.</p>"
+        ),
         PublicityChecksPanel(heading="Publicity safety checks"),
     ]
     edit_handler = TabbedInterface(
@@ -361,7 +376,19 @@ class AppealPage(PublicPageMixin, Page):
 
     def save(self, *args, **kwargs):
         self.derive_ages()
-        if self.status == self.Status.MISSING:
+        closure = (
+            AppealTakedown.objects.filter(appeal_id=self.pk)
+            .values_list("outcome", "closed_at")
+            .first()
+            if self.pk
+            else None
+        )
+        if closure:
+            # Closing is final: no revision, old or new, reopens the appeal or puts it live.
+            self.status, self.closed_at = closure
+            if self.live:
+                raise PublicityRefused(f"“{self.title}” is closed: it cannot go public again.")
+        elif self.status == self.Status.MISSING:
             self.closed_at = None
         elif self.closed_at is None:
             self.closed_at = timezone.now()
@@ -482,6 +509,13 @@ class AppealPage(PublicPageMixin, Page):
 
     def permissions_for_user(self, user):
         return AppealPermissionTester(user, self)
+
+    def route(self, request, path_components):
+        # A closed appeal is not live, yet its address answers 410 Gone with the helpline,
+        # so that people following an old share learn the appeal has ended.
+        if self.is_closed and not path_components:
+            return RouteResult(self)
+        return super().route(request, path_components)
 
     def serve(self, request, *args, **kwargs):
         if self.is_closed:

@@ -1,0 +1,72 @@
+"""The record of an appeal's closing: why, by whom, what the takedown removed, what is left.
+
+It outlives the person's data: once the retention purge has run, it is the anonymous
+record kept for statistics (force, dates, outcome) and nothing else.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from homeward.models import PoliceForce
+
+
+class AppealTakedown(models.Model):
+    class Outcome(models.TextChoices):
+        FOUND = "found", "Found"
+        WITHDRAWN = "withdrawn", "Publicity withdrawn"
+        EXPIRED = "expired", "Publicity clearance ended"
+
+    # Each surface the takedown clears, in the order it clears them.
+    class Step(models.TextChoices):
+        MEDIA = "media", "Photos and renditions"
+        EMAILS = "emails", "Unsent emails"
+        SOCIAL = "social", "Social posts"
+        SEARCH = "search", "Search index"
+        CACHES = "caches", "Caches"
+
+    appeal = models.OneToOneField(
+        "appeals.AppealPage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="takedown",
+    )
+    police_force = models.ForeignKey(PoliceForce, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # Never published, and purged with the rest of the person's data.
+    reason = models.TextField(max_length=1000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    missing_since = models.DateField()
+    first_published_at = models.DateTimeField(null=True)
+    closed_at = models.DateTimeField()
+    # {step: {"at": ISO time, ...what it did}}: a step in here is done and never run again.
+    steps = models.JSONField(default=dict)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    completed_at = models.DateTimeField(null=True)
+    purged_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-closed_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["last_attempt_at"],
+                condition=Q(completed_at__isnull=True),
+                name="takedown_pending",
+            ),
+            models.Index(
+                fields=["closed_at"], condition=Q(purged_at__isnull=True), name="takedown_unpurged"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Takedown {self.pk} ({self.get_outcome_display()})"
+
+    def step_done(self, step: str) -> bool:
+        return step in self.steps
+
+    def steps_pending(self) -> list[str]:
+        return [step for step in self.Step.values if step not in self.steps]
