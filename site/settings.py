@@ -177,6 +177,9 @@ SIGHTING_FORM_MIN_SECONDS = 3
 SIGHTING_FORM_MAX_AGE_SECONDS = 4 * 3600
 # Sightings of a closed appeal are purged this many days after it closed.
 SIGHTING_RETENTION_DAYS = env_int("SIGHTING_RETENTION_DAYS", 90)
+# A closed appeal's personal data (photos, description, names in its history) is purged
+# this many days after it closed, leaving an anonymous record.
+APPEAL_RETENTION_DAYS = env_int("APPEAL_RETENTION_DAYS", 30)
 # How many proxies of ours add to X-Forwarded-For (0: use the connection's address).
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
@@ -224,10 +227,16 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = False
 
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 # Sightings' photos: never under MEDIA_URL; served only by a view that checks who asks.
 STORAGES["sightings"] = {
     "BACKEND": "homeward.storage.PrivateFileSystemStorage",
-    "OPTIONS": {"location": Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))},
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}
+# A closed appeal's photos, moved out of the public media until the retention purge.
+STORAGES["withdrawn_photos"] = {
+    "BACKEND": "homeward.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "withdrawn-photos"},
 }
 # Uploads stay in memory (a photo is at most 10 MB), so an original is never written
 # to disk before it is re-encoded.
