@@ -281,6 +281,14 @@ NEWSLETTER_UNSUBSCRIBE_MAILBOX = os.environ.get(
 )
 NEWSLETTER_FEEDBACK_TOKEN = os.environ.get("NEWSLETTER_FEEDBACK_TOKEN", "")
 
+# Social channels: each is on only when all its settings are given (see appeals/channels).
+X_API_KEY = os.environ.get("X_API_KEY", "")
+X_API_SECRET = os.environ.get("X_API_SECRET", "")
+X_ACCESS_TOKEN = os.environ.get("X_ACCESS_TOKEN", "")
+X_ACCESS_TOKEN_SECRET = os.environ.get("X_ACCESS_TOKEN_SECRET", "")
+MASTODON_API_BASE_URL = os.environ.get("MASTODON_API_BASE_URL", "")
+MASTODON_ACCESS_TOKEN = os.environ.get("MASTODON_ACCESS_TOKEN", "")
+
 # Email
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (
