@@ -41,10 +41,12 @@ class Sighting(models.Model):
     police_force = models.ForeignKey(
         "homeward.PoliceForce", on_delete=models.PROTECT, related_name="+"
     )
-    reference = models.CharField(max_length=16, unique=True, default=new_reference)
+    # Unique through Meta.constraints: a unique field would also get a LIKE index on
+    # PostgreSQL, one more index for every public report to write to, and nothing reads it.
+    reference = models.CharField(max_length=16, default=new_reference)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     # A hash of the form token and the answers: the same form sent twice is one sighting.
-    submission_key = models.CharField(max_length=64, unique=True)
+    submission_key = models.CharField(max_length=64)
 
     seen_at = models.DateTimeField()
     seen_at_approximate = models.BooleanField(default=False)
@@ -71,18 +73,25 @@ class Sighting(models.Model):
     corroborations = models.PositiveSmallIntegerField(default=0)
     corroborated_at = models.DateTimeField(null=True, blank=True)
     queue_rank = models.DateTimeField()
+    # Indexed only where set (Meta.indexes): a new report has neither, so it skips both.
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="claimed_sightings",
+        db_index=False,
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=12, choices=CloseReason.choices, blank=True)
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        db_index=False,
     )
 
     class Meta:
@@ -114,8 +123,18 @@ class Sighting(models.Model):
                 condition=~Q(status="closed"),
                 name="sighting_queue",
             ),
+            models.Index(
+                "claimed_by", condition=Q(claimed_by__isnull=False), name="sighting_claimed_by"
+            ),
+            models.Index(
+                "duplicate_of",
+                condition=Q(duplicate_of__isnull=False),
+                name="sighting_duplicate_of",
+            ),
         ]
         constraints = [
+            models.UniqueConstraint("reference", name="sighting_reference_unique"),
+            models.UniqueConstraint("submission_key", name="sighting_submission_key_unique"),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_at__isnull=False) & ~Q(close_reason="")
                 | ~Q(status="closed") & Q(close_reason=""),
