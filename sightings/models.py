@@ -3,10 +3,12 @@ from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.log_actions import get_active_log_context
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 # Crockford's base32 without I, L, O, U: easy to read out on the phone.
@@ -228,6 +230,23 @@ class SightingLogEntryManager(BaseLogEntryManager):
 
     def for_instance(self, instance):
         return self.filter(object_id=instance.pk)
+
+    def unsaved(self, *, action: str, user) -> "SightingLogEntry":
+        """An entry as ``log_action`` writes it, checked but not saved, with no sighting yet.
+
+        For a statement that makes a change and records it at once: it fills in the
+        sighting's id and label itself.
+        """
+        entry = self.model(
+            content_type=ContentType.objects.get_for_model(Sighting, for_concrete_model=False),
+            action=action,
+            timestamp=timezone.now(),
+            data={},
+            user=user,
+            uuid=get_active_log_context().uuid,
+        )
+        entry.clean()
+        return entry
 
 
 class SightingLogEntry(BaseLogEntry):

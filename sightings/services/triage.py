@@ -11,19 +11,20 @@ import csv
 import functools
 import io
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from sightings.formatting import person_name
-from sightings.models import Sighting, SightingNote, ThriveAssessment
+from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
 from sightings.selectors import (
     QUEUE_ORDER,
     sighting_visible_to,
     sighting_workable_by,
 )
 
+CLAIMED = "homeward.sighting.claimed"
 CSV_COLUMNS = [
     ("reference", "Reference"),
     ("appeal", "Appeal"),
@@ -82,7 +83,7 @@ def sighting_claim(*, sighting: Sighting, user) -> Sighting:
     )
     sighting.refresh_from_db()
     if claimed:
-        log(instance=sighting, action="homeward.sighting.claimed", user=user)
+        log(instance=sighting, action=CLAIMED, user=user)
         return sighting
     if sighting.claimed_by_id == user.pk:
         return sighting
@@ -98,20 +99,31 @@ def sighting_claim_next(*, user) -> Sighting | None:
 
     One statement picks the top of the queue and claims it. Officers claiming at once
     each get a different one: rows another transaction holds are skipped, not waited for.
+    On PostgreSQL the same statement writes the audit entry, so a claim is one round trip.
     """
     officer = getattr(user, "police_officer", None)
     if officer is None or not user.is_active:
         raise SightingRefused("Only police officers claim sightings from the queue.")
-    sql, params = _claim_next_statement(officer.force_id)
+    claim = [user.pk, timezone.now(), Sighting.Status.IN_REVIEW]
+    # A statement that changes two tables at once (a data-modifying WITH) is PostgreSQL's.
+    if connection.vendor == "postgresql":
+        entry = SightingLogEntry.objects.unsaved(action=CLAIMED, user=user)
+        sql, top_params = _claim_next_audited_statement(officer.force_id)
+        claimed = list(Sighting.objects.raw(sql, [*claim, *top_params, *_entry_params(entry)]))
+        return claimed[0] if claimed else None
+    sql, top_params = _claim_next_statement(officer.force_id)
     with transaction.atomic():
-        claimed = list(
-            Sighting.objects.raw(sql, [user.pk, timezone.now(), Sighting.Status.IN_REVIEW, *params])
-        )
+        claimed = list(Sighting.objects.raw(sql, [*claim, *top_params]))
         if not claimed:
             return None
-        sighting = claimed[0]
-        log(instance=sighting, action="homeward.sighting.claimed", user=user)
-    return sighting
+        log(instance=claimed[0], action=CLAIMED, user=user)
+    return claimed[0]
+
+
+# Only what the caller and the audit entry use; other fields load if asked for.
+CLAIMED_COLUMNS = "id, reference, appeal_id, police_force_id, status, claimed_by_id, claimed_at"
+# The entry's columns the claiming statement fills from the claimed row itself.
+ENTRY_FROM_CLAIM = {"object_id": "id", "label": "reference"}
 
 
 @functools.cache
@@ -130,11 +142,36 @@ def _claim_next_statement(force_id: int) -> tuple[str, tuple]:
     sql = (
         f"UPDATE {Sighting._meta.db_table} "  # noqa: S608  our table, Django's SQL
         f"SET claimed_by_id = %s, claimed_at = %s, status = %s "
-        # Only what the caller and the audit entry use; other fields load if asked for.
-        f"WHERE id = ({top_sql}) RETURNING id, reference, appeal_id, police_force_id, "
-        f"status, claimed_by_id, claimed_at"
+        f"WHERE id = ({top_sql}) RETURNING {CLAIMED_COLUMNS}"
     )
     return sql, tuple(top_params)
+
+
+@functools.cache
+def _claim_next_audited_statement(force_id: int) -> tuple[str, tuple]:
+    """The claiming UPDATE, and the audit entry inserted from the row it claimed."""
+    claim_sql, top_params = _claim_next_statement(force_id)
+    columns = [field.column for field in _entry_fields()]
+    values = [ENTRY_FROM_CLAIM.get(column, "%s") for column in columns]
+    sql = (
+        f"WITH claimed AS ({claim_sql}), "  # noqa: S608  our tables, Django's SQL
+        f"audited AS (INSERT INTO {SightingLogEntry._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM claimed) "
+        f"SELECT {CLAIMED_COLUMNS} FROM claimed"
+    )
+    return sql, top_params
+
+
+def _entry_fields() -> list:
+    return [field for field in SightingLogEntry._meta.concrete_fields if not field.primary_key]
+
+
+def _entry_params(entry: SightingLogEntry) -> list:
+    return [
+        field.get_db_prep_save(getattr(entry, field.attname), connection)
+        for field in _entry_fields()
+        if field.column not in ENTRY_FROM_CLAIM
+    ]
 
 
 def sighting_release(*, sighting: Sighting, user) -> Sighting:
@@ -208,7 +245,7 @@ def sightings_close_duplicates(*, original: Sighting, duplicates: list[Sighting]
         for sighting in locked:
             if sighting.claimed_by_id is None:
                 sighting.claimed_by, sighting.claimed_at = user, now
-                log(instance=sighting, action="homeward.sighting.claimed", user=user)
+                log(instance=sighting, action=CLAIMED, user=user)
             _close(
                 sighting, user=user, reason=Sighting.CloseReason.DUPLICATE, duplicate_of=original
             )

@@ -292,6 +292,15 @@ def test_claim_next_takes_the_top_unclaimed_sighting(client, officer, appeal):
     assert response["Location"] == reverse("sightings_detail", args=[first.pk])
     assert services.sighting_claim_next(user=officer) == second
     assert services.sighting_claim_next(user=officer) is None
+    # Each claim is in the audit log, written as Wagtail's log() writes any entry.
+    for sighting in (first, second):
+        (entry,) = SightingLogEntry.objects.for_instance(sighting)
+        assert (entry.action, entry.user, entry.label) == (
+            "homeward.sighting.claimed",
+            officer,
+            sighting.reference,
+        )
+        assert entry.content_type.model_class() is Sighting and entry.data == {}
     response = client.post(reverse("sightings_claim_next"), follow=True)
     assert "There are no unclaimed new sightings" in response.content.decode()
 
