@@ -3,6 +3,8 @@
 from django.core.management import call_command
 
 from appeals import services
+from appeals.models import AppealPage
+from appeals.services import fanout
 
 
 def publish_scheduled() -> None:
@@ -11,3 +13,25 @@ def publish_scheduled() -> None:
 
 def publicity_review() -> None:
     services.publicity_review()
+
+
+def appeal_fan_out(*, appeal_id: int) -> None:
+    if appeal := AppealPage.objects.filter(pk=appeal_id).first():
+        fanout.appeal_fan_out(appeal=appeal)
+
+
+def partner_briefing_send(*, appeal_id: int) -> None:
+    if appeal := AppealPage.objects.filter(pk=appeal_id).first():
+        fanout.partner_briefing_send(appeal=appeal)
+
+
+def social_post_send(*, post_id: int) -> None:
+    fanout.social_post_send(post_id=post_id)
+
+
+def social_post_delete(*, post_id: int) -> None:
+    fanout.social_post_delete(post_id=post_id)
+
+
+def social_posts_sweep() -> dict[str, int]:
+    return fanout.social_posts_sweep()

@@ -9,9 +9,11 @@ from wagtail.models import PageLogEntry
 from appeals.models import (
     AppealPage,
     AppealPhoto,
+    CampaignFigures,
     PoliceAuthorisation,
     PublicityCheck,
     PublicityRecord,
+    SocialPost,
 )
 from homeward import roles
 from homeward.models import PoliceForce
@@ -139,4 +141,39 @@ def appeal_publicity_record(*, appeal: AppealPage) -> PublicityRecord:
     """Everything the appeal went out on: its posts on each channel (status, id on the
     channel, link, deletion, last error), its Heroes emails with their figures, and the
     channels that are switched off. What staff see on the appeal, and what takedown uses."""
-    raise NotImplementedError
+    # Newsletter's reads build on appeals' (the email's cards): imported here, not above.
+    from appeals.channels import channels_off
+    from newsletter.models import Campaign
+    from newsletter.selectors import campaign_figures
+
+    own = Campaign.objects.filter(appeal=appeal)
+    regular = Campaign.objects.none()
+    if appeal.first_published_at:
+        # Regular emails name their appeals in their content (in every database's JSON).
+        regular = Campaign.objects.filter(
+            kind=Campaign.Kind.REGULAR, created_at__gte=appeal.first_published_at
+        )
+    campaigns = sorted(
+        [
+            *own,
+            *(
+                campaign
+                for campaign in regular
+                if any(
+                    card.get("id") == appeal.pk
+                    for key in ("new_appeals", "pushed_appeals")
+                    for card in campaign.content.get(key, [])
+                )
+            ),
+        ],
+        key=lambda campaign: campaign.created_at,
+    )
+    return PublicityRecord(
+        appeal=appeal,
+        posts=list(SocialPost.objects.filter(appeal=appeal)),
+        campaigns=[
+            CampaignFigures(campaign=campaign, figures=campaign_figures(campaign))
+            for campaign in campaigns
+        ],
+        channels_off=channels_off(),
+    )

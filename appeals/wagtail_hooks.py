@@ -3,8 +3,10 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
-from appeals import views
+from appeals import admin_views, views
+from appeals.models import AppealPage
 from appeals.panels import ClearancesDashboardPanel
 from homeward import roles
 
@@ -40,7 +42,42 @@ def register_admin_urls():
             views.PoliceAuthorisationView.as_view(),
             name="appeals_police_authorisation",
         ),
+        path(
+            "appeals/<int:page_id>/publicity-record/",
+            admin_views.PublicityRecordView.as_view(),
+            name="appeals_publicity_record",
+        ),
+        path(
+            "appeals/posts/<int:post_id>/retry/",
+            admin_views.social_post_retry,
+            name="appeals_social_post_retry",
+        ),
+        path(
+            "appeals/posts/<int:post_id>/cancel/",
+            admin_views.social_post_cancel,
+            name="appeals_social_post_cancel",
+        ),
     ]
+
+
+def _publicity_record_button(page, user, priority):
+    if issubclass(page.specific_class, AppealPage) and user.has_perm(admin_views.VIEW_PERMISSION):
+        yield Button(
+            "Publicity record",
+            reverse("appeals_publicity_record", args=[page.pk]),
+            icon_name="list-ul",
+            priority=priority,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def publicity_record_header_button(page, user, view_name, next_url=None):
+    yield from _publicity_record_button(page, user, priority=66)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def publicity_record_listing_button(page, user, next_url=None):
+    yield from _publicity_record_button(page, user, priority=52)
 
 
 class PoliceMenuItem(MenuItem):
@@ -112,6 +149,8 @@ def register_publicity_log_actions(actions):
             "Publicity refused",
             "Refused to go public without a valid publicity safety check",
         ),
+        ("homeward.social.retried", "Social post retried", "A social post was tried again"),
+        ("homeward.social.cancelled", "Social post cancelled", "A social post was cancelled"),
         (
             "homeward.publicity.expired",
             "Publicity clearance ended",

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 import django_rq
 from django.conf import settings
@@ -40,6 +41,26 @@ def enqueue_after_commit(func: Callable[..., object], *calls: dict) -> None:
             )
 
     transaction.on_commit(enqueue)
+
+
+def enqueue_at_after_commit(func: Callable[..., object], when: datetime, **call) -> None:
+    """Run ``func(**call)`` in a worker at ``when``, once the current transaction commits.
+
+    For waiting out a rate limit or a backoff: the job sits in RQ's scheduled registry,
+    which workers started with ``--with-scheduler`` move to the queue when it is due, so
+    no worker sleeps. Without REDIS_URL, or if Redis is unreachable, nothing is queued:
+    the work must also be found again by a recurring sweep when it is due.
+    """
+
+    def schedule() -> None:
+        if not settings.REDIS_URL:
+            return
+        try:
+            _queue().enqueue_at(when, func, **call)
+        except RedisError:
+            logger.warning("Queue unreachable: %s at %s left for the sweep", func.__name__, when)
+
+    transaction.on_commit(schedule)
 
 
 def enqueue_batched_after_commit(func: Callable[[int], object], item: int, *, batch: str) -> None:

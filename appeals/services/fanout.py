@@ -1,10 +1,334 @@
-"""Fan-out: what an appeal going public (or a restricted briefing) triggers, in one place."""
+"""Fan-out: everything an appeal going public, or a restricted briefing, sets off. One place.
 
-from appeals.models import AppealPage
+An appeal goes public when a revision with a valid public clearance becomes its live
+revision: at the workflow's approval, or later, when ``publish_scheduled`` publishes a
+revision scheduled to go live. Wagtail's ``page_published`` fires on both, and also when a
+revision is only *scheduled* (the page is saved not live, with ``approved_go_live_at`` in
+the future) and on every re-publish, so the fan-out checks for itself: only a live,
+publicly visible appeal fans out, and each step can happen once per appeal only.
+
+- The urgent alert to Heroes of the area (high-risk appeals): newsletter's
+  ``campaign_urgent_alert``, once per appeal (a unique campaign per appeal).
+- The regular Heroes email needs nothing from here: it lists the publicly visible appeals
+  first published since the last edition (``first_published_at`` is set at go-live).
+- One post per configured social channel (``SocialPost``, unique per appeal and channel).
+
+A restricted decision publishes nothing and sends only the partner briefing (newsletter's
+``campaign_partner_briefing``, once per appeal); no publicity sends nothing.
+
+Posts follow the Heroes ledger: a job claims a post from ``queued`` into ``posting`` with
+one conditional UPDATE, so a replayed or parallel job finds nothing to claim, and only
+the claimer records the outcome. A rate limit puts the post back for the time the
+network gave, a temporary error for a backoff (a few attempts, then ``failed``), a refusal
+(bad credentials) fails it at once; each waits in RQ's scheduled registry, never in a
+sleeping worker, and the recurring sweep picks up whatever a lost job or a dead worker
+left. Deleting (takedown) is the same, and keeps trying until the post is gone.
+"""
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import WorkflowState
+
+from appeals import jobs
+from appeals.channels import channel_class, channels_on
+from appeals.channels.base import ChannelRefused, RateLimited
+from appeals.models import AppealPage, PublicityCheck, PublicityDecision, SocialPost
+from homeward.jobs import enqueue_after_commit, enqueue_at_after_commit
+from newsletter import jobs as newsletter_jobs
+from newsletter import services as newsletter_services
+
+logger = logging.getLogger(__name__)
+
+Status, Deletion = SocialPost.Status, SocialPost.Deletion
+
+# Posting: tried this many times in all (1, 4, 16, 64 minutes apart), then failed.
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(minutes=1)
+# Deleting never gives up on a temporary error; it tries at least hourly.
+LONGEST_BACKOFF = timedelta(hours=1)
+# A post takes seconds; a claim this old belongs to a worker that died.
+STALE_CLAIM_AFTER = timedelta(minutes=15)
+# Queued and not claimed for this long: its job was lost.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def appeal_published(*, appeal: AppealPage) -> None:
+    """Wagtail published a revision of the appeal: fan out if it has really gone live."""
+    if appeal.live:  # not when the revision was only scheduled to go live later
+        enqueue_after_commit(jobs.appeal_fan_out, {"appeal_id": appeal.pk})
+
+
+def appeal_fan_out(*, appeal: AppealPage) -> list[SocialPost]:
+    """The urgent alert and a post per channel, for a publicly visible appeal. Idempotent."""
+    appeal = AppealPage.objects.publicly_visible().filter(pk=appeal.pk).first()
+    if appeal is None:
+        return []
+    if appeal.risk_level == AppealPage.RiskLevel.HIGH:
+        enqueue_after_commit(newsletter_jobs.campaign_urgent_alert, {"appeal_id": appeal.pk})
+    with transaction.atomic():
+        SocialPost.objects.bulk_create(
+            [SocialPost(appeal=appeal, channel=channel.name) for channel in channels_on()],
+            ignore_conflicts=True,  # posted, or on its way, already
+        )
+        queued = list(appeal.social_posts.filter(status=Status.QUEUED, deletion=Deletion.NOT_ASKED))
+        if queued:
+            enqueue_after_commit(jobs.social_post_send, *[{"post_id": post.pk} for post in queued])
+    return queued
+
+
+def appeal_workflow_approved(*, workflow_state: WorkflowState) -> None:
+    """An appeal's workflow was approved: a restricted decision briefs the partners.
+
+    (A public decision publishes the appeal, which fans out through ``appeal_published``;
+    no publicity does nothing.)
+    """
+    appeal = workflow_state.content_object.specific
+    if isinstance(appeal, AppealPage) and _restricted_clearance(appeal):
+        enqueue_after_commit(jobs.partner_briefing_send, {"appeal_id": appeal.pk})
+
+
+def partner_briefing_send(*, appeal: AppealPage) -> None:
+    """The partner briefing, while the appeal's latest revision is cleared for one. Once."""
+    if not appeal.live and _restricted_clearance(appeal):
+        newsletter_services.campaign_partner_briefing(appeal=appeal)
+
+
+def _restricted_clearance(appeal: AppealPage) -> bool:
+    return (
+        PublicityCheck.objects.valid_clearances(decision=PublicityDecision.RESTRICTED)
+        .filter(revision=appeal.get_latest_revision())
+        .exists()
+    )
+
+
+def social_post_send(*, post_id: int) -> SocialPost | None:
+    """Make one post, if it is queued and due. None if there was nothing to claim."""
+    now = timezone.now()
+    claim = secrets.randbits(62)
+    claimed = (
+        SocialPost.objects.filter(_due(now), pk=post_id, status=Status.QUEUED)
+        .filter(deletion=Deletion.NOT_ASKED)
+        .update(status=Status.POSTING, claim=claim, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    post = SocialPost.objects.get(pk=post_id)
+    mine = SocialPost.objects.filter(pk=post_id, claim=claim, status=Status.POSTING)
+    appeal = AppealPage.objects.publicly_visible().filter(pk=post.appeal_id).first()
+    if appeal is None:
+        mine.update(status=Status.CANCELLED, error="The appeal is no longer public.")
+        return post
+    channel = _channel(post)
+    if channel is None:
+        mine.update(status=Status.FAILED, error=_switched_off(post))
+        return post
+    try:
+        reference = channel.post(appeal, key=f"homeward-post-{post.pk}")
+    except RateLimited as error:
+        # Waiting out a rate limit is not an attempt.
+        mine.update(status=Status.QUEUED, retry_at=error.retry_at, attempts=F("attempts") - 1)
+        _schedule(jobs.social_post_send, post, when=error.retry_at, error=error)
+    except ChannelRefused as error:
+        mine.update(status=Status.FAILED, error=str(error)[:300])
+    except Exception as error:
+        logger.warning("Post %s to %s failed: %s", post.pk, post.channel, error)
+        if post.attempts >= MAX_ATTEMPTS:
+            mine.update(status=Status.FAILED, error=_error_text(error))
+        else:
+            when = now + _backoff(post.attempts)
+            mine.update(status=Status.QUEUED, retry_at=when)
+            _schedule(jobs.social_post_send, post, when=when, error=error)
+    else:
+        mine.update(
+            status=Status.POSTED,
+            reference=reference.id,
+            url=reference.url,
+            posted_at=timezone.now(),
+            retry_at=None,
+            error="",
+        )
+        # Taken down while it was being posted: delete it now that it exists.
+        if SocialPost.objects.filter(pk=post.pk, deletion=Deletion.QUEUED).exists():
+            enqueue_after_commit(jobs.social_post_delete, {"post_id": post.pk})
+    post.refresh_from_db()
+    return post
 
 
 def social_posts_withdraw(*, appeal: AppealPage) -> None:
     """Takedown: delete every post of this appeal on every channel (after commit, in jobs,
     retried with backoff until done; failures recorded and shown to staff); posts not yet
     made are cancelled and never made. Idempotent."""
-    raise NotImplementedError
+    now = timezone.now()
+    posts = SocialPost.objects.filter(appeal=appeal)
+    with transaction.atomic():
+        posts.filter(status__in=[Status.QUEUED, Status.FAILED]).update(
+            status=Status.CANCELLED, retry_at=None, error="Withdrawn before it was posted."
+        )
+        # Posts being made right now are deleted by their own job once they exist.
+        to_delete = posts.filter(
+            status__in=[Status.POSTED, Status.POSTING],
+            deletion__in=[Deletion.NOT_ASKED, Deletion.FAILED],
+        )
+        posted = list(to_delete.filter(status=Status.POSTED).values_list("pk", flat=True))
+        to_delete.update(
+            deletion=Deletion.QUEUED, deletion_asked_at=now, attempts=0, retry_at=None, error=""
+        )
+        if posted:
+            enqueue_after_commit(jobs.social_post_delete, *[{"post_id": pk} for pk in posted])
+
+
+def social_post_delete(*, post_id: int) -> SocialPost | None:
+    """Delete one post from its channel, if its deletion is queued and due."""
+    now = timezone.now()
+    claim = secrets.randbits(62)
+    claimed = (
+        SocialPost.objects.filter(_due(now), pk=post_id, status=Status.POSTED)
+        .filter(deletion=Deletion.QUEUED)
+        .update(deletion=Deletion.DELETING, claim=claim, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    post = SocialPost.objects.get(pk=post_id)
+    mine = SocialPost.objects.filter(pk=post_id, claim=claim, deletion=Deletion.DELETING)
+    channel = _channel(post)
+    if channel is None:
+        mine.update(deletion=Deletion.FAILED, error=_switched_off(post))
+        return post
+    try:
+        channel.delete(post.reference)
+    except RateLimited as error:
+        mine.update(deletion=Deletion.QUEUED, retry_at=error.retry_at, attempts=F("attempts") - 1)
+        _schedule(jobs.social_post_delete, post, when=error.retry_at, error=error)
+    except ChannelRefused as error:
+        mine.update(deletion=Deletion.FAILED, error=str(error)[:300])
+    except Exception as error:
+        logger.warning("Deleting post %s from %s failed: %s", post.pk, post.channel, error)
+        when = now + _backoff(post.attempts)
+        mine.update(deletion=Deletion.QUEUED, retry_at=when, error=_error_text(error))
+        _schedule(jobs.social_post_delete, post, when=when, error=error)
+    else:
+        mine.update(deletion=Deletion.DELETED, deleted_at=timezone.now(), retry_at=None, error="")
+    post.refresh_from_db()
+    return post
+
+
+def social_post_retry(*, post: SocialPost, user: AbstractBaseUser) -> SocialPost:
+    """Staff try a failed post, or a failed deletion, again from the start."""
+    fresh = {"attempts": 0, "retry_at": None, "error": ""}
+    with transaction.atomic():
+        if SocialPost.objects.filter(
+            pk=post.pk, status=Status.FAILED, deletion=Deletion.NOT_ASKED
+        ).update(status=Status.QUEUED, **fresh):
+            if not AppealPage.objects.publicly_visible().filter(pk=post.appeal_id).exists():
+                raise ValidationError("The appeal is not public: it cannot be posted.")
+            enqueue_after_commit(jobs.social_post_send, {"post_id": post.pk})
+        elif SocialPost.objects.filter(pk=post.pk, deletion=Deletion.FAILED).update(
+            deletion=Deletion.QUEUED, **fresh
+        ):
+            enqueue_after_commit(jobs.social_post_delete, {"post_id": post.pk})
+        else:
+            raise ValidationError("Only a failed post or a failed deletion can be tried again.")
+        log(instance=post.appeal, action="homeward.social.retried", user=user, data=_about(post))
+    post.refresh_from_db()
+    return post
+
+
+def social_post_cancel(*, post: SocialPost, user: AbstractBaseUser) -> SocialPost:
+    """Staff stop a post that has not been made: it never will be."""
+    with transaction.atomic():
+        if not SocialPost.objects.filter(
+            pk=post.pk, status__in=[Status.QUEUED, Status.FAILED], deletion=Deletion.NOT_ASKED
+        ).update(status=Status.CANCELLED, retry_at=None, error="Cancelled by staff."):
+            raise ValidationError("Only a post that has not been made can be cancelled.")
+        log(instance=post.appeal, action="homeward.social.cancelled", user=user, data=_about(post))
+    post.refresh_from_db()
+    return post
+
+
+def social_posts_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Pick up what a lost job or a dead worker left: run every minute, safe to repeat.
+
+    A post whose worker died mid-request may or may not exist on the network. Where the
+    network refuses a repeat of the same post (Mastodon's idempotency key) it is simply
+    tried again; elsewhere (X) it fails, for staff to look and retry, rather than risk
+    posting twice. A deletion is always safe to repeat.
+    """
+    now = now or timezone.now()
+    stale = Q(claimed_at__lt=now - STALE_CLAIM_AFTER)
+    interrupted = 0
+    for post in SocialPost.objects.filter(stale, status=Status.POSTING):
+        kind = channel_class(post.channel)
+        if post.deletion == Deletion.NOT_ASKED and kind is not None and kind.refuses_replays:
+            change = {"status": Status.QUEUED, "retry_at": None}
+        else:
+            change = {
+                "status": Status.FAILED,
+                "error": "Interrupted while posting: check the channel for the post, and "
+                "retry only if it is not there.",
+            }
+            if post.deletion != Deletion.NOT_ASKED:
+                change["deletion"] = Deletion.FAILED
+        interrupted += SocialPost.objects.filter(
+            pk=post.pk, claim=post.claim, status=Status.POSTING
+        ).update(**change)
+    interrupted += SocialPost.objects.filter(stale, deletion=Deletion.DELETING).update(
+        deletion=Deletion.QUEUED, retry_at=None
+    )
+
+    to_send = list(
+        SocialPost.objects.filter(status=Status.QUEUED, deletion=Deletion.NOT_ASKED)
+        .filter(Q(retry_at__lte=now) | Q(retry_at=None, created_at__lt=now - STALLED_AFTER))
+        .values_list("pk", flat=True)
+    )
+    to_delete = list(
+        SocialPost.objects.filter(status=Status.POSTED, deletion=Deletion.QUEUED)
+        .filter(Q(retry_at__lte=now) | Q(retry_at=None, deletion_asked_at__lt=now - STALLED_AFTER))
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        if to_send:
+            enqueue_after_commit(jobs.social_post_send, *[{"post_id": pk} for pk in to_send])
+        if to_delete:
+            enqueue_after_commit(jobs.social_post_delete, *[{"post_id": pk} for pk in to_delete])
+    return {"interrupted": interrupted, "posts": len(to_send), "deletions": len(to_delete)}
+
+
+def _due(now: datetime) -> Q:
+    return Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(BACKOFF * 4 ** max(attempts - 1, 0), LONGEST_BACKOFF)
+
+
+def _channel(post: SocialPost):
+    kind = channel_class(post.channel)
+    return kind.from_settings() if kind is not None else None
+
+
+def _switched_off(post: SocialPost) -> str:
+    kind = channel_class(post.channel)
+    if kind is None:
+        return f"No channel called {post.channel!r} any more."
+    return f"{kind.label} is switched off: set {', '.join(kind.setting_names)}."
+
+
+def _error_text(error: Exception) -> str:
+    return (str(error) or type(error).__name__)[:300]
+
+
+def _schedule(func, post: SocialPost, *, when: datetime, error: Exception) -> None:
+    SocialPost.objects.filter(pk=post.pk).update(error=_error_text(error))
+    enqueue_at_after_commit(func, when, post_id=post.pk)
+
+
+def _about(post: SocialPost) -> dict:
+    return {"post_id": post.pk, "channel": post.channel, "reference": post.reference}

@@ -1,0 +1,17 @@
+"""Fan-out's two triggers: a page published, and a workflow approved (see services.fanout)."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published, workflow_approved
+
+from appeals.models import AppealPage
+from appeals.services import fanout
+
+
+@receiver(page_published, sender=AppealPage)
+def fan_out_on_go_live(sender, instance: AppealPage, **kwargs) -> None:
+    fanout.appeal_published(appeal=instance)
+
+
+@receiver(workflow_approved)
+def brief_partners_on_restricted_approval(sender, instance, **kwargs) -> None:
+    fanout.appeal_workflow_approved(workflow_state=instance)
