@@ -20,7 +20,8 @@ def purge_public_caches(instance: Page, **kwargs) -> None:
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         # Wagtail's frontend cache app purges the page itself from the CDN; the pages
         # that list it (the directory, the home page) must go too.
-        batch = PurgeBatch(instance.get_ancestors().live().filter(depth__gt=1))
+        batch = PurgeBatch()
+        batch.add_pages(instance.get_ancestors().live().filter(depth__gt=1))
         transaction.on_commit(batch.purge)
 
 
