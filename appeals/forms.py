@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from appeals.models import PublicityCheck, PublicityDecision
+from appeals.models import AppealPage, PublicityCheck, PublicityDecision
 from appeals.selectors import OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
 
@@ -376,3 +376,28 @@ class PoliceAuthorisationForm(forms.Form):
         if authorised_on > timezone.localdate():
             raise ValidationError("The date authorised cannot be in the future.")
         return authorised_on
+
+
+class AppealCloseForm(forms.Form):
+    """Found or withdrawn, and why: the reason is for staff and police, never published."""
+
+    outcome = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (AppealPage.Status.FOUND.value, "They have been found"),
+            (AppealPage.Status.WITHDRAWN.value, "The police or family withdrew publicity"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they were found or publicity was withdrawn."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="For staff and police only: never published, and deleted with the rest "
+        "of the appeal's personal data.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Give the reason: staff and police will see it, the public never.",
+            "max_length": "Keep the reason under 1,000 characters.",
+        },
+    )

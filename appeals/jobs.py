@@ -35,3 +35,15 @@ def social_post_delete(*, post_id: int) -> None:
 
 def social_posts_sweep() -> dict[str, int]:
     return fanout.social_posts_sweep()
+
+
+def appeal_takedown_run(*, takedown_id: int) -> bool:
+    return services.appeal_takedown_run(takedown_id=takedown_id)
+
+
+def takedowns_retry() -> int:
+    return services.takedowns_retry()
+
+
+def appeals_retention_purge() -> int:
+    return services.appeals_retention_purge()

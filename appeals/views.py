@@ -1,21 +1,38 @@
-"""Admin views for the publicity safety check and police authorisation."""
+"""Admin views for the publicity safety check, police authorisation and closing appeals."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
-from appeals.forms import PoliceAuthorisationForm, PublicityCheckForm
-from appeals.models import AppealPage, PublicityCheck, PublicityCheckTask, PublicitySettings
+from appeals.forms import AppealCloseForm, PoliceAuthorisationForm, PublicityCheckForm
+from appeals.models import (
+    AppealPage,
+    AppealTakedown,
+    PublicityCheck,
+    PublicityCheckTask,
+    PublicitySettings,
+)
 from appeals.models.publicity import review_days_for
 from appeals.selectors import (
     police_authorisation_latest,
     police_authorisation_queue,
     publicity_check_readable_by,
 )
-from appeals.services import StaleRevision, police_authorisation_give, publicity_check_complete
+from appeals.services import (
+    AppealAlreadyClosed,
+    StaleRevision,
+    appeal_close,
+    police_authorisation_give,
+    publicity_check_complete,
+    takedown_retry,
+)
+from homeward import roles
 from homeward.admin_views import AdminPageMixin
 
 
@@ -166,3 +183,99 @@ class PoliceAuthorisationView(AdminPageMixin, FormView):
         )
         messages.success(self.request, f"Publicity authorised for “{self.draft.title}”.")
         return redirect("appeals_police_authorisation_index")
+
+
+class AppealCloseView(AdminPageMixin, FormView):
+    """Mark an appeal found or withdrawn: it is taken down everywhere at once."""
+
+    template_name = "appeals/admin/appeal_close.html"
+    form_class = AppealCloseForm
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.appeal = get_object_or_404(AppealPage, pk=kwargs["page_id"])
+        if self.appeal.is_closed:
+            messages.info(request, "This appeal is closed already.")
+            return redirect("appeals_takedown_report")
+        if not self.appeal.permissions_for_user(request.user).can_close():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Close the appeal: {self.appeal.title}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            appeal=self.appeal, steps=AppealTakedown.Step.labels, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            appeal_close(
+                appeal=self.appeal,
+                user=self.request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except AppealAlreadyClosed as error:
+            messages.info(self.request, error.message)
+            return redirect("appeals_takedown_report")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"“{self.appeal.title}” is closed and is being taken down everywhere. "
+            "The takedown report shows what is done and what is still pending.",
+        )
+        return redirect("appeals_takedown_report")
+
+
+def takedowns_visible_to(user):
+    """Publishers and administrators see every takedown; an officer, their force's."""
+    takedowns = AppealTakedown.objects.select_related("appeal", "police_force", "closed_by")
+    if user.is_superuser or user.groups.filter(name__in=TAKEDOWN_REPORT_ROLES).exists():
+        return takedowns
+    officer = getattr(user, "police_officer", None)
+    if officer is None:
+        raise PermissionDenied
+    return takedowns.filter(police_force_id=officer.force_id)
+
+
+TAKEDOWN_REPORT_ROLES = {roles.PUBLISHERS, roles.ADMINISTRATORS}
+
+
+class TakedownReportView(AdminPageMixin, TemplateView):
+    """Closed appeals: what each takedown removed, what is pending, and retry."""
+
+    template_name = "appeals/admin/takedown_report.html"
+    page_title = "Takedowns"
+    header_icon = "bin"
+    LIMIT = 100
+
+    def get_context_data(self, **kwargs):
+        retention = timedelta(days=settings.APPEAL_RETENTION_DAYS)
+        rows = [
+            {
+                "takedown": takedown,
+                "steps": [
+                    (label, takedown.steps.get(step)) for step, label in AppealTakedown.Step.choices
+                ],
+                "posts": list(takedown.appeal.social_posts.all()) if takedown.appeal else [],
+                "purge_due": takedown.closed_at + retention,
+            }
+            for takedown in takedowns_visible_to(self.request.user)[: self.LIMIT]
+        ]
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+class TakedownRetryView(View):
+    def post(self, request, takedown_id):
+        takedown = get_object_or_404(takedowns_visible_to(request.user), pk=takedown_id)
+        try:
+            takedown_retry(takedown=takedown, user=request.user)
+        except ValidationError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(request, "The takedown will run again now.")
+        return redirect("appeals_takedown_report")

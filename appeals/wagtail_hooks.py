@@ -158,3 +158,70 @@ def register_publicity_log_actions(actions):
         ),
     ]:
         actions.register_action(action, label, message)
+
+
+# Closing appeals, and the takedown report
+
+
+@hooks.register("register_admin_urls")
+def register_takedown_urls():
+    return [
+        path("appeals/<int:page_id>/close/", views.AppealCloseView.as_view(), name="appeals_close"),
+        path(
+            "appeals/takedowns/", views.TakedownReportView.as_view(), name="appeals_takedown_report"
+        ),
+        path(
+            "appeals/takedowns/<int:takedown_id>/retry/",
+            views.TakedownRetryView.as_view(),
+            name="appeals_takedown_retry",
+        ),
+    ]
+
+
+def _close_button(page, user, priority):
+    page = page.specific_deferred
+    if isinstance(page, AppealPage) and page.permissions_for_user(user).can_close():
+        yield Button(
+            "Close appeal",
+            reverse("appeals_close", args=[page.pk]),
+            icon_name="bin",
+            priority=priority,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def close_header_button(page, user, view_name, next_url=None):
+    yield from _close_button(page, user, priority=67)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def close_listing_button(page, user, next_url=None):
+    yield from _close_button(page, user, priority=53)
+
+
+class TakedownReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return (
+            user.is_superuser
+            or hasattr(user, "police_officer")
+            or user.groups.filter(name__in=views.TAKEDOWN_REPORT_ROLES).exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_takedown_report_menu_item():
+    return TakedownReportMenuItem(
+        "Takedowns", reverse("appeals_takedown_report"), icon_name="bin", order=160
+    )
+
+
+@hooks.register("register_log_actions")
+def register_takedown_log_actions(actions):
+    actions.register_action("homeward.appeal.closed", "Appeal closed", "Closed: taken down")
+    actions.register_action(
+        "homeward.appeal.takedown_retried", "Takedown retried", "The takedown was run again"
+    )
+    actions.register_action(
+        "homeward.appeal.purged", "Personal data purged", "Personal data purged (retention)"
+    )

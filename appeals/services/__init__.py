@@ -13,10 +13,22 @@ from appeals.services.publicity import (
     publicity_review,
     publicity_scheduled_refuse,
 )
+from appeals.services.takedown import (
+    AppealAlreadyClosed,
+    appeal_close,
+    appeal_takedown_run,
+    appeals_retention_purge,
+    takedown_retry,
+    takedowns_retry,
+)
 
 __all__ = [
+    "AppealAlreadyClosed",
     "StaleRevision",
+    "appeal_close",
+    "appeal_takedown_run",
     "appeal_workflow_finish",
+    "appeals_retention_purge",
     "police_authorisation_give",
     "publicity_approval_refusal",
     "publicity_check_approve",
@@ -26,4 +38,6 @@ __all__ = [
     "publicity_reminders_send",
     "publicity_review",
     "publicity_scheduled_refuse",
+    "takedown_retry",
+    "takedowns_retry",
 ]

@@ -185,13 +185,16 @@ def appeal_workflow_finish(workflow_state, user=None) -> None:
 
 
 def publicity_expire(*, now: datetime | None = None) -> list[AppealPage]:
-    """Take off the public site every live appeal whose live content has no valid clearance."""
+    """Take down every live appeal whose live content has no valid clearance: the same
+    takedown as closing it, with the outcome "expired"."""
+    from appeals.services.takedown import appeal_expire
+
     now = now or timezone.now()
     cleared = PublicityCheck.objects.valid_clearances(now=now).values("revision")
     expired = list(AppealPage.objects.live().exclude(live_revision__in=cleared))
     for appeal in expired:
-        appeal.unpublish(log_action="homeward.publicity.expired")
-        logger.info("Clearance expired: appeal %s taken off the public site", appeal.pk)
+        appeal_expire(appeal=appeal)
+        logger.info("Clearance expired: appeal %s taken down", appeal.pk)
     return expired
 
 

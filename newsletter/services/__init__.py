@@ -5,7 +5,9 @@ from newsletter.services.campaigns import (
     campaign_partner_briefing,
     campaign_regular_due,
     campaign_urgent_alert,
+    campaigns_forget_appeal,
     campaigns_sweep,
+    campaigns_withdraw_appeal,
 )
 from newsletter.services.heroes import (
     ConfirmOutcome,
@@ -26,7 +28,9 @@ __all__ = [
     "campaign_partner_briefing",
     "campaign_regular_due",
     "campaign_urgent_alert",
+    "campaigns_forget_appeal",
     "campaigns_sweep",
+    "campaigns_withdraw_appeal",
     "delivery_send",
     "hero_confirm",
     "hero_preferences_update",

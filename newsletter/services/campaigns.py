@@ -215,3 +215,61 @@ def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             enqueue_after_commit(jobs.delivery_send, *[{"delivery_id": pk} for pk in single])
     return {"released": released, "batches_requeued": requeued, "emails_requeued": len(single)}
+
+
+APPEAL_LISTS = ("new_appeals", "pushed_appeals")
+
+
+def _content_without(content: dict, appeal_id: int) -> dict:
+    return {
+        **content,
+        **{
+            key: [card for card in content.get(key, []) if card["id"] != appeal_id]
+            for key in APPEAL_LISTS
+        },
+    }
+
+
+def campaigns_withdraw_appeal(*, appeal_id: int) -> int:
+    """Takedown: a closed appeal leaves every email not yet sent. Returns how many emails
+    were cancelled.
+
+    Its urgent alert and partner briefing stop. The regular emails still sending lose its
+    card (later batches render from the content) and gain the nameless "please delete old
+    shares" line; a Hero whose areas had only that appeal gets nothing. A batch already
+    being sent keeps what it rendered: at most one batch.
+    """
+    cancelled = 0
+    for campaign in Campaign.objects.filter(appeal_id=appeal_id, status=Campaign.Status.SENDING):
+        cancelled += campaign_cancel(campaign=campaign)
+    with transaction.atomic():
+        for campaign in Campaign.objects.select_for_update().filter(
+            kind=Campaign.Kind.REGULAR, status=Campaign.Status.SENDING
+        ):
+            content = _content_without(campaign.content, appeal_id)
+            if content == campaign.content:
+                continue
+            if not any(content[key] for key in APPEAL_LISTS):
+                cancelled += campaign_cancel(campaign=campaign)
+                continue
+            campaign.content = {**content, "delete_old_shares": True}
+            campaign.save(update_fields=["content"])
+            cancelled += (
+                campaign.deliveries.filter(status=Delivery.Status.QUEUED, hero__all_of_uk=False)
+                .exclude(hero__areas__in=campaign_forces(content))
+                .update(status=Delivery.Status.CANCELLED, error="its appeals closed")
+            )
+    return cancelled
+
+
+def campaigns_forget_appeal(*, appeal_id: int) -> None:
+    """Retention: no campaign, sent or not, keeps anything about a purged appeal."""
+    for campaign in Campaign.objects.filter(appeal_id=appeal_id):
+        campaign.subject = f"{campaign.get_kind_display()} (closed appeal)"
+        campaign.content = {}
+        campaign.save(update_fields=["subject", "content"])
+    for campaign in Campaign.objects.filter(kind=Campaign.Kind.REGULAR):
+        content = _content_without(campaign.content, appeal_id)
+        if content != campaign.content:
+            campaign.content = content
+            campaign.save(update_fields=["content"])

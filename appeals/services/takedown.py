@@ -1,0 +1,446 @@
+"""Closing an appeal and taking it down everywhere, quietly; then forgetting the person.
+
+Closing unpublishes the page in the same transaction (its address answers 410 Gone from
+that commit), then one job clears every other surface, step by step: photos and
+renditions leave the public media, unsent emails are cancelled, social posts are
+deleted, the search index forgets the page, caches are purged. A step that fails does
+not stop the others; the sweep runs the takedown again, with backoff, until every step
+is done. Nothing announces the outcome anywhere.
+
+After APPEAL_RETENTION_DAYS the retention purge removes the person's data from every
+table and from storage, leaving the anonymous record (force, dates, outcome).
+"""
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import storages
+from django.db import models, transaction
+from django.utils import timezone
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.images import get_image_model
+from wagtail.log_actions import log
+from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, TaskState
+from wagtail.search import index
+
+from appeals.models import AppealPage, AppealPhoto, AppealTakedown
+from homeward.jobs import enqueue_after_commit
+from homeward.links import absolute_url
+from homeward.page_cache import page_cache_purge
+
+logger = logging.getLogger(__name__)
+
+CLOSING_OUTCOMES = (AppealTakedown.Outcome.FOUND, AppealTakedown.Outcome.WITHDRAWN)
+# A takedown with steps left is run again after 1, 2, 4 … minutes, then hourly.
+RETRY_BACKOFF_MAX = timedelta(hours=1)
+REMOVED = "[removed]"
+
+
+class AppealAlreadyClosed(ValidationError):
+    """Someone else closed the appeal first (or its clearance ended)."""
+
+
+def appeal_close(
+    *, appeal: AppealPage, user: AbstractBaseUser, outcome: str, reason: str
+) -> AppealTakedown:
+    """Mark an appeal found or withdrawn and start its takedown at once.
+
+    Staff who may publish, or an officer of the owning force. The reason is for staff
+    and police only: it is never published, and it is purged with the person's data.
+    """
+    if not appeal.permissions_for_user(user).can_close():
+        if appeal.is_closed:
+            raise AppealAlreadyClosed("This appeal is closed already.")
+        raise PermissionDenied("Only publishers or the force that owns the case can close it.")
+    reason = reason.strip()
+    errors = {}
+    if outcome not in CLOSING_OUTCOMES:
+        errors["outcome"] = "Choose whether they were found or publicity was withdrawn."
+    if not reason:
+        errors["reason"] = "Give the reason: staff and police will see it, the public never."
+    elif len(reason) > AppealTakedown._meta.get_field("reason").max_length:
+        errors["reason"] = "Keep the reason under 1,000 characters."
+    if errors:
+        raise ValidationError(errors)
+    return _takedown_start(appeal=appeal, outcome=outcome, reason=reason, user=user)
+
+
+def appeal_expire(*, appeal: AppealPage) -> AppealTakedown | None:
+    """The live appeal's publicity clearance ended: the same takedown, outcome "expired"."""
+    try:
+        return _takedown_start(
+            appeal=appeal,
+            outcome=AppealTakedown.Outcome.EXPIRED,
+            reason="The publicity clearance reached its review date.",
+            user=None,
+            log_action="homeward.publicity.expired",
+        )
+    except AppealAlreadyClosed:
+        return None
+
+
+@transaction.atomic
+def _takedown_start(
+    *,
+    appeal: AppealPage,
+    outcome: str,
+    reason: str,
+    user: AbstractBaseUser | None,
+    log_action: str = "wagtail.unpublish",
+) -> AppealTakedown:
+    page = AppealPage.objects.select_for_update().get(pk=appeal.pk)
+    if page.is_closed or AppealTakedown.objects.filter(appeal=page).exists():
+        raise AppealAlreadyClosed("This appeal is closed already.")
+    now = timezone.now()
+    takedown = AppealTakedown.objects.create(
+        appeal=page,
+        police_force_id=page.police_force_id,
+        outcome=outcome,
+        reason=reason,
+        closed_by=user,
+        missing_since=page.missing_since,
+        first_published_at=page.first_published_at,
+        closed_at=now,
+    )
+    if page.live:
+        # Purges the page cache and the frontend cache after the commit (signal handlers).
+        # Closing is the authority: a police officer holds no unpublish permission.
+        UnpublishPageAction(page, user=user, log_action=log_action).execute(
+            skip_permission_checks=True
+        )
+    AppealPage.objects.filter(pk=page.pk).update(status=outcome, closed_at=now)
+    if page.current_workflow_state:
+        page.current_workflow_state.cancel(user=user)
+    log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
+    _enqueue(takedown)
+    return takedown
+
+
+def _enqueue(takedown: AppealTakedown) -> None:
+    from appeals import jobs
+
+    enqueue_after_commit(jobs.appeal_takedown_run, {"takedown_id": takedown.pk})
+
+
+def appeal_takedown_run(*, takedown_id: int) -> bool:
+    """Run every step of the takedown not yet done; True when all are. Safe to repeat."""
+    with transaction.atomic():
+        takedown = (
+            AppealTakedown.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("appeal")
+            .filter(pk=takedown_id, completed_at__isnull=True)
+            .first()
+        )
+        if takedown is None or takedown.appeal is None:
+            return False  # done already, or another worker holds it now
+        errors = []
+        for step in takedown.steps_pending():
+            try:
+                with transaction.atomic():
+                    done = TAKEDOWN_STEPS[step](takedown)
+            except Exception as error:
+                logger.exception("Takedown %s: step %s failed; will retry", takedown.pk, step)
+                errors.append(f"{AppealTakedown.Step(step).label}: {error}")
+                continue
+            takedown.steps[step] = {"at": timezone.now().isoformat(), **done}
+        now = timezone.now()
+        takedown.attempts += 1
+        takedown.last_attempt_at = now
+        takedown.last_error = "; ".join(errors)[:300]
+        takedown.completed_at = None if errors else now
+        takedown.save(
+            update_fields=["steps", "attempts", "last_attempt_at", "last_error", "completed_at"]
+        )
+    return not errors
+
+
+def takedowns_retry(*, now: datetime | None = None) -> int:
+    """The sweep: run again every unfinished takedown whose backoff has passed."""
+    now = now or timezone.now()
+    due = [
+        takedown
+        for takedown in AppealTakedown.objects.filter(completed_at__isnull=True).exclude(
+            appeal=None
+        )
+        if takedown.last_attempt_at is None
+        or takedown.last_attempt_at + _backoff(takedown.attempts) <= now
+    ]
+    with transaction.atomic():
+        for takedown in due:
+            _enqueue(takedown)
+    return len(due)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), RETRY_BACKOFF_MAX)
+
+
+def takedown_retry(*, takedown: AppealTakedown, user: AbstractBaseUser) -> None:
+    """Staff ask for an unfinished takedown to run again now (from the takedown report)."""
+    if takedown.completed_at is not None or takedown.appeal is None:
+        raise ValidationError("This takedown has nothing left to do.")
+    with transaction.atomic():
+        log(instance=takedown.appeal, action="homeward.appeal.takedown_retried", user=user)
+        _enqueue(takedown)
+
+
+# The steps. Each returns what it did (for the report) and is safe to run again.
+
+
+def _appeal_image_ids(appeal: AppealPage) -> set[int]:
+    """Every image the appeal has shown, in any revision: an old photo is the person too."""
+    ids = set(AppealPhoto.objects.filter(page=appeal).values_list("image_id", flat=True))
+    for content in appeal.revisions.values_list("content", flat=True):
+        ids.update(photo["image"] for photo in content.get("photos", []) if photo.get("image"))
+    return ids
+
+
+def _images_of(appeal: AppealPage) -> models.QuerySet:
+    """The appeal's images that no appeal still missing shows."""
+    ids = _appeal_image_ids(appeal)
+    shared = AppealPhoto.objects.filter(
+        image_id__in=ids, page__status=AppealPage.Status.MISSING
+    ).exclude(page=appeal)
+    return get_image_model().objects.filter(pk__in=ids).exclude(pk__in=shared.values("image_id"))
+
+
+def _media_withdraw(takedown: AppealTakedown) -> dict:
+    """Renditions are deleted; originals move to private storage, out of the media URL."""
+    withdrawn = storages["withdrawn_photos"]
+    urls, renditions, originals = [], 0, 0
+    for image in _images_of(takedown.appeal).prefetch_related("renditions"):
+        for rendition in image.renditions.all():
+            urls.append(rendition.url)
+            rendition.file.storage.delete(rendition.file.name)
+            renditions += 1
+        image.renditions.all().delete()
+        public = image.file.storage
+        if public.exists(image.file.name):
+            urls.append(image.file.url)
+            if not withdrawn.exists(image.file.name):
+                with public.open(image.file.name, "rb") as original:
+                    withdrawn.save(image.file.name, original)
+            public.delete(image.file.name)
+            originals += 1
+    return {"renditions": renditions, "originals": originals, "urls": urls}
+
+
+def _emails_cancel(takedown: AppealTakedown) -> dict:
+    from newsletter.services import campaigns_withdraw_appeal
+
+    return {"cancelled": campaigns_withdraw_appeal(appeal_id=takedown.appeal_id)}
+
+
+def _social_withdraw(takedown: AppealTakedown) -> dict:
+    # Deleting each post is its own job, retried until done (see the publicity record).
+    from appeals.services.fanout import social_posts_withdraw
+
+    social_posts_withdraw(appeal=takedown.appeal)
+    return {}
+
+
+def _search_forget(takedown: AppealTakedown) -> dict:
+    index.remove_object(takedown.appeal)
+    return {}
+
+
+def _caches_purge(takedown: AppealTakedown) -> dict:
+    """Every page that listed the appeal, and (where configured) the CDN's copies of its
+    page, the pages that list it, the feed, the sitemap and its photos' addresses."""
+    page_cache_purge()
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return {"frontend": False}
+    appeal = takedown.appeal
+    batch = PurgeBatch()
+    batch.add_page(appeal)
+    ancestors = list(appeal.get_ancestors().live().filter(depth__gt=1))
+    batch.add_pages(ancestors)
+    batch.add_urls(
+        absolute_url(url)
+        for url in [
+            *takedown.steps.get(AppealTakedown.Step.MEDIA, {}).get("urls", []),
+            *(page.url + "feed/" for page in ancestors if page.url),
+            "/sitemap.xml",
+        ]
+    )
+    batch.purge()
+    return {"frontend": True}
+
+
+TAKEDOWN_STEPS = {
+    AppealTakedown.Step.MEDIA: _media_withdraw,
+    AppealTakedown.Step.EMAILS: _emails_cancel,
+    AppealTakedown.Step.SOCIAL: _social_withdraw,
+    AppealTakedown.Step.SEARCH: _search_forget,
+    AppealTakedown.Step.CACHES: _caches_purge,
+}
+
+
+# Retention
+
+
+def appeals_retention_purge(*, now: datetime | None = None) -> int:
+    """Purge the personal data of appeals closed more than APPEAL_RETENTION_DAYS ago.
+
+    Each becomes "Closed appeal <id>": no name, description, photos or history of either;
+    the anonymous record keeps the force, the dates and the outcome, and the audit log
+    records the purge. Sightings are the police's, purged on their own schedule. Returns
+    how many appeals were purged.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.APPEAL_RETENTION_DAYS)
+    due = AppealTakedown.objects.filter(
+        purged_at__isnull=True, closed_at__lte=cutoff, appeal__isnull=False
+    ).values_list("pk", flat=True)
+    purged = 0
+    for takedown_id in list(due):
+        try:
+            _appeal_purge(takedown_id=takedown_id, now=now)
+        except Exception:
+            logger.exception("Retention: takedown %s not purged; will retry", takedown_id)
+            continue
+        purged += 1
+    if purged:
+        logger.info("Retention: purged the personal data of %s closed appeals", purged)
+    return purged
+
+
+@transaction.atomic
+def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
+    from newsletter.services import campaigns_forget_appeal
+
+    takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
+    page = AppealPage.objects.select_for_update().get(pk=takedown.appeal_id)
+    names = _names_of(page)
+    images = list(_images_of(page))
+    withdrawn = storages["withdrawn_photos"]
+    files = [(withdrawn, image.file.name) for image in images]
+    files += [(image.file.storage, image.file.name) for image in images]
+    for rendition in get_image_model().get_rendition_model().objects.filter(image__in=images):
+        files.append((rendition.file.storage, rendition.file.name))
+
+    AppealPhoto.objects.filter(page=page).delete()
+    image_type = ContentType.objects.get_for_model(get_image_model())
+    for entry in ModelLogEntry.objects.filter(
+        content_type=image_type, object_id__in=[str(image.pk) for image in images]
+    ):
+        _scrub_row(entry, names)
+    get_image_model().objects.filter(pk__in=[image.pk for image in images]).delete()
+
+    _anonymise(page)
+    page.save(clean=False)
+    index.insert_or_update_object(page)
+    content = page.serializable_data()
+    page.revisions.update(content=content, object_str=page.title)
+    getattr(page, COMMENTS_RELATION_NAME).all().delete()
+    entries = PageLogEntry.objects.filter(page_id=page.pk)
+    entries.update(label=page.title)
+    for entry in entries:
+        _scrub_row(entry, names)
+    for state in TaskState.objects.filter(revision__in=page.revisions.all()).exclude(comment=""):
+        _scrub_row(state, names)
+    for row in _rows_about(page):
+        _scrub_row(row, names)
+    campaigns_forget_appeal(appeal_id=page.pk)
+
+    takedown.reason = ""
+    takedown.purged_at = now
+    takedown.save(update_fields=["reason", "purged_at"])
+    log(
+        instance=page,
+        action="homeward.appeal.purged",
+        data={
+            "police_force": takedown.police_force.slug,
+            "outcome": takedown.outcome,
+            "closed_on": takedown.closed_at.date().isoformat(),
+        },
+    )
+    transaction.on_commit(lambda: _files_delete(files))
+
+
+def _names_of(page: AppealPage) -> list[str]:
+    """The name and slug the appeal has had, whole and word by word, longest first."""
+    whole = {page.title, page.draft_title, page.slug, page.seo_title}
+    for title, content in page.revisions.values_list("object_str", "content"):
+        whole |= {title, content.get("title"), content.get("slug"), content.get("seo_title")}
+    whole.discard(None)
+    whole.discard("")
+    words = {
+        word
+        for name in whole - {page.seo_title}
+        for word in re.split(r"[\s\-_.,]+", name)
+        if len(word) >= 3
+    }
+    return sorted(whole | words, key=len, reverse=True)
+
+
+def _anonymise(page: AppealPage) -> None:
+    page.title = page.draft_title = f"Closed appeal {page.pk}"
+    page.slug = f"closed-appeal-{page.pk}"
+    page.set_url_path(page.get_parent())
+    page.seo_title = page.search_description = ""
+    page.date_of_birth = page.age_when_missing = page.height_cm = None
+    page.gender = AppealPage.Gender.NOT_STATED
+    page.build = page.hair = page.clothing = page.distinguishing_features = ""
+    page.message = page.last_seen_area = page.case_reference = ""
+    page.in_care = page.trafficked = page.unaccompanied_asylum_seeking = False
+    page.domestic_abuse = False
+
+
+def _rows_about(page: AppealPage):
+    """Rows of other tables that belong to the appeal, except sightings (the police's,
+    purged on their own schedule), emails (see campaigns_forget_appeal) and the record."""
+    for relation in AppealPage._meta.get_fields(include_hidden=True):
+        if relation.concrete or not (relation.one_to_many or relation.one_to_one):
+            continue
+        model = relation.related_model
+        if model._meta.app_label in {"sightings", "newsletter"} or model in {
+            AppealPhoto,
+            AppealTakedown,
+        }:
+            continue
+        yield from model._default_manager.filter(**{relation.field.name: page.pk})
+
+
+def _scrub(value, names: list[str]):
+    if isinstance(value, str):
+        for name in names:
+            value = re.sub(rf"(?i)\b{re.escape(name)}\b", REMOVED, value)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, names) for key, item in value.items()}
+    return value
+
+
+def _scrub_row(row: models.Model, names: list[str]) -> None:
+    changed = []
+    for field in row._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField | models.JSONField):
+            continue
+        if field.choices or field.primary_key:
+            continue
+        value = getattr(row, field.attname)
+        scrubbed = _scrub(value, names)
+        if scrubbed != value:
+            setattr(row, field.attname, scrubbed)
+            changed.append(field.attname)
+    if changed:
+        type(row)._default_manager.filter(pk=row.pk).update(
+            **{name: getattr(row, name) for name in changed}
+        )
+
+
+def _files_delete(files) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Retention: file %s not deleted", name)
