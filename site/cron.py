@@ -12,6 +12,8 @@ from sightings import jobs as sighting_jobs
 cron.register(appeal_jobs.publish_scheduled, queue_name="default", cron="* * * * *")
 cron.register(appeal_jobs.publicity_review, queue_name="default", cron="*/5 * * * *")
 cron.register(appeal_jobs.social_posts_sweep, queue_name="default", cron="* * * * *")
+cron.register(appeal_jobs.takedowns_retry, queue_name="default", cron="* * * * *")
+cron.register(appeal_jobs.appeals_retention_purge, queue_name="default", cron="29 3 * * *")
 cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")
 cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cron="17 3 * * *")
 cron.register(newsletter_jobs.campaign_regular_due, queue_name="default", cron="*/15 * * * *")
