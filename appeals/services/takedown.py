@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
@@ -397,7 +398,7 @@ def _rows_about(page: AppealPage):
     """Rows of other tables that belong to the appeal, except sightings (the police's,
     purged on their own schedule), emails (see campaigns_forget_appeal) and the record."""
     for relation in AppealPage._meta.get_fields(include_hidden=True):
-        if relation.concrete or not (relation.one_to_many or relation.one_to_one):
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
             continue
         model = relation.related_model
         if model._meta.app_label in {"sightings", "newsletter"} or model in {
