@@ -315,37 +315,26 @@ def test_police_close_from_their_list_of_cases(client, appeal):
 
 
 def test_a_failing_step_does_not_stop_the_others_and_is_retried(
-    appeal, publisher, settings, tmp_path, django_capture_on_commit_callbacks
+    appeal, publisher, monkeypatch, django_capture_on_commit_callbacks
 ):
-    blocked = tmp_path / "not-a-directory"
-    blocked.write_text("")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "withdrawn_photos": {
-            "BACKEND": "homeward.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": blocked / "photos"},
-        },
-    }
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(storages["withdrawn_photos"], "_save", disk_full)
     takedown = close(appeal, publisher, django_capture_on_commit_callbacks)
     takedown.refresh_from_db()
     assert not takedown.step_done("media") and takedown.completed_at is None
     assert takedown.step_done("emails") and takedown.step_done("caches")
-    assert "Photos and renditions" in takedown.last_error
+    assert "Photos and renditions: No space left on device" in takedown.last_error
     assert fresh(appeal).is_closed and not fresh(appeal).live  # the page went regardless
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "withdrawn_photos": {
-            "BACKEND": "homeward.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "photos"},
-        },
-    }
+    monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
         assert takedowns_retry() == 0  # backing off
         assert takedowns_retry(now=timezone.now() + timedelta(minutes=1)) == 1
     takedown.refresh_from_db()
-    assert takedown.step_done("media")
-    assert takedown.attempts == 2
+    assert takedown.step_done("media") and takedown.completed_at is not None
+    assert takedown.attempts == 2 and takedown.last_error == ""
 
 
 def test_a_replayed_takedown_job_does_nothing_twice(
@@ -364,7 +353,7 @@ def test_a_replayed_takedown_job_does_nothing_twice(
 
 
 def test_the_takedown_report_shows_what_is_done_and_pending_with_retry(
-    client, appeal, publisher, settings, tmp_path, django_capture_on_commit_callbacks
+    client, appeal, publisher, django_capture_on_commit_callbacks
 ):
     takedown = close(appeal, publisher, django_capture_on_commit_callbacks)
     client.force_login(publisher)
