@@ -5,7 +5,8 @@
 Mastodon answers a repeat of the same key with the first post instead of a second one,
 so a post whose worker died mid-request is safe to try again. Mastodon.py's own waiting
 on rate limits is switched off (``ratelimit_method="throw"``): it would sleep in the
-worker. The server's version is given, so the client makes no version request of its own.
+worker. The server's version is given (Mastodon.py would otherwise assume 1.0 and use
+the old media endpoint), so the client makes no version request of its own.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -53,6 +54,7 @@ class MastodonChannel(Channel):
             api_base_url=api_base_url,
             access_token=access_token,
             mastodon_version=SERVER_VERSION,
+            version_check_mode="created",
             ratelimit_method="throw",
             request_timeout=TIMEOUT_SECONDS,
         )

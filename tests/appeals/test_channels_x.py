@@ -143,9 +143,7 @@ def test_a_rate_limit_waits_for_the_reset_time_without_sleeping(
     assert (post.status, post.retry_at, post.attempts) == (SocialPost.Status.QUEUED, reset_at, 0)
     assert "rate limit" in post.error
     if scheduled:
-        assert scheduled() == [
-            ("appeals.jobs.social_post_send", {"post_id": post.pk}, reset_at)
-        ]
+        assert scheduled() == [("appeals.jobs.social_post_send", {"post_id": post.pk}, reset_at)]
 
     # Before the reset nothing is tried; after it, the post is made once.
     assert run_jobs(django_capture_on_commit_callbacks, social_post_send, post_id=post.pk) is None
