@@ -63,6 +63,19 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
 
     APPEALS_PER_PAGE = 12
 
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            # A purged appeal's old address still says the appeal has ended (410 Gone).
+            if len(path_components) != 1:
+                raise
+            digest = AppealTakedown.slug_digest(path_components[0])
+            purged = AppealPage.objects.child_of(self).filter(takedown__former_slug_digest=digest)
+            if not (appeal := purged.first()):
+                raise
+            return RouteResult(appeal)
+
     @path("")
     def directory(self, request):
         from appeals.forms import DirectoryFilterForm

@@ -7,6 +7,7 @@ record kept for statistics (force, dates, outcome) and nothing else.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from homeward.models import PoliceForce
 
@@ -48,6 +49,8 @@ class AppealTakedown(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True)
     purged_at = models.DateTimeField(null=True)
+    # The purged slug, keyed with SECRET_KEY: its old address still answers 410 Gone.
+    former_slug_digest = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-closed_at", "-pk"]
@@ -64,6 +67,10 @@ class AppealTakedown(models.Model):
 
     def __str__(self) -> str:
         return f"Takedown {self.pk} ({self.get_outcome_display()})"
+
+    @staticmethod
+    def slug_digest(slug: str) -> str:
+        return salted_hmac("homeward.takedown.former-slug", slug, algorithm="sha256").hexdigest()
 
     def step_done(self, step: str) -> bool:
         return step in self.steps

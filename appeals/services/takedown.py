@@ -319,6 +319,7 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
     takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
     page = AppealPage.objects.select_for_update().get(pk=takedown.appeal_id)
     names = _names_of(page)
+    former_slug = page.slug
     images = list(_images_of(page))
     withdrawn = storages["withdrawn_photos"]
     files = [(withdrawn, image.file.name) for image in images]
@@ -352,7 +353,8 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
 
     takedown.reason = ""
     takedown.purged_at = now
-    takedown.save(update_fields=["reason", "purged_at"])
+    takedown.former_slug_digest = AppealTakedown.slug_digest(former_slug)
+    takedown.save(update_fields=["reason", "purged_at", "former_slug_digest"])
     log(
         instance=page,
         action="homeward.appeal.purged",

@@ -110,9 +110,12 @@ def test_personal_data_is_purged_after_the_period_leaving_an_anonymous_record(
     assert "Quillfeather" not in purge.label
     assert Campaign.objects.get(appeal_id=appeal.pk).content == {}
 
-    # The old address no longer leads anywhere, and nothing public shows the record.
-    assert client.get("/appeals/marigold-quillfeather/").status_code == 404
-    assert client.get(directory.url).status_code == 200
+    # The old address still says only that the appeal has ended.
+    gone = client.get(f"{directory.url}marigold-quillfeather/")
+    assert gone.status_code == 410
+    assert "116&nbsp;000" in gone.content.decode() and "Closed appeal" not in gone.content.decode()
+    assert client.get(f"{directory.url}someone-else/").status_code == 404
+    assert client.get(f"{directory.url}feed/").status_code == 200
 
 
 def test_open_appeals_and_recent_closures_are_kept(directory, django_capture_on_commit_callbacks):
