@@ -1,6 +1,9 @@
 """On a phone: find an appeal, report a sighting with a photo, get the reference."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from sightings.models import Sighting
@@ -22,7 +25,8 @@ def test_report_a_sighting_with_a_photo_on_a_phone(browser, live_server, artifac
 
     page.get_by_role("link", name="Open the form on its own page").click()
     expect(page.locator("h1")).to_have_text("Report a sighting of Philippa Marchetti")
-    page.get_by_label("Date you saw them").fill("2026-11-20")
+    seen_on = timezone.localdate() - timedelta(days=1)  # since they went missing, not ahead
+    page.get_by_label("Date you saw them").fill(seen_on.isoformat())
     page.get_by_label("Time (if you know it)").fill("17:45")
     page.get_by_label("Where did you see them?").fill("Ripon market square, by the fountain")
     page.get_by_label("What did you see?").fill("A teenage girl like the photo, waiting alone.")
