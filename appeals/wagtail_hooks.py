@@ -156,6 +156,11 @@ def register_publicity_log_actions(actions):
             "Publicity clearance ended",
             "Taken off the public site: the publicity clearance ended",
         ),
+        (
+            "homeward.publicity.renewed",
+            "Publicity renewed",
+            "Public again on a renewed publicity clearance: the takedown ended",
+        ),
     ]:
         actions.register_action(action, label, message)
 

@@ -219,6 +219,8 @@ class AppealPage(PublicPageMixin, Page):
         MISSING = "missing", "Missing"
         FOUND = "found", "Found"
         WITHDRAWN = "withdrawn", "Publicity withdrawn"
+        # Only appeals purged while an ended clearance still closed them: one now leaves
+        # the appeal open (missing), taken down until it is renewed.
         EXPIRED = "expired", "Publicity clearance ended"
 
     # What the public sees
@@ -389,8 +391,10 @@ class AppealPage(PublicPageMixin, Page):
 
     def save(self, *args, **kwargs):
         self.derive_ages()
+        # Found or withdrawn; an expired clearance leaves the appeal open, to be renewed.
         closure = (
             AppealTakedown.objects.filter(appeal_id=self.pk)
+            .exclude(outcome=AppealTakedown.Outcome.EXPIRED)
             .values_list("outcome", "closed_at")
             .first()
             if self.pk

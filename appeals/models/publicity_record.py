@@ -3,7 +3,8 @@
 Each post follows the Heroes ledger (newsletter/models.py): it has an id and a status,
 and it is only ever made from the ``posting`` state a job claimed it into; deleting it
 (takedown) is a second life of the same row with its own status. One post per appeal
-per channel, so a re-publish or a replayed job can never post twice.
+per channel for each time it is public, so a re-publish or a replayed job can never post
+twice; an appeal renewed after its clearance expired is posted afresh.
 """
 
 from dataclasses import dataclass, field
@@ -55,11 +56,18 @@ class SocialPost(models.Model):
     posted_at = models.DateTimeField(null=True, blank=True)
     deletion_asked_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When a takedown withdrew it (deleted, or never to be made): from then on it no longer
+    # stands for the appeal on its channel, and going public again makes a new post.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["channel"]
+        ordering = ["channel", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["appeal", "channel"], name="one_post_per_channel"),
+            models.UniqueConstraint(
+                fields=["appeal", "channel"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_post_per_channel",
+            ),
         ]
         indexes = [
             models.Index(

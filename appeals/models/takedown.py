@@ -2,6 +2,9 @@
 
 It outlives the person's data: once the retention purge has run, it is the anonymous
 record kept for statistics (force, dates, outcome) and nothing else.
+
+An ended clearance ("expired") takes the appeal down without closing it: that record lasts
+only while the appeal is down, and goes (into the audit log) when a renewal puts it live.
 """
 
 from django.conf import settings
@@ -41,6 +44,7 @@ class AppealTakedown(models.Model):
     )
     missing_since = models.DateField()
     first_published_at = models.DateTimeField(null=True)
+    # When it was closed, or taken down (expired).
     closed_at = models.DateTimeField()
     # {step: {"at": ISO time, ...what it did}}: a step in here is done and never run again.
     steps = models.JSONField(default=dict)

@@ -11,7 +11,9 @@ publicly visible appeal fans out, and each step can happen once per appeal only.
   ``campaign_urgent_alert``, once per appeal (a unique campaign per appeal).
 - The regular Heroes email needs nothing from here: it lists the publicly visible appeals
   first published since the last edition (``first_published_at`` is set at go-live).
-- One post per configured social channel (``SocialPost``, unique per appeal and channel).
+- One post per configured social channel (``SocialPost``, unique per appeal and channel
+  among the posts no takedown has withdrawn: an appeal renewed after its clearance
+  expired is posted afresh, once).
 
 A restricted decision publishes nothing and sends only the partner briefing (newsletter's
 ``campaign_partner_briefing``, once per appeal); no publicity sends nothing.
@@ -78,7 +80,11 @@ def appeal_fan_out(*, appeal: AppealPage) -> list[SocialPost]:
             [SocialPost(appeal=appeal, channel=channel.name) for channel in channels_on()],
             ignore_conflicts=True,  # posted, or on its way, already
         )
-        queued = list(appeal.social_posts.filter(status=Status.QUEUED, deletion=Deletion.NOT_ASKED))
+        queued = list(
+            appeal.social_posts.filter(
+                status=Status.QUEUED, deletion=Deletion.NOT_ASKED, withdrawn_at__isnull=True
+            )
+        )
         if queued:
             enqueue_after_commit(jobs.social_post_send, *[{"post_id": post.pk} for post in queued])
     return queued
@@ -169,6 +175,7 @@ def social_posts_withdraw(*, appeal: AppealPage) -> None:
     now = timezone.now()
     posts = SocialPost.objects.filter(appeal=appeal)
     with transaction.atomic():
+        posts.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
         posts.filter(status__in=[Status.QUEUED, Status.FAILED]).update(
             status=Status.CANCELLED, retry_at=None, error="Withdrawn before it was posted."
         )

@@ -186,7 +186,8 @@ def appeal_workflow_finish(workflow_state, user=None) -> None:
 
 def publicity_expire(*, now: datetime | None = None) -> list[AppealPage]:
     """Take down every live appeal whose live content has no valid clearance: the same
-    takedown as closing it, with the outcome "expired"."""
+    takedown as closing it, with the outcome "expired", but the appeal stays open until a
+    renewed check is approved."""
     from appeals.services.takedown import appeal_expire
 
     now = now or timezone.now()

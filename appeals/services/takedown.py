@@ -7,6 +7,10 @@ deleted, the search index forgets the page, caches are purged. A step that fails
 not stop the others; the sweep runs the takedown again, with backoff, until every step
 is done. Nothing announces the outcome anywhere.
 
+An ended publicity clearance takes the appeal down the same way, but it stays open: the
+person is still missing. Its takedown record (outcome "expired") lasts until a renewed
+check is approved and the appeal goes live again, or until it is closed after all.
+
 After APPEAL_RETENTION_DAYS the retention purge removes the person's data from every
 table and from storage, leaving the anonymous record (force, dates, outcome).
 """
@@ -73,7 +77,11 @@ def appeal_close(
 
 
 def appeal_expire(*, appeal: AppealPage) -> AppealTakedown | None:
-    """The live appeal's publicity clearance ended: the same takedown, outcome "expired"."""
+    """The live appeal's publicity clearance ended: the same takedown, outcome "expired".
+
+    The appeal stays open (still missing, no closed_at, so no retention purge starts) and
+    any workflow under way stays, since it may be the renewal.
+    """
     try:
         return _takedown_start(
             appeal=appeal,
@@ -96,18 +104,29 @@ def _takedown_start(
     log_action: str = "wagtail.unpublish",
 ) -> AppealTakedown:
     page = AppealPage.objects.select_for_update().get(pk=appeal.pk)
-    if page.is_closed or AppealTakedown.objects.filter(appeal=page).exists():
+    down = AppealTakedown.objects.select_for_update().filter(appeal=page).first()
+    closing = outcome in CLOSING_OUTCOMES
+    if page.is_closed or (down and not (closing and down.outcome == down.Outcome.EXPIRED)):
         raise AppealAlreadyClosed("This appeal is closed already.")
     now = timezone.now()
-    takedown = AppealTakedown.objects.create(
+    # Closing an appeal that is down after expiry takes over its record and runs every
+    # step again (all are safe to repeat): drafts since may have added photos.
+    takedown, _ = AppealTakedown.objects.update_or_create(
         appeal=page,
-        police_force_id=page.police_force_id,
-        outcome=outcome,
-        reason=reason,
-        closed_by=user,
-        missing_since=page.missing_since,
-        first_published_at=page.first_published_at,
-        closed_at=now,
+        defaults={
+            "police_force_id": page.police_force_id,
+            "outcome": outcome,
+            "reason": reason,
+            "closed_by": user,
+            "missing_since": page.missing_since,
+            "first_published_at": page.first_published_at,
+            "closed_at": now,
+            "steps": {},
+            "attempts": 0,
+            "last_attempt_at": None,
+            "last_error": "",
+            "completed_at": None,
+        },
     )
     if page.live:
         # Purges the page cache and the frontend cache after the commit (signal handlers).
@@ -115,12 +134,43 @@ def _takedown_start(
         UnpublishPageAction(page, user=user, log_action=log_action).execute(
             skip_permission_checks=True
         )
-    AppealPage.objects.filter(pk=page.pk).update(status=outcome, closed_at=now)
-    if page.current_workflow_state:
-        page.current_workflow_state.cancel(user=user)
-    log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
+    if closing:
+        AppealPage.objects.filter(pk=page.pk).update(status=outcome, closed_at=now)
+        if page.current_workflow_state:
+            page.current_workflow_state.cancel(user=user)
+        log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
     _enqueue(takedown)
     return takedown
+
+
+@transaction.atomic
+def appeal_renewal_finish(*, appeal: AppealPage) -> bool:
+    """A renewed clearance put the appeal live again after it expired: end its takedown.
+
+    The withdrawn photos go back to the public media before the commit makes the page
+    public (its renditions are made again from them); the record is deleted, so that a
+    later closing or expiry starts afresh, and the audit log keeps what it was. The
+    fan-out that follows posts afresh, as takedown withdrew every post. True if it did.
+    """
+    page = AppealPage.objects.select_for_update().get(pk=appeal.pk)
+    takedown = (
+        AppealTakedown.objects.select_for_update()
+        .filter(appeal=page, outcome=AppealTakedown.Outcome.EXPIRED)
+        .first()
+    )
+    if takedown is None or not page.live or page.is_closed:
+        return False
+    _media_restore(page)
+    log(
+        instance=page,
+        action="homeward.publicity.renewed",
+        data={
+            "taken_down_at": takedown.closed_at.isoformat(),
+            "steps_done": sorted(takedown.steps),
+        },
+    )
+    takedown.delete()
+    return True
 
 
 def _enqueue(takedown: AppealTakedown) -> None:
@@ -232,6 +282,24 @@ def _media_withdraw(takedown: AppealTakedown) -> dict:
     return {"renditions": renditions, "originals": originals, "urls": urls}
 
 
+def _media_restore(appeal: AppealPage) -> None:
+    """The photos the appeal shows now, back from private storage to the public media."""
+    withdrawn = storages["withdrawn_photos"]
+    images = get_image_model().objects.filter(
+        pk__in=AppealPhoto.objects.filter(page=appeal).values("image_id")
+    )
+    for image in images:
+        name, public = image.file.name, image.file.storage
+        if not withdrawn.exists(name):
+            continue
+        if not public.exists(name):
+            with withdrawn.open(name, "rb") as original:
+                if public.save(name, original) != name:
+                    raise OSError(f"The photo {name} could not be put back under its name.")
+        # The private copy goes only once the appeal is public again.
+        transaction.on_commit(lambda name=name: withdrawn.delete(name))
+
+
 def _emails_cancel(takedown: AppealTakedown) -> dict:
     from newsletter.services import campaigns_withdraw_appeal
 
@@ -296,8 +364,12 @@ def appeals_retention_purge(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.APPEAL_RETENTION_DAYS)
+    # An appeal down after its clearance expired is still open: it is never purged.
     due = AppealTakedown.objects.filter(
-        purged_at__isnull=True, closed_at__lte=cutoff, appeal__isnull=False
+        outcome__in=CLOSING_OUTCOMES,
+        purged_at__isnull=True,
+        closed_at__lte=cutoff,
+        appeal__isnull=False,
     ).values_list("pk", flat=True)
     purged = 0
     for takedown_id in list(due):

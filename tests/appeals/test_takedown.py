@@ -197,7 +197,7 @@ def test_a_closed_appeal_never_goes_live_again(
     assert not fresh(appeal).live and fresh(appeal).status == AppealPage.Status.FOUND
 
 
-def test_an_expired_clearance_starts_the_same_takedown(
+def test_an_expired_clearance_starts_the_same_takedown_and_leaves_the_appeal_open(
     client, directory, django_capture_on_commit_callbacks
 ):
     appeal = factories.appeal_create(title=NAME, check={"review_days": 1})
@@ -206,9 +206,10 @@ def test_an_expired_clearance_starts_the_same_takedown(
         assert publicity_expire(now=later) == [appeal]
     takedown = AppealTakedown.objects.get(appeal=appeal)
     assert takedown.outcome == AppealTakedown.Outcome.EXPIRED and takedown.closed_by is None
-    assert takedown.step_done("media")
-    assert fresh(appeal).status == AppealPage.Status.EXPIRED
-    assert client.get(appeal.url).status_code == 410
+    assert all(takedown.step_done(step) for step in AppealTakedown.Step.values)
+    down = fresh(appeal)
+    assert (down.status, down.closed_at, down.live) == (AppealPage.Status.MISSING, None, False)
+    assert client.get(appeal.url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         assert publicity_expire(now=later) == []  # nothing more to do
 
