@@ -57,27 +57,46 @@ def register_admin_urls():
             admin_views.social_post_cancel,
             name="appeals_social_post_cancel",
         ),
+        path("appeals/<int:page_id>/close/", views.AppealCloseView.as_view(), name="appeals_close"),
+        path(
+            "appeals/takedowns/", views.TakedownReportView.as_view(), name="appeals_takedown_report"
+        ),
+        path(
+            "appeals/takedowns/<int:takedown_id>/retry/",
+            views.TakedownRetryView.as_view(),
+            name="appeals_takedown_retry",
+        ),
     ]
 
 
-def _publicity_record_button(page, user, priority):
-    if issubclass(page.specific_class, AppealPage) and user.has_perm(admin_views.VIEW_PERMISSION):
+def _appeal_buttons(page, user, priority):
+    """The appeal's publicity record and its closing, for those allowed them."""
+    if not issubclass(page.specific_class, AppealPage):
+        return
+    if user.has_perm(admin_views.VIEW_PERMISSION):
         yield Button(
             "Publicity record",
             reverse("appeals_publicity_record", args=[page.pk]),
             icon_name="list-ul",
             priority=priority,
         )
+    if page.specific_deferred.permissions_for_user(user).can_close():
+        yield Button(
+            "Close appeal",
+            reverse("appeals_close", args=[page.pk]),
+            icon_name="bin",
+            priority=priority + 1,
+        )
 
 
 @hooks.register("register_page_header_buttons")
-def publicity_record_header_button(page, user, view_name, next_url=None):
-    yield from _publicity_record_button(page, user, priority=66)
+def appeal_header_buttons(page, user, view_name, next_url=None):
+    yield from _appeal_buttons(page, user, priority=66)
 
 
 @hooks.register("register_page_listing_more_buttons")
-def publicity_record_listing_button(page, user, next_url=None):
-    yield from _publicity_record_button(page, user, priority=52)
+def appeal_listing_buttons(page, user, next_url=None):
+    yield from _appeal_buttons(page, user, priority=52)
 
 
 class PoliceMenuItem(MenuItem):
@@ -161,47 +180,11 @@ def register_publicity_log_actions(actions):
             "Publicity renewed",
             "Public again on a renewed publicity clearance: the takedown ended",
         ),
+        ("homeward.appeal.closed", "Appeal closed", "Closed: taken down"),
+        ("homeward.appeal.takedown_retried", "Takedown retried", "The takedown was run again"),
+        ("homeward.appeal.purged", "Personal data purged", "Personal data purged (retention)"),
     ]:
         actions.register_action(action, label, message)
-
-
-# Closing appeals, and the takedown report
-
-
-@hooks.register("register_admin_urls")
-def register_takedown_urls():
-    return [
-        path("appeals/<int:page_id>/close/", views.AppealCloseView.as_view(), name="appeals_close"),
-        path(
-            "appeals/takedowns/", views.TakedownReportView.as_view(), name="appeals_takedown_report"
-        ),
-        path(
-            "appeals/takedowns/<int:takedown_id>/retry/",
-            views.TakedownRetryView.as_view(),
-            name="appeals_takedown_retry",
-        ),
-    ]
-
-
-def _close_button(page, user, priority):
-    page = page.specific_deferred
-    if isinstance(page, AppealPage) and page.permissions_for_user(user).can_close():
-        yield Button(
-            "Close appeal",
-            reverse("appeals_close", args=[page.pk]),
-            icon_name="bin",
-            priority=priority,
-        )
-
-
-@hooks.register("register_page_header_buttons")
-def close_header_button(page, user, view_name, next_url=None):
-    yield from _close_button(page, user, priority=67)
-
-
-@hooks.register("register_page_listing_more_buttons")
-def close_listing_button(page, user, next_url=None):
-    yield from _close_button(page, user, priority=53)
 
 
 class TakedownReportMenuItem(MenuItem):
@@ -218,15 +201,4 @@ class TakedownReportMenuItem(MenuItem):
 def register_takedown_report_menu_item():
     return TakedownReportMenuItem(
         "Takedowns", reverse("appeals_takedown_report"), icon_name="bin", order=160
-    )
-
-
-@hooks.register("register_log_actions")
-def register_takedown_log_actions(actions):
-    actions.register_action("homeward.appeal.closed", "Appeal closed", "Closed: taken down")
-    actions.register_action(
-        "homeward.appeal.takedown_retried", "Takedown retried", "The takedown was run again"
-    )
-    actions.register_action(
-        "homeward.appeal.purged", "Personal data purged", "Personal data purged (retention)"
     )
