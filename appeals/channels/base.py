@@ -35,6 +35,12 @@ class ChannelRefused(ChannelError):
     """The network refused for a reason that trying again will not change."""
 
 
+class PostUncertain(Exception):
+    """The request to post was cut off after it may have reached the network: the post
+    may exist. Only a network that refuses replays (``Channel.refuses_replays``) is tried
+    again; anything else fails for staff to check."""
+
+
 @dataclass(frozen=True)
 class PostReference:
     id: str

@@ -36,6 +36,7 @@ from appeals.channels.base import (
     ChannelError,
     ChannelRefused,
     PostReference,
+    PostUncertain,
     RateLimited,
     post_photo,
     post_text,
@@ -83,10 +84,14 @@ class XChannel(Channel):
                 media_id = self._media_upload(photo.data, photo.mime_type)
                 self._request("POST", MEDIA_METADATA_URL, json=_alt_text(media_id, photo.alt_text))
                 media_ids = [media_id]
-            response = self.client.create_tweet(
-                text=post_text(appeal, limit=TEXT_LIMIT, link_length=LINK_LENGTH),
-                media_ids=media_ids,
-            )
+            try:
+                response = self.client.create_tweet(
+                    text=post_text(appeal, limit=TEXT_LIMIT, link_length=LINK_LENGTH),
+                    media_ids=media_ids,
+                )
+            except requests.RequestException as error:
+                # No answer: X may have made the post, and has no key to refuse a repeat.
+                raise PostUncertain(f"X: {_message(error)}") from error
         post_id = str(response.data["id"])
         return PostReference(id=post_id, url=POST_URL.format(id=post_id))
 

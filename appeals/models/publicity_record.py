@@ -81,6 +81,23 @@ class SocialPost(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} post {self.pk} ({self.get_status_display()})"
 
+    # What staff may do with a post: the publicity record's buttons and the services both
+    # ask these, so a button is never offered for a step the service would refuse.
+    @property
+    def can_retry_post(self) -> bool:
+        return self.status == self.Status.FAILED and self.deletion == self.Deletion.NOT_ASKED
+
+    @property
+    def can_retry_deletion(self) -> bool:
+        return self.status == self.Status.POSTED and self.deletion == self.Deletion.FAILED
+
+    @property
+    def can_cancel(self) -> bool:
+        return (
+            self.status in (self.Status.QUEUED, self.Status.FAILED)
+            and self.deletion == self.Deletion.NOT_ASKED
+        )
+
 
 @dataclass(frozen=True)
 class CampaignFigures:

@@ -28,7 +28,6 @@ left. Deleting (takedown) is the same, and keeps trying until the post is gone.
 """
 
 import logging
-import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -41,11 +40,12 @@ from wagtail.models import WorkflowState
 
 from appeals import jobs
 from appeals.channels import channel_class, channels_on
-from appeals.channels.base import ChannelRefused, RateLimited
+from appeals.channels.base import ChannelError, ChannelRefused, RateLimited
 from appeals.models import AppealPage, PublicityCheck, PublicityDecision, SocialPost
 from homeward.jobs import enqueue_after_commit, enqueue_at_after_commit
 from newsletter import jobs as newsletter_jobs
 from newsletter import services as newsletter_services
+from newsletter.ledger import new_claim
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,10 @@ LONGEST_BACKOFF = timedelta(hours=1)
 STALE_CLAIM_AFTER = timedelta(minutes=15)
 # Queued and not claimed for this long: its job was lost.
 STALLED_AFTER = timedelta(minutes=5)
+# A post cut off mid-request on a network that may then have made it twice.
+INTERRUPTED = (
+    "Interrupted while posting: check the channel for the post, and retry only if it is not there."
+)
 
 
 def appeal_published(*, appeal: AppealPage) -> None:
@@ -118,16 +122,15 @@ def _restricted_clearance(appeal: AppealPage) -> bool:
 def social_post_send(*, post_id: int) -> SocialPost | None:
     """Make one post, if it is queued and due. None if there was nothing to claim."""
     now = timezone.now()
-    claim = secrets.randbits(62)
-    claimed = (
-        SocialPost.objects.filter(_due(now), pk=post_id, status=Status.QUEUED)
-        .filter(deletion=Deletion.NOT_ASKED)
-        .update(status=Status.POSTING, claim=claim, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = _claim(
+        post_id,
+        now=now,
+        where={"status": Status.QUEUED, "deletion": Deletion.NOT_ASKED},
+        into={"status": Status.POSTING},
     )
-    if not claimed:
+    if claimed is None:
         return None
-    post = SocialPost.objects.get(pk=post_id)
-    mine = SocialPost.objects.filter(pk=post_id, claim=claim, status=Status.POSTING)
+    post, mine = claimed
     appeal = AppealPage.objects.publicly_visible().filter(pk=post.appeal_id).first()
     if appeal is None:
         mine.update(status=Status.CANCELLED, error="The appeal is no longer public.")
@@ -140,18 +143,22 @@ def social_post_send(*, post_id: int) -> SocialPost | None:
         reference = channel.post(appeal, key=f"homeward-post-{post.pk}")
     except RateLimited as error:
         # Waiting out a rate limit is not an attempt.
-        mine.update(status=Status.QUEUED, retry_at=error.retry_at, attempts=F("attempts") - 1)
-        _schedule(jobs.social_post_send, post, when=error.retry_at, error=error)
+        _post_again(post, mine, when=error.retry_at, error=error, attempts=F("attempts") - 1)
     except ChannelRefused as error:
         mine.update(status=Status.FAILED, error=str(error)[:300])
-    except Exception as error:
+    except ChannelError as error:
         logger.warning("Post %s to %s failed: %s", post.pk, post.channel, error)
         if post.attempts >= MAX_ATTEMPTS:
             mine.update(status=Status.FAILED, error=_error_text(error))
         else:
-            when = now + _backoff(post.attempts)
-            mine.update(status=Status.QUEUED, retry_at=when)
-            _schedule(jobs.social_post_send, post, when=when, error=error)
+            _post_again(post, mine, when=now + _backoff(post.attempts), error=error)
+    except Exception as error:
+        # Cut off mid-request (a timeout, the job's time limit): the post may exist.
+        logger.warning("Post %s to %s interrupted: %s", post.pk, post.channel, error)
+        if channel.refuses_replays and post.attempts < MAX_ATTEMPTS:
+            _post_again(post, mine, when=now + _backoff(post.attempts), error=error)
+        else:
+            mine.update(status=Status.FAILED, error=INTERRUPTED)
     else:
         mine.update(
             status=Status.POSTED,
@@ -166,6 +173,18 @@ def social_post_send(*, post_id: int) -> SocialPost | None:
             enqueue_after_commit(jobs.social_post_delete, {"post_id": post.pk})
     post.refresh_from_db()
     return post
+
+
+def _post_again(post, mine, *, when: datetime, error: Exception, **change) -> None:
+    """Queue a claimed post for another try at ``when``, unless a takedown asked for it
+    meanwhile: a post not made by then is never made."""
+    mine.exclude(deletion=Deletion.NOT_ASKED).update(
+        status=Status.CANCELLED,
+        deletion=Deletion.NOT_ASKED,
+        error="Withdrawn before it was posted.",
+    )
+    if mine.update(status=Status.QUEUED, retry_at=when, error=_error_text(error), **change):
+        enqueue_at_after_commit(jobs.social_post_send, when, post_id=post.pk)
 
 
 def social_posts_withdraw(*, appeal: AppealPage) -> None:
@@ -184,9 +203,15 @@ def social_posts_withdraw(*, appeal: AppealPage) -> None:
             status__in=[Status.POSTED, Status.POSTING],
             deletion__in=[Deletion.NOT_ASKED, Deletion.FAILED],
         )
-        posted = list(to_delete.filter(status=Status.POSTED).values_list("pk", flat=True))
         to_delete.update(
             deletion=Deletion.QUEUED, deletion_asked_at=now, attempts=0, retry_at=None, error=""
+        )
+        # Read after the update: a post whose job has just recorded it as made is deleted
+        # here, or, if it is still being made, by its own job once it exists.
+        posted = list(
+            posts.filter(
+                status=Status.POSTED, deletion=Deletion.QUEUED, deletion_asked_at=now
+            ).values_list("pk", flat=True)
         )
         if posted:
             enqueue_after_commit(jobs.social_post_delete, *[{"post_id": pk} for pk in posted])
@@ -195,16 +220,15 @@ def social_posts_withdraw(*, appeal: AppealPage) -> None:
 def social_post_delete(*, post_id: int) -> SocialPost | None:
     """Delete one post from its channel, if its deletion is queued and due."""
     now = timezone.now()
-    claim = secrets.randbits(62)
-    claimed = (
-        SocialPost.objects.filter(_due(now), pk=post_id, status=Status.POSTED)
-        .filter(deletion=Deletion.QUEUED)
-        .update(deletion=Deletion.DELETING, claim=claim, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = _claim(
+        post_id,
+        now=now,
+        where={"status": Status.POSTED, "deletion": Deletion.QUEUED},
+        into={"deletion": Deletion.DELETING},
     )
-    if not claimed:
+    if claimed is None:
         return None
-    post = SocialPost.objects.get(pk=post_id)
-    mine = SocialPost.objects.filter(pk=post_id, claim=claim, deletion=Deletion.DELETING)
+    post, mine = claimed
     channel = _channel(post)
     if channel is None:
         mine.update(deletion=Deletion.FAILED, error=_switched_off(post))
@@ -212,15 +236,20 @@ def social_post_delete(*, post_id: int) -> SocialPost | None:
     try:
         channel.delete(post.reference)
     except RateLimited as error:
-        mine.update(deletion=Deletion.QUEUED, retry_at=error.retry_at, attempts=F("attempts") - 1)
-        _schedule(jobs.social_post_delete, post, when=error.retry_at, error=error)
+        mine.update(
+            deletion=Deletion.QUEUED,
+            retry_at=error.retry_at,
+            attempts=F("attempts") - 1,
+            error=_error_text(error),
+        )
+        enqueue_at_after_commit(jobs.social_post_delete, error.retry_at, post_id=post.pk)
     except ChannelRefused as error:
         mine.update(deletion=Deletion.FAILED, error=str(error)[:300])
     except Exception as error:
         logger.warning("Deleting post %s from %s failed: %s", post.pk, post.channel, error)
         when = now + _backoff(post.attempts)
         mine.update(deletion=Deletion.QUEUED, retry_at=when, error=_error_text(error))
-        _schedule(jobs.social_post_delete, post, when=when, error=error)
+        enqueue_at_after_commit(jobs.social_post_delete, when, post_id=post.pk)
     else:
         mine.update(deletion=Deletion.DELETED, deleted_at=timezone.now(), retry_at=None, error="")
     post.refresh_from_db()
@@ -231,15 +260,14 @@ def social_post_retry(*, post: SocialPost, user: AbstractBaseUser) -> SocialPost
     """Staff try a failed post, or a failed deletion, again from the start."""
     fresh = {"attempts": 0, "retry_at": None, "error": ""}
     with transaction.atomic():
-        if SocialPost.objects.filter(
-            pk=post.pk, status=Status.FAILED, deletion=Deletion.NOT_ASKED
-        ).update(status=Status.QUEUED, **fresh):
+        post = SocialPost.objects.select_for_update().get(pk=post.pk)
+        if post.can_retry_post:
             if not AppealPage.objects.publicly_visible().filter(pk=post.appeal_id).exists():
                 raise ValidationError("The appeal is not public: it cannot be posted.")
+            SocialPost.objects.filter(pk=post.pk).update(status=Status.QUEUED, **fresh)
             enqueue_after_commit(jobs.social_post_send, {"post_id": post.pk})
-        elif SocialPost.objects.filter(pk=post.pk, deletion=Deletion.FAILED).update(
-            deletion=Deletion.QUEUED, **fresh
-        ):
+        elif post.can_retry_deletion:
+            SocialPost.objects.filter(pk=post.pk).update(deletion=Deletion.QUEUED, **fresh)
             enqueue_after_commit(jobs.social_post_delete, {"post_id": post.pk})
         else:
             raise ValidationError("Only a failed post or a failed deletion can be tried again.")
@@ -251,10 +279,12 @@ def social_post_retry(*, post: SocialPost, user: AbstractBaseUser) -> SocialPost
 def social_post_cancel(*, post: SocialPost, user: AbstractBaseUser) -> SocialPost:
     """Staff stop a post that has not been made: it never will be."""
     with transaction.atomic():
-        if not SocialPost.objects.filter(
-            pk=post.pk, status__in=[Status.QUEUED, Status.FAILED], deletion=Deletion.NOT_ASKED
-        ).update(status=Status.CANCELLED, retry_at=None, error="Cancelled by staff."):
+        post = SocialPost.objects.select_for_update().get(pk=post.pk)
+        if not post.can_cancel:
             raise ValidationError("Only a post that has not been made can be cancelled.")
+        SocialPost.objects.filter(pk=post.pk).update(
+            status=Status.CANCELLED, retry_at=None, error="Cancelled by staff."
+        )
         log(instance=post.appeal, action="homeward.social.cancelled", user=user, data=_about(post))
     post.refresh_from_db()
     return post
@@ -276,11 +306,7 @@ def social_posts_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if post.deletion == Deletion.NOT_ASKED and kind is not None and kind.refuses_replays:
             change = {"status": Status.QUEUED, "retry_at": None}
         else:
-            change = {
-                "status": Status.FAILED,
-                "error": "Interrupted while posting: check the channel for the post, and "
-                "retry only if it is not there.",
-            }
+            change = {"status": Status.FAILED, "error": INTERRUPTED}
             if post.deletion != Deletion.NOT_ASKED:
                 change["deletion"] = Deletion.FAILED
         interrupted += SocialPost.objects.filter(
@@ -308,6 +334,21 @@ def social_posts_sweep(*, now: datetime | None = None) -> dict[str, int]:
     return {"interrupted": interrupted, "posts": len(to_send), "deletions": len(to_delete)}
 
 
+def _claim(post_id: int, *, now: datetime, where: dict, into: dict):
+    """Claim a post for one step, from the one state it may start from: (post, the
+    queryset of it as this job holds it), or None if another job has it or it is not due."""
+    claim = new_claim()
+    if not (
+        SocialPost.objects.filter(_due(now), pk=post_id, **where).update(
+            claim=claim, claimed_at=now, attempts=F("attempts") + 1, **into
+        )
+    ):
+        return None
+    return SocialPost.objects.get(pk=post_id), SocialPost.objects.filter(
+        pk=post_id, claim=claim, **into
+    )
+
+
 def _due(now: datetime) -> Q:
     return Q(retry_at__isnull=True) | Q(retry_at__lte=now)
 
@@ -330,11 +371,6 @@ def _switched_off(post: SocialPost) -> str:
 
 def _error_text(error: Exception) -> str:
     return (str(error) or type(error).__name__)[:300]
-
-
-def _schedule(func, post: SocialPost, *, when: datetime, error: Exception) -> None:
-    SocialPost.objects.filter(pk=post.pk).update(error=_error_text(error))
-    enqueue_at_after_commit(func, when, post_id=post.pk)
 
 
 def _about(post: SocialPost) -> dict:

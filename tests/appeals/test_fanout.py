@@ -5,8 +5,10 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import requests
 import responses
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from appeals.models import AppealPage, PublicityDecision, SocialPost
 from appeals.selectors import appeal_publicity_record
 from appeals.services.fanout import (
     social_post_delete,
+    social_post_retry,
     social_post_send,
     social_posts_sweep,
     social_posts_withdraw,
@@ -258,6 +261,58 @@ def test_a_post_interrupted_mid_request_is_not_posted_blindly_again(directory, x
     assert post.status == Status.FAILED
     assert "check the channel" in post.error
     assert len(network.calls) == 0
+
+
+def test_a_post_cut_off_without_an_answer_from_x_is_not_made_again(
+    directory, x_on, network, jobs_run
+):
+    x_accepts(network)
+    network.replace(responses.POST, X_TWEETS, body=requests.ReadTimeout("no answer"))
+    with jobs_run():
+        appeal = factories.appeal_create(parent=directory)
+    post = appeal.social_posts.get()
+    assert (post.status, post.retry_at) == (Status.FAILED, None)
+    assert "check the channel" in post.error
+    with time_machine.travel(timezone.now() + timedelta(hours=2)), jobs_run():
+        social_posts_sweep()
+    assert len(calls_to(network, "POST", X_TWEETS)) == 1
+
+
+def test_a_post_withdrawn_while_being_made_and_then_refused_for_now_is_never_made(
+    directory, x_on, network, jobs_run
+):
+    x_accepts(network)
+    appeal = factories.appeal_create(parent=directory)  # jobs not run: nothing posted yet
+    post = SocialPost.objects.create(appeal=appeal, channel="x")
+
+    def withdrawn_mid_request(request):
+        social_posts_withdraw(appeal=appeal)
+        return (503, {}, '{"title": "Service Unavailable"}')
+
+    network.remove(responses.POST, X_TWEETS)
+    network.add_callback(responses.POST, X_TWEETS, callback=withdrawn_mid_request)
+    with jobs_run():
+        social_post_send(post_id=post.pk)
+    post.refresh_from_db()
+    assert (post.status, post.deletion) == (Status.CANCELLED, Deletion.NOT_ASKED)
+    with time_machine.travel(timezone.now() + timedelta(hours=2)), jobs_run():
+        social_posts_sweep()
+    assert len(calls_to(network, "POST", X_TWEETS)) == 1
+
+
+def test_a_post_interrupted_during_a_takedown_offers_no_retry(directory, x_on, network):
+    appeal = factories.appeal_create(parent=directory)
+    stale = timezone.now() - timedelta(hours=1)
+    post = SocialPost.objects.create(
+        appeal=appeal, channel="x", status=Status.POSTING, claim=7, claimed_at=stale
+    )
+    social_posts_withdraw(appeal=appeal)
+    social_posts_sweep()
+    post.refresh_from_db()
+    assert (post.status, post.deletion) == (Status.FAILED, Deletion.FAILED)
+    assert not (post.can_retry_post or post.can_retry_deletion or post.can_cancel)
+    with pytest.raises(ValidationError):
+        social_post_retry(post=post, user=factories.user_create(role=roles.PUBLISHERS))
 
 
 def test_the_record_has_posts_and_emails_with_their_figures(directory, both_channels, jobs_run):
