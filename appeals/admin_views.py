@@ -1,7 +1,7 @@
 """The publicity record in the admin: where an appeal went out, with retry and cancel."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
@@ -10,16 +10,11 @@ from django.views.generic import TemplateView
 from appeals.models import AppealPage, SocialPost
 from appeals.selectors import appeal_publicity_record
 from appeals.services import fanout
-from homeward.admin_views import AdminPageMixin
+from homeward.admin_views import AdminPageMixin, permission_require
 
 VIEW_PERMISSION = "appeals.view_socialpost"
 # Mirrors the Heroes emails' cancel (newsletter.change_campaign): Publishers, administrators.
 CHANGE_PERMISSION = "appeals.change_socialpost"
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 class PublicityRecordView(AdminPageMixin, TemplateView):
@@ -27,7 +22,7 @@ class PublicityRecordView(AdminPageMixin, TemplateView):
     header_icon = "list-ul"
 
     def dispatch(self, request, *args, page_id: int, **kwargs):
-        _require(request, VIEW_PERMISSION)
+        permission_require(request, VIEW_PERMISSION)
         self.appeal = get_object_or_404(AppealPage, pk=page_id)
         return super().dispatch(request, *args, **kwargs)
 
@@ -53,7 +48,7 @@ def social_post_cancel(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _change(request: HttpRequest, post_id: int, service, done: str) -> HttpResponse:
-    _require(request, CHANGE_PERMISSION)
+    permission_require(request, CHANGE_PERMISSION)
     post = get_object_or_404(SocialPost, pk=post_id)
     try:
         service(post=post, user=request.user)

@@ -1,14 +1,13 @@
 """The Heroes emails in the admin: campaigns with their figures, and a preview of each email."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from homeward.admin_views import AdminPageMixin
+from homeward.admin_views import AdminPageMixin, permission_require
 from newsletter import services
 from newsletter.emails import AREAS, MANAGE_URL, UNSUBSCRIBE_URL, EmailRenderer, email_compile
 from newsletter.models import Campaign, NewsletterSettings
@@ -23,18 +22,13 @@ PREVIEW_VALUES = {
 PREVIEW_KINDS = ("regular", "urgent", "briefing", "confirmation", "already-subscribed")
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 class CampaignListView(AdminPageMixin, TemplateView):
     template_name = "newsletter/admin/campaigns.html"
     page_title = "Heroes emails"
     header_icon = "mail"
 
     def dispatch(self, request, *args, **kwargs):
-        _require(request, "newsletter.view_campaign")
+        permission_require(request, "newsletter.view_campaign")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -49,7 +43,7 @@ class CampaignListView(AdminPageMixin, TemplateView):
 
 @require_POST
 def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    _require(request, "newsletter.change_campaign")
+    permission_require(request, "newsletter.change_campaign")
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     cancelled = services.campaign_cancel(campaign=campaign)
     messages.success(request, f"Cancelled: {cancelled} emails not yet sent will not be sent.")
@@ -58,7 +52,7 @@ def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 def email_preview(request: HttpRequest, kind: str) -> HttpResponse:
     """The email as a Hero would see it, compiled from the current MJML and wording."""
-    _require(request, "newsletter.view_campaign")
+    permission_require(request, "newsletter.view_campaign")
     if kind not in PREVIEW_KINDS:
         raise Http404
     context = email_preview_context(

@@ -1,6 +1,14 @@
 """Pieces shared by Homeward's own Wagtail admin views."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+
+def permission_require(request: HttpRequest, permission: str) -> None:
+    """Refuse the request unless its user holds the model permission."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
 
 
 class AdminPageMixin(WagtailAdminTemplateMixin):
