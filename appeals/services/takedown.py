@@ -424,9 +424,14 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
     campaigns_forget_appeal(appeal_id=page.pk)
 
     takedown.reason = ""
+    # What each step removed named the photos' files; when it was done is all that stays.
+    takedown.steps = {step: {"at": done["at"]} for step, done in takedown.steps.items()}
+    takedown.last_error = ""
     takedown.purged_at = now
     takedown.former_slug_digest = AppealTakedown.slug_digest(former_slug)
-    takedown.save(update_fields=["reason", "purged_at", "former_slug_digest"])
+    takedown.save(
+        update_fields=["reason", "steps", "last_error", "purged_at", "former_slug_digest"]
+    )
     log(
         instance=page,
         action="homeward.appeal.purged",
@@ -440,15 +445,17 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
 
 
 def _names_of(page: AppealPage) -> list[str]:
-    """The name and slug the appeal has had, whole and word by word, longest first."""
-    whole = {page.title, page.draft_title, page.slug, page.seo_title}
+    """The name and slug the appeal has had, whole and word by word, longest first, and
+    its case reference (copied onto the police authorisation and the publicity checks)."""
+    whole = {page.title, page.draft_title, page.slug, page.seo_title, page.case_reference}
     for title, content in page.revisions.values_list("object_str", "content"):
         whole |= {title, content.get("title"), content.get("slug"), content.get("seo_title")}
+        whole.add(content.get("case_reference"))
     whole.discard(None)
     whole.discard("")
     words = {
         word
-        for name in whole - {page.seo_title}
+        for name in whole - {page.seo_title, page.case_reference}
         for word in re.split(r"[\s\-_.,]+", name)
         if len(word) >= 3
     }

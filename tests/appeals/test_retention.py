@@ -93,6 +93,10 @@ def test_personal_data_is_purged_after_the_period_leaving_an_anonymous_record(
         call_command("appeals_retention_purge", stdout=StringIO())  # nothing more to do
 
     assert text_columns_containing(TRACES) == []
+    # Nor the case reference (copied onto its checks) or the photos' file names (which
+    # the takedown recorded as it removed them).
+    others = [appeal.case_reference.lower(), *(name.rsplit("/", 1)[-1] for name in photo_files)]
+    assert text_columns_containing(others) == []
     for name in photo_files:
         for storage in (default_storage, storages["withdrawn_photos"]):
             assert not storage.exists(name), name
