@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -9,6 +10,7 @@ from wagtail.models import PageLogEntry
 from appeals.models import (
     AppealPage,
     AppealPhoto,
+    AppealTakedown,
     CampaignFigures,
     PoliceAuthorisation,
     PublicityCheck,
@@ -17,6 +19,9 @@ from appeals.models import (
 )
 from homeward import roles
 from homeward.models import PoliceForce
+
+# Who sees every force's takedowns (an officer sees their own force's).
+TAKEDOWN_REPORT_ROLES = {roles.PUBLISHERS, roles.ADMINISTRATORS}
 
 # Renditions every listing shows: prefetched so a page of cards costs a fixed number of
 # queries.
@@ -177,3 +182,16 @@ def appeal_publicity_record(*, appeal: AppealPage) -> PublicityRecord:
         ],
         channels_off=channels_off(),
     )
+
+
+def takedowns_visible_to(user):
+    """Publishers and administrators see every takedown; an officer, their force's."""
+    takedowns = AppealTakedown.objects.select_related(
+        "appeal", "police_force", "closed_by"
+    ).prefetch_related("appeal__social_posts")
+    if user.is_superuser or user.groups.filter(name__in=TAKEDOWN_REPORT_ROLES).exists():
+        return takedowns
+    officer = getattr(user, "police_officer", None)
+    if officer is None:
+        raise PermissionDenied
+    return takedowns.filter(police_force_id=officer.force_id)

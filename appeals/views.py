@@ -23,6 +23,7 @@ from appeals.selectors import (
     police_authorisation_latest,
     police_authorisation_queue,
     publicity_check_readable_by,
+    takedowns_visible_to,
 )
 from appeals.services import (
     AppealAlreadyClosed,
@@ -32,7 +33,6 @@ from appeals.services import (
     publicity_check_complete,
     takedown_retry,
 )
-from homeward import roles
 from homeward.admin_views import AdminPageMixin
 
 
@@ -229,20 +229,6 @@ class AppealCloseView(AdminPageMixin, FormView):
             "The takedown report shows what is done and what is still pending.",
         )
         return redirect("appeals_takedown_report")
-
-
-def takedowns_visible_to(user):
-    """Publishers and administrators see every takedown; an officer, their force's."""
-    takedowns = AppealTakedown.objects.select_related("appeal", "police_force", "closed_by")
-    if user.is_superuser or user.groups.filter(name__in=TAKEDOWN_REPORT_ROLES).exists():
-        return takedowns
-    officer = getattr(user, "police_officer", None)
-    if officer is None:
-        raise PermissionDenied
-    return takedowns.filter(police_force_id=officer.force_id)
-
-
-TAKEDOWN_REPORT_ROLES = {roles.PUBLISHERS, roles.ADMINISTRATORS}
 
 
 class TakedownReportView(AdminPageMixin, TemplateView):

@@ -8,6 +8,7 @@ from wagtail.admin.widgets import Button
 from appeals import admin_views, views
 from appeals.models import AppealPage
 from appeals.panels import ClearancesDashboardPanel
+from appeals.selectors import TAKEDOWN_REPORT_ROLES
 from homeward import roles
 
 # Where staff find appeals' clearances on their dashboard.
@@ -193,7 +194,7 @@ class TakedownReportMenuItem(MenuItem):
         return (
             user.is_superuser
             or hasattr(user, "police_officer")
-            or user.groups.filter(name__in=views.TAKEDOWN_REPORT_ROLES).exists()
+            or user.groups.filter(name__in=TAKEDOWN_REPORT_ROLES).exists()
         )
 
 
