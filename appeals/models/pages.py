@@ -105,6 +105,10 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
 
         return LiveAppealsFeed(self)(request)
 
+    def get_cached_paths(self):
+        # A frontend cache purging the directory purges its feed too.
+        return ["/", "feed/"]
+
 
 class DirectoryPermissionTester(PagePermissionTester):
     def can_publish_subpage(self):

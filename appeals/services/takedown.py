@@ -37,7 +37,6 @@ from wagtail.search import index
 from appeals.models import AppealPage, AppealPhoto, AppealTakedown
 from homeward.jobs import enqueue_after_commit
 from homeward.links import absolute_url
-from homeward.page_cache import page_cache_purge
 
 logger = logging.getLogger(__name__)
 
@@ -320,23 +319,18 @@ def _search_forget(takedown: AppealTakedown) -> dict:
 
 
 def _caches_purge(takedown: AppealTakedown) -> dict:
-    """Every page that listed the appeal, and (where configured) the CDN's copies of its
-    page, the pages that list it, the feed, the sitemap and its photos' addresses."""
-    page_cache_purge()
+    """The CDN's copies of the appeal's page and its photos' addresses, where configured.
+
+    Unpublishing already purged the page cache and, on the CDN, the pages that list the
+    appeal, its feed and the sitemap (homeward/signal_handlers.py).
+    """
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return {"frontend": False}
-    appeal = takedown.appeal
     batch = PurgeBatch()
-    batch.add_page(appeal)
-    ancestors = list(appeal.get_ancestors().live().filter(depth__gt=1))
-    batch.add_pages(ancestors)
+    batch.add_page(takedown.appeal)
     batch.add_urls(
         absolute_url(url)
-        for url in [
-            *takedown.steps.get(AppealTakedown.Step.MEDIA, {}).get("urls", []),
-            *(page.url + "feed/" for page in ancestors if page.url),
-            "/sitemap.xml",
-        ]
+        for url in takedown.steps.get(AppealTakedown.Step.MEDIA, {}).get("urls", [])
     )
     batch.purge()
     return {"frontend": True}
