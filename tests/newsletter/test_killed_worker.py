@@ -51,8 +51,23 @@ class KillingMailbox(Mailbox):
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.recipients_seen += 1
         if self.worker and self.recipients_seen == KILL_AT_RECIPIENT:
-            os.killpg(self.worker.pid, signal.SIGKILL)
+            kill_session(self.worker.pid)
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def kill_session(session_id: int) -> None:
+    """SIGKILL every process of a session: the worker and its work horse, which RQ puts in
+    a process group of its own (so killing the worker's group would leave it sending)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[3]) == session_id:  # state, parent, group, session, ...
+            os.kill(int(entry), signal.SIGKILL)
 
 
 def start_worker(queue: Queue, port: int) -> subprocess.Popen:
@@ -69,7 +84,7 @@ def start_worker(queue: Queue, port: int) -> subprocess.Popen:
         "BASE_URL": settings.BASE_URL,
     }
     code = WORKER.format(queue=queue.name, url=settings.REDIS_URL)
-    # Its own process group, so the kill takes the job's work horse with it.
+    # Its own session, which the job's work horse stays in: the kill takes both.
     return subprocess.Popen(  # noqa: S603 (our own code, our own interpreter)
         [sys.executable, "-c", code], env=env, start_new_session=True
     )
