@@ -66,11 +66,22 @@ def page_cache_generation(*, max_age: float = 0) -> str:
     return _last_read["generation"]
 
 
-def page_cache_purge() -> str:
-    """Retire every cached page, on every worker, at once; return the new generation."""
+class PageCachePurgeFailed(Exception):
+    """The cache did not take the new generation: old pages may still be served."""
+
+
+def page_cache_purge(*, confirm: bool = False) -> str:
+    """Retire every cached page, on every worker, at once; return the new generation.
+
+    The cache shrugs off an unreachable Redis (homeward/cache_backend.py); ``confirm``
+    reads the generation back and raises if it did not land, for a caller that must
+    retry until it has (a takedown).
+    """
     generation = uuid.uuid4().hex
     cache.set(GENERATION_KEY, generation, timeout=None)
     _last_read.update(at=time.monotonic(), generation=generation)
+    if confirm and cache.get(GENERATION_KEY) != generation:
+        raise PageCachePurgeFailed("The page cache could not be purged.")
     return generation
 
 

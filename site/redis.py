@@ -1,4 +1,5 @@
-"""One Redis client per URL, with short timeouts: a slow Redis must not hold up a request."""
+"""One Redis client per URL, with short timeouts and one quick retry: a slow or missing
+Redis must not hold up a request."""
 
 import redis
 from django.conf import settings
@@ -9,7 +10,7 @@ _clients: dict[str, redis.Redis] = {}
 def redis_client(url: str) -> redis.Redis:
     client = _clients.get(url)
     if client is None:
-        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        client = redis.Redis.from_url(url, **settings.REDIS_CLIENT_OPTIONS)
         _clients[url] = client
     return client
 

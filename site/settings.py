@@ -7,9 +7,12 @@ gives a real SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL (see README).
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -131,12 +134,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# Redis answers in milliseconds or not at all: a request tries once more at once, then
+# gets on without it (see homeward/redis.py).
+REDIS_CLIENT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 1.0,
+    "retry": Retry(NoBackoff(), retries=1),
+}
+
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is a cache miss: pages are served from the database.
+            "BACKEND": "homeward.cache_backend.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "homeward"),
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
         }
     }
 else:
@@ -153,19 +166,40 @@ else:
 # cache). Publishing, unpublishing, moving or deleting a page purges it at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
+
+def rq_connection(url: str) -> dict:
+    """django-rq's settings for a Redis URL, with our client options (which its URL form
+    cannot carry). Workers raise the read timeout themselves for their blocking waits."""
+    parts = urlsplit(url)
+    return {
+        "HOST": parts.hostname or "127.0.0.1",
+        "PORT": parts.port or 6379,
+        "DB": int(parts.path.strip("/") or 0),
+        "USERNAME": unquote(parts.username) if parts.username else None,
+        "PASSWORD": unquote(parts.password) if parts.password else None,
+        "SSL": parts.scheme == "rediss",
+        "REDIS_CLIENT_KWARGS": REDIS_CLIENT_OPTIONS,
+    }
+
+
 # Jobs: RQ on Redis when REDIS_URL is set; otherwise run in-process, so a newcomer needs
-# nothing else installed.
+# nothing else installed. Two queues, each served by its own kind of worker (Procfile):
+# "default" for Homeward's jobs, "wagtail_tasks" for Wagtail's background tasks, which
+# need django-tasks' job class.
 RQ_QUEUES = {
-    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600},
+    name: {**rq_connection(REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}
+    for name in ("default", "wagtail_tasks")
 }
 TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks_rq.RQBackend"
-            if REDIS_URL
-            else "django_tasks.backends.immediate.ImmediateBackend"
-        ),
-    }
+    "default": (
+        # Wagtail's tasks name "default"; the backend sends them all to "wagtail_tasks".
+        {
+            "BACKEND": "homeward.task_backend.AfterCommitRQBackend",
+            "QUEUES": ["default", "wagtail_tasks"],
+        }
+        if REDIS_URL
+        else {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    )
 }
 
 # Sightings: reports per client per window, and how long a form may be open.
@@ -265,7 +299,8 @@ FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
 if FRONTEND_CACHE_PURGE_URL:
     WAGTAILFRONTENDCACHE = {
         "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            # Wagtail's HTTP backend, but a failed purge raises: see the module.
+            "BACKEND": "homeward.frontend_cache.StrictHTTPBackend",
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }

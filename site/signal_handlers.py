@@ -1,12 +1,15 @@
-"""Purging the page cache whenever the public site may have changed."""
+"""Purging the page cache whenever the public site may have changed; keeping Wagtail's
+Site at the public address."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_migrate
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from homeward.context_processors import DIRECTORY_URL_KEY
@@ -22,13 +25,31 @@ def purge_public_caches(instance: Page, **kwargs) -> None:
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         # Wagtail's frontend cache app purges the page itself from the CDN; the pages
         # that list it (the directory and its feed, the home page) and the sitemap too.
-        batch = PurgeBatch()
-        batch.add_pages(instance.get_ancestors().live().filter(depth__gt=1))
-        batch.add_url(absolute_url(reverse("sitemap")))
+        batch = listing_purge_batch(instance)
         transaction.on_commit(batch.purge)
 
 
+def listing_purge_batch(page: Page) -> PurgeBatch:
+    """The CDN addresses that list a page: its live ancestors (with their feeds) and the
+    sitemap."""
+    batch = PurgeBatch()
+    batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
+    batch.add_url(absolute_url(reverse("sitemap")))
+    return batch
+
+
+def site_at_public_address(**kwargs) -> None:
+    """The default Site answers at BASE_URL: Wagtail builds full page URLs from it (the
+    sitemap, and the addresses the frontend cache is told to purge)."""
+    public = urlsplit(settings.BASE_URL)
+    port = public.port or (443 if public.scheme == "https" else 80)
+    Site.objects.filter(is_default_site=True).exclude(hostname=public.hostname, port=port).update(
+        hostname=public.hostname, port=port
+    )
+
+
 def register() -> None:
+    post_migrate.connect(site_at_public_address, dispatch_uid="homeward-site-address")
     page_published.connect(purge_public_caches, dispatch_uid="homeward-purge-published")
     page_unpublished.connect(purge_public_caches, dispatch_uid="homeward-purge-unpublished")
     post_page_move.connect(purge_public_caches, dispatch_uid="homeward-purge-moved")

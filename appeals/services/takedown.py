@@ -18,6 +18,7 @@ table and from storage, leaving the anonymous record (force, dates, outcome).
 import logging
 import re
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -28,7 +29,7 @@ from django.db import models, transaction
 from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
-from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, TaskState
@@ -37,6 +38,8 @@ from wagtail.search import index
 from appeals.models import AppealPage, AppealPhoto, AppealTakedown
 from homeward.jobs import enqueue_after_commit
 from homeward.links import absolute_url
+from homeward.page_cache import page_cache_purge
+from homeward.signal_handlers import listing_purge_batch
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +141,17 @@ def _takedown_start(
         if page.current_workflow_state:
             page.current_workflow_state.cancel(user=user)
         log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
-    _enqueue(takedown)
+    # Not queued: it runs right after the commit, so the photos leave the public media
+    # before the closing request answers, whether or not the queue is up.
+    transaction.on_commit(partial(_takedown_run_here, takedown.pk))
     return takedown
+
+
+def _takedown_run_here(takedown_id: int) -> None:
+    try:
+        appeal_takedown_run(takedown_id=takedown_id)
+    except Exception:
+        logger.exception("Takedown %s stopped; the sweep will run the rest", takedown_id)
 
 
 @transaction.atomic
@@ -314,25 +326,30 @@ def _social_withdraw(takedown: AppealTakedown) -> dict:
 
 
 def _search_forget(takedown: AppealTakedown) -> dict:
+    """The page and its photos (whose titles name the person) leave the search index."""
     index.remove_object(takedown.appeal)
+    for image in _images_of(takedown.appeal):
+        index.remove_object(image)
     return {}
 
 
 def _caches_purge(takedown: AppealTakedown) -> dict:
-    """The CDN's copies of the appeal's page and its photos' addresses, where configured.
+    """The page cache, and the CDN's copies of the appeal's page, the pages that list it
+    and its photos' addresses, where a CDN is configured.
 
-    Unpublishing already purged the page cache and, on the CDN, the pages that list the
-    appeal, its feed and the sitemap (homeward/signal_handlers.py).
+    Unpublishing purged them too, from a queued task; this step is done only once the
+    purges have been made and confirmed here, so a cache that was unreachable is retried.
     """
+    page_cache_purge(confirm=True)
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return {"frontend": False}
-    batch = PurgeBatch()
+    batch = listing_purge_batch(takedown.appeal)
     batch.add_page(takedown.appeal)
     batch.add_urls(
         absolute_url(url)
         for url in takedown.steps.get(AppealTakedown.Step.MEDIA, {}).get("urls", [])
     )
-    batch.purge()
+    purge_urls_from_cache_task.call(sorted(batch.urls))
     return {"frontend": True}
 
 

@@ -2,9 +2,7 @@
 emails and social posts. The X API is faked at the HTTP layer; everything else is real."""
 
 import re
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
@@ -51,35 +49,6 @@ def appeal(directory):
 @pytest.fixture
 def publisher():
     return factories.user_create(role=roles.PUBLISHERS)
-
-
-class PurgeRecorder(BaseHTTPRequestHandler):
-    purged: list[str]
-
-    def do_PURGE(self):
-        self.server.purged.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def frontend_cache(settings):
-    """A frontend cache's purge endpoint on loopback, recording what it is asked to purge."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
-    server.purged = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WAGTAILFRONTENDCACHE = {
-        "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{server.server_port}",
-        }
-    }
-    yield server.purged
-    server.shutdown()
 
 
 def media_urls(html: str) -> set[str]:

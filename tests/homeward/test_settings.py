@@ -60,7 +60,7 @@ def test_a_mistyped_boolean_is_refused_not_guessed():
                 "DATABASE_URL": "postgres://homeward@db.internal:5432/homeward",
                 "REDIS_URL": "redis://cache.internal:6379/0",
             },
-            "postgresql redis RQBackend",
+            "postgresql cache_backend AfterCommitRQBackend",
         ),
     ],
     ids=["embedded-defaults", "production-services"],

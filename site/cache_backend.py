@@ -1,0 +1,67 @@
+"""Redis as a cache that may go away: an unreachable Redis is a cache miss, not a 500.
+
+Every public page passes through the page cache, so with Django's own Redis backend a
+Redis outage answered every page with an error. Here reads find nothing and writes are
+dropped while Redis does not answer; pages are served from the database meanwhile. Code
+that must know a write landed (a takedown's purge) reads it back: see page_cache_purge.
+"""
+
+import logging
+import time
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# One warning per process at most this often: an outage must not flood the logs.
+WARNING_INTERVAL_SECONDS = 10.0
+_last_warning = {"at": -WARNING_INTERVAL_SECONDS}
+
+
+def _unreachable(error: RedisError) -> None:
+    now = time.monotonic()
+    if now - _last_warning["at"] >= WARNING_INTERVAL_SECONDS:
+        _last_warning["at"] = now
+        logger.warning("Cache unreachable, serving without it: %s", error)
+
+
+def _fail_soft(method, answer_when_unreachable):
+    """``method``, answering ``answer_when_unreachable(*its arguments)`` on a Redis error."""
+
+    @wraps(method)
+    def guarded(self, *args):
+        try:
+            return method(self, *args)
+        except RedisError as error:
+            _unreachable(error)
+            return answer_when_unreachable(*args)
+
+    return guarded
+
+
+def _nothing(*args):
+    return None
+
+
+def _no(*args):
+    return False
+
+
+class FailSoftRedisCacheClient(RedisCacheClient):
+    get = _fail_soft(RedisCacheClient.get, lambda key, default: default)
+    get_many = _fail_soft(RedisCacheClient.get_many, lambda keys: {})
+    has_key = _fail_soft(RedisCacheClient.has_key, _no)
+    add = _fail_soft(RedisCacheClient.add, _no)
+    touch = _fail_soft(RedisCacheClient.touch, _no)
+    delete = _fail_soft(RedisCacheClient.delete, _no)
+    set = _fail_soft(RedisCacheClient.set, _nothing)
+    set_many = _fail_soft(RedisCacheClient.set_many, _nothing)
+    delete_many = _fail_soft(RedisCacheClient.delete_many, _nothing)
+
+
+class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailSoftRedisCacheClient

@@ -1,0 +1,113 @@
+"""Redis going away takes nothing down: pages are served without the cache, Wagtail's
+tasks run here instead of being queued (so a closing is not rolled back), and the
+scheduler waits for Redis instead of dying. With Redis up, Wagtail's tasks wait for the
+commit and go to the queue whose worker can run them."""
+
+from unittest import mock
+
+import django_rq
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django_tasks_rq.backend import Job
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import SimpleWorker
+from rq.exceptions import StopRequested
+from wagtail.images import get_image_model
+
+from appeals.services import appeal_close
+from homeward import cron_scheduler, roles
+from homeward.cron_scheduler import ResilientCronScheduler
+from homeward.task_backend import WAGTAIL_TASKS_QUEUE
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# Nothing listens on port 1 of loopback: a Redis that is down.
+DEAD_REDIS = {"HOST": "127.0.0.1", "PORT": 1, "DB": 0, "REDIS_CLIENT_KWARGS": {}}
+AFTER_COMMIT_TASKS = {
+    "default": {
+        "BACKEND": "homeward.task_backend.AfterCommitRQBackend",
+        "QUEUES": ["default", WAGTAIL_TASKS_QUEUE],
+    }
+}
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "homeward.cache_backend.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": settings.REDIS_CLIENT_OPTIONS,
+        }
+    }
+    settings.RQ_QUEUES = {name: dict(DEAD_REDIS) for name in ("default", WAGTAIL_TASKS_QUEUE)}
+    settings.TASKS = AFTER_COMMIT_TASKS
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+def test_public_pages_are_served_while_redis_is_down(client, directory, appeal, redis_down):
+    for url in ["/", directory.url, appeal.url, f"{directory.url}feed/", "/sitemap.xml"]:
+        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code == 200, url  # a second time: nothing cached
+
+
+def test_an_appeal_closes_while_redis_is_down_and_is_unsearchable_at_once(
+    directory, redis_down, django_capture_on_commit_callbacks
+):
+    appeal = factories.appeal_create(parent=directory, title="Oriel Thistlewood")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_close(
+            appeal=appeal,
+            user=factories.user_create(role=roles.PUBLISHERS),
+            outcome="found",
+            reason="Found by the police.",
+        )
+    appeal.refresh_from_db()
+    assert appeal.is_closed and not appeal.live
+    # Wagtail's search update ran here, as Redis could not take it.
+    assert not type(appeal).objects.live().search("Thistlewood")
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs a real Redis (REDIS_URL)")
+def test_wagtail_tasks_wait_for_the_commit_and_their_worker_runs_them(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = AFTER_COMMIT_TASKS
+    queue = django_rq.get_queue(WAGTAIL_TASKS_QUEUE, job_class=Job)
+    queue.empty()
+    image = factories.image_create(title="Quenby Marchbank")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        image.title = "Quenby Larkspur"
+        image.save()
+        assert queue.count == 0  # a rolled-back save must leave no task behind
+    assert queue.count > 0
+    # The worker of the Procfile's wagtail_tasks_worker line: django-tasks' job class.
+    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+    worker.work(burst=True)
+    assert queue.failed_job_registry.count == 0
+    assert list(get_image_model().objects.search("Larkspur")) == [image]
+
+
+def test_the_scheduler_waits_for_redis_instead_of_dying(monkeypatch):
+    scheduler = ResilientCronScheduler()
+    calls = iter([RedisConnectionError("Connection refused"), [], StopRequested()])
+
+    def enqueue_jobs():
+        outcome = next(calls)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    pauses = []
+    monkeypatch.setattr(scheduler, "enqueue_jobs", enqueue_jobs)
+    monkeypatch.setattr(scheduler, "register_birth", lambda: None)
+    monkeypatch.setattr(scheduler, "register_death", lambda: None)
+    monkeypatch.setattr(scheduler, "heartbeat", lambda: None)
+    monkeypatch.setattr(scheduler, "_install_signal_handlers", lambda: None)
+    monkeypatch.setattr(cron_scheduler.time, "sleep", pauses.append)
+    with mock.patch.object(scheduler, "calculate_sleep_interval", return_value=30):
+        scheduler.start()
+    # It waited out the outage, then went back to its schedule, until told to stop.
+    assert pauses == [cron_scheduler.RECONNECT_PAUSE_SECONDS, 30]
