@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -47,16 +48,41 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
             )
             return _render_form(request, appeal, retry, problem=refused.message, status=400)
         if form.is_valid():
+            sighting = _store(appeal, form)
+            if sighting is None:
+                return _render_form(
+                    request,
+                    appeal,
+                    _with_fresh_token(request.POST, appeal),
+                    problem=(
+                        "We could not save your report just now. Your answers are still "
+                        "here: please send it again. If someone is in danger, call 999."
+                    ),
+                    status=503,
+                )
+            receipt = signing.dumps(sighting.reference, salt=RECEIPT_SALT)
+            return redirect("sighting-received", receipt=receipt)
+        return _render_form(request, appeal, form, status=400)
+    return _render_form(request, appeal, SightingForm(appeal=appeal))
+
+
+def _store(appeal, form: SightingForm) -> Sighting | None:
+    """Store the report, once more on a fresh connection if the database dropped ours
+    (a failover, a restart): the submission key makes a second try harmless. None if
+    it still could not be stored."""
+    for attempt in range(2):
+        try:
             sighting, _ = sighting_create(
                 appeal=appeal,
                 answers=form.cleaned_data,
                 photo=form.clean_photo_result,
                 submission_key=form.submission_key(),
             )
-            receipt = signing.dumps(sighting.reference, salt=RECEIPT_SALT)
-            return redirect("sighting-received", receipt=receipt)
-        return _render_form(request, appeal, form, status=400)
-    return _render_form(request, appeal, SightingForm(appeal=appeal))
+            return sighting
+        except (OperationalError, InterfaceError):
+            logger.warning("Sighting not stored (attempt %d): database connection lost", attempt)
+            connection.close()
+    return None
 
 
 def sighting_received(request: HttpRequest, receipt: str) -> HttpResponse:
