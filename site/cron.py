@@ -1,4 +1,4 @@
-"""Recurring jobs, run by `manage.py rqcron homeward.cron` beside the RQ workers.
+"""Recurring jobs, run by `manage.py run_cron homeward.cron` (the Procfile's scheduler).
 
 Every job here is safe to run twice: each one works out what is due from the database.
 """
