@@ -69,6 +69,8 @@ class Sighting(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # When a job took the alert on: others leave it alone until the lease runs out.
+    alert_claimed_at = models.DateTimeField(null=True, blank=True)
 
     # Triage: see sightings/priority.py for the score and the queue's order.
     priority_points = models.PositiveSmallIntegerField(default=0)

@@ -1,4 +1,4 @@
-"""Taking a sighting in: storing a report whole, ranking it, and alerting the force once."""
+"""Taking a sighting in: storing a report whole, ranking it, and alerting the force."""
 
 import logging
 from contextlib import nullcontext
@@ -20,6 +20,10 @@ from sightings.models import Sighting, SightingPhoto
 from sightings.photos import CleanPhoto
 
 logger = logging.getLogger(__name__)
+
+# A job sending a force's alert holds it this long; then, if it was not sent, the worker is
+# taken for dead and the sweep sends it. An alert is better twice than never.
+ALERT_LEASE = timedelta(minutes=2)
 
 # Sightings the police judged worthless back nothing up.
 NOT_CORROBORATING = [Sighting.CloseReason.MALICIOUS, Sighting.CloseReason.NOT_RELEVANT]
@@ -132,13 +136,13 @@ def sighting_create(
     return sighting, True
 
 
-def sighting_follow_up(*, sighting_id: int) -> bool:
+def sighting_follow_up(*, sighting_id: int, now: datetime | None = None) -> bool:
     """The work a new sighting queues after commit: corroboration, then the force's alert.
 
-    Safe to repeat: each step is claimed once. Returns whether an alert was sent.
+    Safe to repeat: each step is claimed. Returns whether an alert was sent.
     """
     sighting_corroborate(sighting_id=sighting_id)
-    return sighting_alert_send(sighting_id=sighting_id)
+    return sighting_alert_send(sighting_id=sighting_id, now=now)
 
 
 def sighting_corroborate(*, sighting_id: int) -> int:
@@ -203,15 +207,20 @@ def sighting_needs_alert(sighting: Sighting) -> bool:
     return sighting.with_them_now or sighting.appeal.risk_level == AppealPage.RiskLevel.HIGH
 
 
-def sighting_alert_send(*, sighting_id: int) -> bool:
-    """Email the owning force's duty address about one sighting. At most once."""
+def sighting_alert_send(*, sighting_id: int, now: datetime | None = None) -> bool:
+    """Email the owning force's duty address about one sighting: at least once.
+
+    A job claims the alert for ALERT_LEASE, sends it, then records it sent. A retried or
+    parallel job finds it claimed and sends nothing; a job whose worker died holding it
+    leaves it to the sweep once the lease is over. A worker that dies after sending and
+    before recording it means the force gets it twice, never that it gets nothing.
+    """
+    now = now or timezone.now()
     sighting = Sighting.objects.select_related("appeal__police_force").get(pk=sighting_id)
     duty_email = sighting.appeal.police_force.duty_email
     if not duty_email or not sighting_needs_alert(sighting):
         return False
-    # Claim it first: a retried or parallel job finds it claimed and sends nothing.
-    claimed = Sighting.objects.filter(pk=sighting.pk, alert_sent_at__isnull=True)
-    if not claimed.update(alert_sent_at=timezone.now()):
+    if not Sighting.objects.filter(_alert_free(now), pk=sighting.pk).update(alert_claimed_at=now):
         return False
     context = {"sighting": sighting, "admin_url": absolute_url("/admin/")}
     try:
@@ -225,19 +234,31 @@ def sighting_alert_send(*, sighting_id: int) -> bool:
             recipient_list=[duty_email],
         )
     except Exception:
-        Sighting.objects.filter(pk=sighting.pk).update(alert_sent_at=None)
+        # Not sent: free it for the next sweep at once, unless another job has it now.
+        Sighting.objects.filter(pk=sighting.pk, alert_claimed_at=now).update(alert_claimed_at=None)
         raise
+    Sighting.objects.filter(pk=sighting.pk, alert_sent_at__isnull=True).update(
+        alert_sent_at=timezone.now()
+    )
     return True
 
 
-def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
-    """Follow up the sightings whose job never ran (the queue was down, or a worker died).
+def _alert_free(now: datetime) -> Q:
+    """An alert not yet sent that no live job holds."""
+    return Q(alert_sent_at__isnull=True) & (
+        Q(alert_claimed_at__isnull=True) | Q(alert_claimed_at__lt=now - ALERT_LEASE)
+    )
 
-    Returns how many alerts it sent.
+
+def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
+    """Follow up the sightings whose job never ran (the queue was down) or died (its
+    worker was killed: its alert's lease has run out). Returns how many alerts it sent.
     """
     now = now or timezone.now()
-    alert_due = (Q(with_them_now=True) | Q(appeal__risk_level=AppealPage.RiskLevel.HIGH)) & Q(
-        alert_sent_at__isnull=True, appeal__police_force__duty_email__gt=""
+    alert_due = (
+        (Q(with_them_now=True) | Q(appeal__risk_level=AppealPage.RiskLevel.HIGH))
+        & Q(appeal__police_force__duty_email__gt="")
+        & _alert_free(now)
     )
     pending = Sighting.objects.filter(
         alert_due | Q(corroborated_at__isnull=True),
@@ -247,7 +268,7 @@ def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
     sent = 0
     for sighting_id in pending.values_list("pk", flat=True):
         try:
-            sent += sighting_follow_up(sighting_id=sighting_id)
+            sent += sighting_follow_up(sighting_id=sighting_id, now=now)
         except Exception:
             logger.exception("Sighting %s not followed up; will retry", sighting_id)
     return sent

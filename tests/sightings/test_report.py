@@ -116,6 +116,55 @@ def test_an_urgent_sighting_shows_999_first_and_alerts_the_force_once(
     assert len(mail.outbox) == 1
 
 
+class WorkerKilled(BaseException):
+    """SIGKILL, as far as the code running is concerned: nothing after it runs."""
+
+
+def test_an_alert_whose_worker_died_is_sent_by_the_sweep_when_its_lease_runs_out(
+    appeal, monkeypatch
+):
+    """Decision: the force's alert is better twice than never. A job holds it for two
+    minutes; if it has not recorded it sent by then, the sweep sends it."""
+    from sightings.services import intake, sighting_alert_send, sightings_follow_up_sweep
+
+    PoliceForce.objects.filter(pk=appeal.police_force_id).update(
+        duty_email="duty@nyp.police.invalid"
+    )
+    sighting = factories.sighting_create(appeal, with_them_now=True)  # its job never runs
+    mail.outbox.clear()
+    send_mail = intake.send_mail
+
+    def refused(**message):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(intake, "send_mail", refused)
+    with pytest.raises(ConnectionRefusedError):
+        sighting_alert_send(sighting_id=sighting.pk)
+    sighting.refresh_from_db()
+    assert sighting.alert_sent_at is sighting.alert_claimed_at is None  # free to try again
+
+    def killed(**message):
+        raise WorkerKilled
+
+    monkeypatch.setattr(intake, "send_mail", killed)
+    with pytest.raises(WorkerKilled):
+        sighting_alert_send(sighting_id=sighting.pk)
+    monkeypatch.setattr(intake, "send_mail", send_mail)
+    sighting.refresh_from_db()
+    assert sighting.alert_sent_at is None and sighting.alert_claimed_at
+
+    assert not sighting_alert_send(sighting_id=sighting.pk)  # held: a parallel job waits
+    assert sightings_follow_up_sweep(now=timezone.now() + timedelta(minutes=1)) == 0
+    assert mail.outbox == []
+
+    assert sightings_follow_up_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
+    assert [message.to for message in mail.outbox] == [["duty@nyp.police.invalid"]]
+    sighting.refresh_from_db()
+    assert sighting.alert_sent_at
+    assert sightings_follow_up_sweep(now=timezone.now() + timedelta(minutes=6)) == 0
+    assert len(mail.outbox) == 1
+
+
 def test_a_high_risk_appeal_alerts_even_without_urgency(
     client, directory, django_capture_on_commit_callbacks
 ):
