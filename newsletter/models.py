@@ -2,7 +2,8 @@
 
 The ledger follows GOV.UK Notify: every outgoing message is a ``Delivery`` with an id
 and a status, and a message is only ever sent from the ``sending`` state a batch claimed
-it into. See ``newsletter/sending.py`` for why that makes a replayed job harmless.
+it into. See ``newsletter/ledger.py`` for why that makes a replayed job harmless, and
+docs/DELIVERY.md for what a crash can do to each kind of message.
 """
 
 import uuid
@@ -164,6 +165,8 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"
+        # Handed to the mail server but for its reply to the final ".": see transport.py.
+        UNCERTAIN = "uncertain", "Uncertain: may have been delivered"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
@@ -187,7 +190,8 @@ class Delivery(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     created_at = models.DateTimeField(default=timezone.now)
-    # Which batch run holds the row while it is "sending" (see newsletter/ledger.py).
+    # Which batch run holds the row while it is "sending" or "uncertain" (see
+    # newsletter/ledger.py).
     claim = models.BigIntegerField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -209,8 +213,11 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "batch"], name="delivery_batch"),
+            # The sweep's stale claims.
             models.Index(
-                fields=["claimed_at"], condition=Q(status="sending"), name="delivery_sending"
+                fields=["claimed_at"],
+                condition=Q(status__in=["sending", "uncertain"]),
+                name="delivery_claimed",
             ),
             models.Index(
                 fields=["created_at"],

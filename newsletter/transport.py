@@ -1,14 +1,17 @@
-"""Handing messages to the mail server, so that a killed worker never sends one twice.
+"""Handing messages to the mail server, and knowing which of them may have arrived.
 
 An SMTP server takes responsibility for a message when it receives the final "." of
 DATA; if the connection drops before that, the message is discarded. So each message
-goes in this order: MAIL, RCPT, DATA and the whole message, then ``record_sent()``
-commits "sent" to the ledger, and only then the final "." goes. A worker killed before
-the commit leaves the message unsent on both sides, and it is sent again later; killed
-after it, the message is recorded and, but for the few microseconds before the "."
-reaches the socket, delivered. Nothing is ever delivered twice. (The price: a server
-that refuses a message after its final "." leaves it marked "sent" until the refusal is
-recorded a moment later.)
+goes in this order: MAIL, RCPT, DATA and the whole message; then ``record_handed_over()``
+commits "uncertain" to the ledger (only while the row still carries our claim, so no two
+workers ever get this far with one message); then the final "."; then the caller records
+the server's reply: "sent" for a 250, queued again or failed for a refusal.
+
+A worker killed before the "uncertain" commit leaves the message unsent on both sides,
+and it is sent again later. Killed between that commit and the server's 250, no one knows
+whether the server got the dot: the ledger says "uncertain" and means it. What happens to
+such a message depends on its kind (at least once for urgent alerts and briefings, at
+most once for the rest; see newsletter/ledger.py and docs/DELIVERY.md).
 
 Without EMAIL_HOST (a local demo), messages are printed instead.
 """
@@ -52,7 +55,7 @@ class SmtpTransport:
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
             smtp = smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=30)
-            # The final "." goes alone, after the ledger commit: without this, Nagle's
+            # The final "." goes alone, after the hand-over commit: without this, Nagle's
             # algorithm holds it until the server's delayed ACK (up to 40 ms a message).
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
@@ -73,11 +76,17 @@ class SmtpTransport:
             self._smtp = None
 
     def send(
-        self, *, sender: str, recipient: str, message: bytes, record_sent: Callable[[], bool]
+        self,
+        *,
+        sender: str,
+        recipient: str,
+        message: bytes,
+        record_handed_over: Callable[[], bool],
     ) -> Result:
         """Send one message (dot-stuffed, ending in CRLF); see the module's docstring.
 
-        Connection failures raise: the caller's messages not yet recorded stay unsent.
+        Connection failures raise: the caller's messages not yet handed over stay unsent,
+        and one handed over whose reply never came stays "uncertain".
         """
         smtp = self._connection()
         for code, reply, accepted in _envelope(smtp, sender, recipient):
@@ -85,7 +94,7 @@ class SmtpTransport:
                 smtp.rset()
                 return _refusal(code, reply)
         smtp.send(message)
-        if not record_sent():
+        if not record_handed_over():
             # Someone else owns this message now: abandon it. Closing without the final
             # "." makes the server discard what it has.
             smtp.close()
@@ -108,9 +117,14 @@ class ConsoleTransport:
         pass
 
     def send(
-        self, *, sender: str, recipient: str, message: bytes, record_sent: Callable[[], bool]
+        self,
+        *,
+        sender: str,
+        recipient: str,
+        message: bytes,
+        record_handed_over: Callable[[], bool],
     ) -> Result:
-        if not record_sent():
+        if not record_handed_over():
             return Result(Outcome.NOT_SENT)
         parsed = message_from_bytes(message.replace(b"\r\n..", b"\r\n."), policy=policy.default)
         text = parsed.get_body(preferencelist=("plain",)).get_content()

@@ -182,9 +182,10 @@ def campaign_cancel(*, campaign: Campaign) -> int:
 def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Pick up what a dead worker or a lost job left: run every minute, safe to repeat.
 
-    Claims older than a batch could take go back to the queue (nothing in them was
-    handed to the mail server, see newsletter/transport.py); campaigns with queued rows
-    and no progress get their batches queued again; one-off emails likewise.
+    Claims older than a batch could take are released (what they had not handed to the
+    mail server, and urgent alerts' and briefings' messages in doubt: see
+    newsletter/ledger.py); campaigns with queued rows and no progress get their batches
+    queued again; one-off emails likewise.
     """
     now = now or timezone.now()
     released = ledger.release_stale(claimed_before=now - STALE_CLAIM_AFTER)

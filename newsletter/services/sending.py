@@ -10,6 +10,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,8 +116,9 @@ def delivery_send(*, delivery_id: int) -> bool:
 
 @contextmanager
 def _sending(claim: int) -> Iterator[SmtpTransport | ConsoleTransport]:
-    """A transport for one claim's messages; if the connection fails, the claim's unsent
-    rows go back to the queue at once, and the error is raised for the job to fail."""
+    """A transport for one claim's messages; if the connection fails, the claim's rows not
+    yet handed over go back to the queue at once, and the error is raised for the job to
+    fail. A row in doubt when it failed stays "uncertain" for the sweep to judge."""
     with transport_open() as transport:
         try:
             yield transport
@@ -126,8 +128,12 @@ def _sending(claim: int) -> Iterator[SmtpTransport | ConsoleTransport]:
 
 
 def campaign_finish_if_done(*, campaign_id: int) -> bool:
-    unfinished = Delivery.objects.filter(
-        campaign_id=campaign_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    """Done once nothing more will be sent. A message in doubt ("uncertain") is finished
+    for the regular email, which never sends it again, but not for an urgent alert or a
+    briefing: it is waiting for the server's reply, or for the sweep to queue it again."""
+    unfinished = Delivery.objects.filter(campaign_id=campaign_id).filter(
+        Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
+        | Q(status=Delivery.Status.UNCERTAIN, campaign__kind__in=ledger.AT_LEAST_ONCE)
     )
     with transaction.atomic():
         if unfinished.exists():
@@ -207,9 +213,13 @@ def _deliver(
         sender=_envelope_sender(),
         recipient=ascii_address(recipient.email),
         message=message,
-        record_sent=lambda: ledger.mark_sent(delivery_id=recipient.delivery_id, claim=claim),
+        record_handed_over=lambda: ledger.mark_handed_over(
+            delivery_id=recipient.delivery_id, claim=claim
+        ),
     )
-    if result.outcome is Outcome.REFUSED:
+    if result.outcome is Outcome.SENT:
+        ledger.mark_sent(delivery_id=recipient.delivery_id, claim=claim)
+    elif result.outcome is Outcome.REFUSED:
         ledger.mark_failed(delivery_id=recipient.delivery_id, claim=claim, error=result.reply)
     elif result.outcome is Outcome.TRY_LATER:
         ledger.retry_later(delivery_id=recipient.delivery_id, claim=claim, error=result.reply)

@@ -171,6 +171,7 @@ def test_someone_who_leaves_before_their_batch_is_not_sent_it(
     assert campaign_figures(campaign) | {} == {
         "queued": 0,
         "sending": 0,
+        "uncertain": 0,
         "sent": 2,
         "failed": 0,
         "cancelled": 1,
