@@ -4,12 +4,13 @@ queued → sending (a batch claims its rows, with a claim number) → uncertain 
 the mail server, all but the final ".") → sent (the server's 250 to the dot) or failed,
 or back to queued (a temporary refusal, or a lost connection before the hand-over). A
 row changes only while it carries the claim of whoever changes it, so two workers can
-never both send one message.
+never both send one message; a released row loses its claim.
 
-A claim gone stale belongs to a dead worker. Its "sending" rows were never handed over,
-so they are queued again. Its "uncertain" rows may have been delivered: urgent alerts
-and briefings are queued again (twice is better than never), everything else stays
-"uncertain" for good (once at most). docs/DELIVERY.md has the rule for every kind of message.
+A batch heartbeats its claim; a claim without a heartbeat for the sweep's threshold
+belongs to a dead worker. Its "sending" rows were never handed over, so they are queued
+again. Its "uncertain" rows may have been delivered: urgent alerts and briefings are
+queued again (twice is better than never), everything else stays "uncertain" for good
+(once at most). docs/DELIVERY.md has the rule for every kind of message.
 
 Raw SQL: these run once per message, and RETURNING claims and reads rows in one round
 trip (PostgreSQL and SQLite alike).
@@ -106,25 +107,36 @@ def retry_later(*, delivery_id: int, claim: int, error: str) -> bool:
     )
 
 
+def heartbeat(*, campaign_id: int, batch: int, claim: int) -> int:
+    """A live batch says so: its rows' claim is fresh. 0: the claim was taken from it."""
+    return _rowcount(
+        f"UPDATE {TABLE} SET claimed_at = %s "  # noqa: S608
+        "WHERE campaign_id = %s AND batch = %s AND claim = %s AND status IN (%s, %s)",
+        [timezone.now(), campaign_id, batch, claim, SENDING, UNCERTAIN],
+    )
+
+
 def release(*, claim: int) -> int:
     """Give back what a claim has not handed over (its connection failed): queued again.
 
     A row "uncertain" when the connection failed keeps its claim for the sweep to judge.
     """
     return _rowcount(
-        f"UPDATE {TABLE} SET status = %s WHERE claim = %s AND status = %s",  # noqa: S608
+        f"UPDATE {TABLE} SET status = %s, claim = NULL WHERE claim = %s AND status = %s",  # noqa: S608
         [QUEUED, claim, SENDING],
     )
 
 
-def release_stale(*, claimed_before: datetime) -> int:
+def release_stale(*, claimed_before: datetime) -> list[tuple[int, int | None, int]]:
     """Queue again what dead workers' claims held: rows never handed over, and rows in
-    doubt of an urgent alert or briefing still sending."""
-    return _rowcount(
-        f"UPDATE {TABLE} SET status = %s "  # noqa: S608
+    doubt of an urgent alert or briefing still sending. [(delivery id, campaign id, batch)].
+    """
+    return _returning(
+        f"UPDATE {TABLE} SET status = %s, claim = NULL "  # noqa: S608
         "WHERE status IN (%s, %s) AND claimed_at < %s "
         f"AND (status = %s OR campaign_id IN (SELECT id FROM {CAMPAIGN_TABLE} "
-        "WHERE kind IN (%s, %s) AND status = %s))",
+        "WHERE kind IN (%s, %s) AND status = %s)) "
+        "RETURNING id, campaign_id, batch",
         [
             QUEUED,
             SENDING,

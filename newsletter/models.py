@@ -190,8 +190,8 @@ class Delivery(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     created_at = models.DateTimeField(default=timezone.now)
-    # Which batch run holds the row while it is "sending" or "uncertain" (see
-    # newsletter/ledger.py).
+    # Which batch run holds the row while it is "sending" or "uncertain", and when that
+    # run last showed it was alive (see newsletter/ledger.py).
     claim = models.BigIntegerField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -26,8 +26,11 @@ from newsletter.services.sending import campaign_finish_if_done
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# A batch takes seconds; a claim this old belongs to a worker that died.
-STALE_CLAIM_AFTER = timedelta(minutes=15)
+# A live batch heartbeats its claim every few seconds (sending.HEARTBEAT_SECONDS); a claim
+# with no heartbeat for this long belongs to a worker that died. With the sweep every
+# minute, a killed batch is queued again within 100 seconds. Only the speed depends on
+# it: a live worker taken for dead loses its rows and can no longer send them.
+STALE_CLAIM_AFTER = timedelta(seconds=40)
 # Queued rows and no batch started for this long: the batch jobs were lost; queue them again.
 STALLED_AFTER = timedelta(minutes=5)
 
@@ -120,7 +123,11 @@ def _campaign_start(
                 text_template=source.text,
             )
             recipients = _ledger_fill(campaign, audience)
-            _enqueue_batches(campaign, batches=range((recipients + BATCH_SIZE - 1) // BATCH_SIZE))
+            _enqueue_batches(
+                campaign.pk,
+                batches=range((recipients + BATCH_SIZE - 1) // BATCH_SIZE),
+                now=timezone.now(),
+            )
     except IntegrityError:
         logger.info("%s campaign exists already: not made again", kind)
         return None
@@ -161,11 +168,14 @@ def _ledger_fill(campaign: Campaign, audience: QuerySet) -> int:
         return cursor.rowcount
 
 
-def _enqueue_batches(campaign: Campaign, *, batches) -> None:
-    calls = [{"campaign_id": campaign.pk, "batch": batch} for batch in batches]
+def _enqueue_batches(campaign_id: int, *, batches, now: datetime) -> int:
+    """Queue these batches after commit; returns how many. Only a campaign that had some
+    queued counts as freshly queued: otherwise its stall would be put off for nothing."""
+    calls = [{"campaign_id": campaign_id, "batch": batch} for batch in batches]
     if calls:
         enqueue_after_commit(jobs.campaign_batch_send, *calls)
-    Campaign.objects.filter(pk=campaign.pk).update(batches_enqueued_at=timezone.now())
+        Campaign.objects.filter(pk=campaign_id).update(batches_enqueued_at=now)
+    return len(calls)
 
 
 def campaign_cancel(*, campaign: Campaign) -> int:
@@ -182,40 +192,57 @@ def campaign_cancel(*, campaign: Campaign) -> int:
 def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Pick up what a dead worker or a lost job left: run every minute, safe to repeat.
 
-    Claims older than a batch could take are released (what they had not handed to the
-    mail server, and urgent alerts' and briefings' messages in doubt: see
-    newsletter/ledger.py); campaigns with queued rows and no progress get their batches
-    queued again; one-off emails likewise.
+    Claims with no heartbeat for STALE_CLAIM_AFTER are released (what they had not handed
+    to the mail server, and urgent alerts' and briefings' messages in doubt: see
+    newsletter/ledger.py) and the batches they held are queued again at once; campaigns
+    with queued rows and no progress get their batches queued again; one-off emails
+    likewise.
     """
     now = now or timezone.now()
-    released = ledger.release_stale(claimed_before=now - STALE_CLAIM_AFTER)
-    requeued = 0
+    batches: dict[int, set[int]] = {}
+    single: set[int] = set()
+    with transaction.atomic():
+        released = ledger.release_stale(claimed_before=now - STALE_CLAIM_AFTER)
+        for delivery_id, campaign_id, batch in released:
+            if campaign_id is None:
+                single.add(delivery_id)
+            else:
+                batches.setdefault(campaign_id, set()).add(batch)
+        requeued = sum(
+            _enqueue_batches(campaign_id, batches=sorted(numbers), now=now)
+            for campaign_id, numbers in batches.items()
+        )
     stalled = Campaign.objects.filter(
         status=Campaign.Status.SENDING, batches_enqueued_at__lt=now - STALLED_AFTER
     ).exclude(last_progress_at__gt=now - STALLED_AFTER)
     for campaign in stalled:
-        batches = list(
+        queued = (
             campaign.deliveries.filter(status=Delivery.Status.QUEUED)
             .values_list("batch", flat=True)
             .distinct()
             .order_by("batch")
         )
         with transaction.atomic():
-            _enqueue_batches(campaign, batches=batches)
-        requeued += len(batches)
+            requeued += _enqueue_batches(campaign.pk, batches=list(queued), now=now)
     for campaign_id in Campaign.objects.filter(status=Campaign.Status.SENDING).values_list(
         "pk", flat=True
     ):
         campaign_finish_if_done(campaign_id=campaign_id)
-    single = list(
+    single.update(
         Delivery.objects.filter(
             campaign=None, status=Delivery.Status.QUEUED, created_at__lt=now - STALLED_AFTER
         ).values_list("pk", flat=True)[:1000]
     )
     if single:
         with transaction.atomic():
-            enqueue_after_commit(jobs.delivery_send, *[{"delivery_id": pk} for pk in single])
-    return {"released": released, "batches_requeued": requeued, "emails_requeued": len(single)}
+            enqueue_after_commit(
+                jobs.delivery_send, *[{"delivery_id": pk} for pk in sorted(single)]
+            )
+    return {
+        "released": len(released),
+        "batches_requeued": requeued,
+        "emails_requeued": len(single),
+    }
 
 
 APPEAL_LISTS = ("new_appeals", "pushed_appeals")

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import cache
+from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
@@ -32,6 +33,10 @@ from newsletter.models import ALL_OF_UK, Campaign, Delivery, Hero, NewsletterSet
 from newsletter.selectors import campaign_forces, content_for_areas
 from newsletter.tokens import confirm_token, manage_token
 from newsletter.transport import ConsoleTransport, Outcome, SmtpTransport, transport_open
+
+# How often a live batch refreshes its claim, so the sweep never takes it for dead; well
+# inside the sweep's threshold (campaigns.STALE_CLAIM_AFTER).
+HEARTBEAT_SECONDS = 5
 
 TRANSACTIONAL_SUBJECTS = {
     Delivery.Kind.CONFIRMATION: "Confirm you want to be a Homeward Hero",
@@ -64,8 +69,14 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
         sender=settings.DEFAULT_FROM_EMAIL, subject=campaign.subject, domain=_domain()
     )
     sent = 0
+    beat_due = monotonic() + HEARTBEAT_SECONDS
     with _sending(claim) as transport:
         for recipient in _recipients(rows):
+            # A clock read per message; an UPDATE only every few seconds.
+            if monotonic() >= beat_due:
+                if not ledger.heartbeat(campaign_id=campaign_id, batch=batch, claim=claim):
+                    break  # the sweep took us for dead and queued our rows again
+                beat_due = monotonic() + HEARTBEAT_SECONDS
             if not recipient.active:
                 ledger.mark_cancelled(
                     delivery_id=recipient.delivery_id, claim=claim, reason="unsubscribed"
@@ -78,6 +89,8 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
                 claim=claim,
                 body=renderer.body_for(recipient),
             )
+            if outcome is Outcome.NOT_SENT:
+                break  # likewise: nothing left in this claim is ours
             sent += outcome is Outcome.SENT
     campaign_finish_if_done(campaign_id=campaign_id)
     return sent

@@ -2,7 +2,9 @@
 
 A message is "uncertain" from its hand-over to the mail server (all of it but the final
 ".") until the server's reply. Killed in between, a regular email is never sent again
-(once at most) and an urgent alert or briefing is (at least once).
+(once at most) and an urgent alert or briefing is (at least once): docs/DELIVERY.md. A
+live batch heartbeats its claim; a claim with no heartbeat for 40 seconds is released
+and its batch queued again at once, and whoever held it can no longer send its rows.
 """
 
 import re
@@ -21,6 +23,8 @@ from newsletter.services import (
     campaign_regular_due,
     campaigns_sweep,
 )
+from newsletter.services import campaigns as campaign_services
+from newsletter.services import sending as sending_services
 from newsletter.services.sending import campaign_finish_if_done
 from tests import factories
 from tests.mail import Controller, Mailbox, free_port
@@ -130,15 +134,15 @@ def test_an_urgent_alert_in_doubt_is_sent_again_once(
     mailbox.drop_after_dot = set()
 
     # Until its claim is stale, the sending may still hear back: nothing is sent again.
-    assert sweep(django_capture_on_commit_callbacks, after=timedelta(minutes=1))["released"] == 0
+    assert sweep(django_capture_on_commit_callbacks, after=timedelta(seconds=30))["released"] == 0
     assert len(mailbox.to("second@example.org")) == 1
     alert.refresh_from_db()
     assert alert.status == Campaign.Status.SENDING  # not done while a message is in doubt
 
-    swept = sweep(django_capture_on_commit_callbacks, after=timedelta(minutes=16))
+    swept = sweep(django_capture_on_commit_callbacks, after=timedelta(seconds=41))
     assert swept["released"] == 1
     assert swept["batches_requeued"] == 1
-    sweep(django_capture_on_commit_callbacks, after=timedelta(minutes=30))
+    sweep(django_capture_on_commit_callbacks, after=timedelta(minutes=10))
 
     assert len(mailbox.to("second@example.org")) == 2  # twice rather than never
     mailbox.only_one_to("first@example.org")
@@ -197,11 +201,11 @@ def test_a_message_in_doubt_whose_worker_died_follows_its_kind(
 
     doubt.refresh_from_db()
     if sent_again:
-        assert released == 1
-        assert doubt.status == Delivery.Status.QUEUED
+        assert released == [(doubt.pk, campaign.pk, 4)]
+        assert (doubt.status, doubt.claim) == (Delivery.Status.QUEUED, None)
     else:
-        assert released == 0
-        assert doubt.status == Delivery.Status.UNCERTAIN
+        assert released == []
+        assert (doubt.status, doubt.claim) == (Delivery.Status.UNCERTAIN, 7)
 
 
 def test_the_figures_show_messages_in_doubt(regular, client):
@@ -223,3 +227,130 @@ def test_the_figures_show_messages_in_doubt(regular, client):
     cells = re.findall(r"<td>(\d+)</td>", html)
     assert "Queued Sending Uncertain Sent Failed Cancelled" in " ".join(headers)
     assert cells == ["1", "0", "1", "1", "0", "0"]
+
+
+# Claims: heartbeats, stale claims and the sweep
+
+
+def test_a_dead_workers_batch_is_queued_again_40_seconds_after_its_last_heartbeat(
+    regular, heroes, mailbox, django_capture_on_commit_callbacks
+):
+    # A worker claimed the batch, then died before sending anything.
+    ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=ledger.new_claim())
+    enqueued_at = Campaign.objects.get(pk=regular.pk).batches_enqueued_at
+
+    swept = sweep(django_capture_on_commit_callbacks, after=timedelta(seconds=30))
+    assert swept == {"released": 0, "batches_requeued": 0, "emails_requeued": 0}
+    assert Campaign.objects.get(pk=regular.pk).batches_enqueued_at == enqueued_at
+    assert mailbox.arrivals == []
+
+    swept = sweep(django_capture_on_commit_callbacks, after=timedelta(seconds=41))
+    assert swept["released"] == len(HEROES)
+    assert swept["batches_requeued"] == 1  # at once, not when the campaign looks stalled
+    for email in HEROES:
+        mailbox.only_one_to(email)
+
+
+def test_a_campaign_that_looks_stalled_is_not_put_off_while_a_live_batch_holds_its_rows(
+    regular, mailbox, django_capture_on_commit_callbacks
+):
+    claim = ledger.new_claim()
+    ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=claim)
+    enqueued_at = Campaign.objects.get(pk=regular.pk).batches_enqueued_at
+    # Six minutes on, the batch is still heartbeating: nothing to release or queue...
+    later = timezone.now() + timedelta(minutes=6)
+    regular.deliveries.update(claimed_at=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = campaigns_sweep(now=later)
+    assert swept == {"released": 0, "batches_requeued": 0, "emails_requeued": 0}
+    # ...and the campaign's stall is not reset by queueing nothing.
+    assert Campaign.objects.get(pk=regular.pk).batches_enqueued_at == enqueued_at
+
+    # Then its worker dies: the next sweep but one after the last heartbeat queues it.
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = campaigns_sweep(now=later + timedelta(seconds=41))
+    assert swept["released"] == len(HEROES)
+    assert swept["batches_requeued"] == 1
+    for email in HEROES:
+        mailbox.only_one_to(email)
+
+
+class Clock:
+    """The wall clock and the monotonic one, moved on together by the mail server."""
+
+    def __init__(self) -> None:
+        self.start = timezone.now()
+        self.seconds = 0.0
+
+    def now(self):
+        return self.start + timedelta(seconds=self.seconds)
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+
+@pytest.mark.parametrize(("seconds_per_message", "heartbeats"), [(20, 2), (1, 0)])
+def test_a_live_batch_heartbeats_its_claim_every_5_seconds_not_every_message(
+    seconds_per_message, heartbeats, regular, mailbox, monkeypatch
+):
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", clock.now)
+    monkeypatch.setattr(sending_services, "monotonic", clock.monotonic)
+    mailbox.on_recipient = lambda: setattr(clock, "seconds", clock.seconds + seconds_per_message)
+    beats = []
+    heartbeat = ledger.heartbeat
+    monkeypatch.setattr(ledger, "heartbeat", lambda **claim: beats.append(1) or heartbeat(**claim))
+
+    assert campaign_batch_send(campaign_id=regular.pk, batch=0) == len(HEROES)
+
+    assert len(beats) == heartbeats
+    # Whenever the sweep had looked, in the minute this took, no row still to send had
+    # a claim old enough to be taken for dead.
+    for claimed_at, sent_at in regular.deliveries.values_list("claimed_at", "sent_at"):
+        assert sent_at - claimed_at < campaign_services.STALE_CLAIM_AFTER
+
+
+def test_a_live_worker_whose_claim_was_released_sends_nothing_it_no_longer_owns(
+    regular, mailbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    body_for = sending_services.CampaignRenderer.body_for
+    calls = []
+
+    def stall_then_body_for(renderer, recipient):
+        calls.append(recipient)
+        if len(calls) == 2:
+            # The worker stalls before its second message (swapped out, a hung lookup) for
+            # long enough to be taken for dead.
+            assert campaigns_sweep(now=timezone.now() + timedelta(minutes=20))["released"] == 2
+        return body_for(renderer, recipient)
+
+    monkeypatch.setattr(sending_services.CampaignRenderer, "body_for", stall_then_body_for)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_batch_send(campaign_id=regular.pk, batch=0) == 1
+
+    # The stalled worker stopped at the message in hand (abandoned before its final "."),
+    # and the batch the sweep queued again sent the other two.
+    assert mailbox.envelopes == len(HEROES) + 1
+    for email in HEROES:
+        mailbox.only_one_to(email)
+    assert set(statuses(regular).values()) == {Delivery.Status.SENT}
+
+
+def test_a_released_claim_can_neither_heartbeat_nor_change_its_old_rows(regular):
+    claim = ledger.new_claim()
+    rows = ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=claim)
+    # Its worker stalled past the threshold: the sweep gave its rows back.
+    ledger.release_stale(claimed_before=timezone.now() + timedelta(seconds=1))
+    before = list(regular.deliveries.values_list("id", "status", "claim", "claimed_at", "error"))
+    assert {status for _, status, _, _, _ in before} == {Delivery.Status.QUEUED}
+
+    assert ledger.heartbeat(campaign_id=regular.pk, batch=0, claim=claim) == 0
+    for row_id, _, _ in rows:
+        assert not ledger.mark_handed_over(delivery_id=row_id, claim=claim)
+        assert not ledger.mark_sent(delivery_id=row_id, claim=claim)
+        assert not ledger.mark_failed(delivery_id=row_id, claim=claim, error="550 refused")
+        assert not ledger.retry_later(delivery_id=row_id, claim=claim, error="451 later")
+        assert not ledger.mark_cancelled(delivery_id=row_id, claim=claim, reason="gone")
+    assert list(regular.deliveries.values_list("id", "status", "claim", "claimed_at", "error")) == (
+        before
+    )
