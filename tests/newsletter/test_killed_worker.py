@@ -1,5 +1,11 @@
-"""A real RQ worker, killed with SIGKILL in the middle of a campaign, then restarted:
-every Hero gets exactly one email. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)."""
+"""A real RQ worker, killed with SIGKILL in the middle of a campaign, then restarted.
+
+Killed before a message is handed over, every Hero gets exactly one email. Killed after
+the mail server has the whole message but before its reply, that one message is in
+doubt: a regular email leaves it "uncertain" (its Hero has one email, never two), an
+urgent alert sends it again (its Hero has two). Needs PostgreSQL and Redis
+(DATABASE_URL, REDIS_URL).
+"""
 
 import os
 import signal
@@ -14,10 +20,11 @@ from django.db import connection
 from django.utils import timezone
 from rq import Queue
 
+from appeals.models import AppealPage
 from homeward import jobs
 from homeward.redis import redis_client
 from newsletter.models import Campaign, Delivery, Hero
-from newsletter.services import campaign_regular_due, campaigns_sweep
+from newsletter.services import campaign_regular_due, campaign_urgent_alert, campaigns_sweep
 from newsletter.services import campaigns as campaign_services
 from tests import factories
 from tests.mail import Controller, Mailbox, free_port
@@ -31,7 +38,7 @@ pytestmark = [
     ),
 ]
 HEROES = 400
-KILL_AT_RECIPIENT = 130  # in the third batch of 50
+KILL_AT_MESSAGE = 130  # in the third batch of 50
 
 WORKER = """
 import django
@@ -43,16 +50,28 @@ Worker([{queue!r}], connection=redis_client({url!r})).work(burst=True)
 
 
 class KillingMailbox(Mailbox):
-    """Kills the worker while it waits for the server to accept a recipient."""
+    """Kills the worker while it waits for the server to accept a recipient ("rcpt") or
+    the final "." of a message ("dot"): the server has that message, the worker never
+    hears so. ``in_doubt`` is whose it was."""
 
     worker: subprocess.Popen | None = None
+    kill_at = "rcpt"
+    in_doubt = ""
     recipients_seen = 0
+    messages_seen = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.recipients_seen += 1
-        if self.worker and self.recipients_seen == KILL_AT_RECIPIENT:
+        if self.worker and self.kill_at == "rcpt" and self.recipients_seen == KILL_AT_MESSAGE:
             kill_session(self.worker.pid)
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages_seen += 1
+        if self.worker and self.kill_at == "dot" and self.messages_seen == KILL_AT_MESSAGE:
+            kill_session(self.worker.pid)
+            self.in_doubt = envelope.rcpt_tos[0]
+        return await super().handle_DATA(server, session, envelope)
 
 
 def kill_session(session_id: int) -> None:
@@ -90,12 +109,20 @@ def start_worker(queue: Queue, port: int) -> subprocess.Popen:
     )
 
 
-def test_a_worker_killed_mid_campaign_then_restarted_sends_each_hero_one_email(
-    directory, forces, monkeypatch, settings
+@pytest.mark.parametrize(
+    ("kind", "kill_at"), [("regular", "rcpt"), ("regular", "dot"), ("urgent", "dot")]
+)
+def test_a_worker_killed_mid_campaign_then_restarted(
+    kind, kill_at, directory, forces, monkeypatch, settings
 ):
-    factories.appeal_create(parent=directory, police_force=forces[0], title="Efa Imagined")
+    appeal = factories.appeal_create(parent=directory, police_force=forces[0], title="Efa Imagined")
     Hero.objects.bulk_create(
-        Hero(email=f"hero{n}@example.org", all_of_uk=True, status=Hero.Status.CONFIRMED)
+        Hero(
+            email=f"hero{n}@example.org",
+            all_of_uk=True,
+            urgent_alerts=True,
+            status=Hero.Status.CONFIRMED,
+        )
         for n in range(HEROES)
     )
     queue = Queue(f"test-{uuid.uuid4().hex}", connection=redis_client(settings.REDIS_URL))
@@ -103,23 +130,39 @@ def test_a_worker_killed_mid_campaign_then_restarted_sends_each_hero_one_email(
     monkeypatch.setattr(campaign_services, "BATCH_SIZE", 50)
 
     mailbox = KillingMailbox()
+    mailbox.kill_at = kill_at
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        campaign = campaign_regular_due(now=thursday_morning())
+        if kind == "urgent":
+            # Raised to high risk after publishing, so the alert starts here, on our queue.
+            AppealPage.objects.filter(pk=appeal.pk).update(risk_level=AppealPage.RiskLevel.HIGH)
+            campaign = campaign_urgent_alert(appeal=appeal)
+        else:
+            campaign = campaign_regular_due(now=thursday_morning())
         assert queue.count == HEROES // 50
 
         mailbox.worker = start_worker(queue, port)
         assert mailbox.worker.wait(timeout=120) == -signal.SIGKILL
         delivered = len(mailbox.arrivals)
         assert 0 < delivered < HEROES  # killed in the middle
-        statuses = set(campaign.deliveries.values_list("status", flat=True))
-        assert Delivery.Status.SENDING in statuses  # the killed batch's unsent rows
+        statuses = dict(campaign.deliveries.values_list("hero__email", "status"))
+        assert Delivery.Status.SENDING in statuses.values()  # the killed batch's unsent rows
+        in_doubt = [email for email, status in statuses.items() if status == "uncertain"]
+        assert in_doubt == ([mailbox.in_doubt] if kill_at == "dot" else [])
 
-        # The every-minute sweep, once the dead worker's claim has gone stale.
-        swept = campaigns_sweep(now=timezone.now() + timedelta(minutes=20))
+        # The every-minute sweep: too soon after the kill, nothing is taken for dead...
+        assert campaigns_sweep()["released"] == 0
+        # ...and once the dead worker's claim has had no heartbeat for 40 seconds, the
+        # killed batch is queued again at once, behind those it never reached.
+        waiting = queue.count
+        swept = campaigns_sweep(now=timezone.now() + timedelta(seconds=41))
         assert swept["released"] > 0
+        assert swept["batches_requeued"] == 1
+        assert queue.count == waiting + 1
+        killed_batch = (KILL_AT_MESSAGE - 1) // 50
+        assert queue.jobs[-1].kwargs == {"campaign_id": campaign.pk, "batch": killed_batch}
 
         mailbox.worker = None
         assert start_worker(queue, port).wait(timeout=120) == 0
@@ -127,9 +170,17 @@ def test_a_worker_killed_mid_campaign_then_restarted_sends_each_hero_one_email(
         controller.stop()
         queue.delete(delete_jobs=True)
 
-    received = [arrival.recipients[0] for arrival in mailbox.arrivals]
-    assert sorted(received) == sorted(f"hero{n}@example.org" for n in range(HEROES))
-    assert len(received) == len(set(received)) == HEROES
+    received = sorted(arrival.recipients[0] for arrival in mailbox.arrivals)
+    repeated = [mailbox.in_doubt] if kind == "urgent" else []
+    assert received == sorted([f"hero{n}@example.org" for n in range(HEROES)] + repeated)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DONE
-    assert set(campaign.deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    statuses = dict(campaign.deliveries.values_list("hero__email", "status"))
+    if kind == "regular" and kill_at == "dot":
+        # Exactly the one in doubt, delivered once and never again, says so.
+        assert {email for email, status in statuses.items() if status != "sent"} == {
+            mailbox.in_doubt
+        }
+        assert statuses[mailbox.in_doubt] == Delivery.Status.UNCERTAIN
+    else:
+        assert set(statuses.values()) == {Delivery.Status.SENT}
