@@ -1,0 +1,1 @@
+"""The production-topology fault suite: every process of the Procfile, real faults."""
