@@ -3,6 +3,17 @@ Redis must not hold up a request."""
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+# Redis answers in milliseconds or not at all: one more try at once, then get on without
+# it (redis-py would otherwise retry ten times with backoff). The cache and the queues'
+# connections use the same options (settings.py).
+CLIENT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 1.0,
+    "retry": Retry(NoBackoff(), retries=1),
+}
 
 _clients: dict[str, redis.Redis] = {}
 
@@ -10,7 +21,7 @@ _clients: dict[str, redis.Redis] = {}
 def redis_client(url: str) -> redis.Redis:
     client = _clients.get(url)
     if client is None:
-        client = redis.Redis.from_url(url, **settings.REDIS_CLIENT_OPTIONS)
+        client = redis.Redis.from_url(url, **CLIENT_OPTIONS)
         _clients[url] = client
     return client
 

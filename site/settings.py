@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+
+from homeward.redis import CLIENT_OPTIONS as REDIS_CLIENT_OPTIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -133,14 +133,6 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-
-# Redis answers in milliseconds or not at all: a request tries once more at once, then
-# gets on without it (see homeward/redis.py).
-REDIS_CLIENT_OPTIONS = {
-    "socket_connect_timeout": 0.5,
-    "socket_timeout": 1.0,
-    "retry": Retry(NoBackoff(), retries=1),
-}
 
 if REDIS_URL:
     CACHES = {

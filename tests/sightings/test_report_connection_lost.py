@@ -8,7 +8,8 @@ from sightings import views
 from sightings.models import Sighting
 from tests.sightings.conftest import sighting_data
 
-pytestmark = pytest.mark.django_db
+# Without a test transaction around it: the view closes a dropped connection.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DROPPED = OperationalError("terminating connection due to administrator command")
 
