@@ -30,9 +30,14 @@ def public_cache_control(response: HttpResponse, request: HttpRequest) -> HttpRe
     """Mark a page response as shareable by caches, for anonymous visitors only.
 
     Browsers must revalidate (max-age=0) so that a taken-down page is not kept on a
-    phone; shared caches keep it for PAGE_CACHE_SECONDS or until the next purge.
+    phone; shared caches keep it for PAGE_CACHE_SECONDS or until the next purge. A page
+    that marked itself private stays private.
     """
-    if request.user.is_authenticated or not settings.PAGE_CACHE_SECONDS:
+    if (
+        request.user.is_authenticated
+        or not settings.PAGE_CACHE_SECONDS
+        or "private" in response.get("Cache-Control", "")
+    ):
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -90,7 +91,7 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
             since=filters.get("since", ""),
         )
         appeals_page = Paginator(results, self.APPEALS_PER_PAGE).get_page(request.GET.get("page"))
-        return self.render(
+        response = self.render(
             request,
             context_overrides={
                 "form": form,
@@ -98,6 +99,11 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
                 "is_filtered": any(filters.values()),
             },
         )
+        if filters.get("q"):
+            # The search index is written by a worker after the publish that purged the
+            # caches: a search shared-cached in between would hide a new appeal for minutes.
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     @path("feed/")
     def feed(self, request):

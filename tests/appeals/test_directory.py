@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.search import index
 
 from appeals.models import AppealPage
 from homeward.models import PoliceForce
@@ -130,3 +131,17 @@ def test_a_page_of_twelve_cards_costs_a_fixed_number_of_queries(
     page_cache_purge()
     with django_assert_max_num_queries(12):
         client.get(directory.url)
+
+
+def test_search_results_are_never_shared_cached_as_the_index_is_written_after_publishing(
+    client, directory, appeals
+):
+    """Publishing purges the caches at its commit, but a worker writes the search index a
+    moment later: a search cached in between would hide the new appeal for minutes."""
+    assert "s-maxage" in client.get(directory.url)["Cache-Control"]
+    searched = client.get(directory.url, {"q": "Marrowby"})
+    assert "private" in searched["Cache-Control"] and "s-maxage" not in searched["Cache-Control"]
+
+    AppealPage.objects.filter(pk=appeals["leeds_child"].pk).update(title="Ysolde Other")
+    index.insert_or_update_object(AppealPage.objects.get(pk=appeals["leeds_child"].pk))
+    assert names(client.get(directory.url, {"q": "Marrowby"})) == []  # not from a cache
