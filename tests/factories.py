@@ -247,3 +247,14 @@ def sighting_create(appeal: AppealPage, *, photo: bool = False, **answers):
         submission_key=f"test-{number}-{os.urandom(8).hex()}",
     )
     return sighting
+
+
+def appeal_found(appeal: AppealPage, *, capture, reason: str = "Found by the police."):
+    """Close an appeal as found, as a publisher, running what waits for the commit.
+
+    ``capture`` is pytest-django's django_capture_on_commit_callbacks.
+    """
+    with capture(execute=True):
+        return services.appeal_close(
+            appeal=appeal, user=user_create(role=roles.PUBLISHERS), outcome="found", reason=reason
+        )

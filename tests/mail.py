@@ -2,6 +2,8 @@
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -69,14 +71,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def mailbox(settings):
-    box = Mailbox()
+@contextmanager
+def smtp_server(box: Mailbox, settings) -> Iterator[Mailbox]:
+    """An SMTP server on loopback handing what it gets to ``box``, and Django sending to it."""
     controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = ""
-    yield box
-    controller.stop()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(settings):
+    with smtp_server(Mailbox(), settings) as box:
+        yield box

@@ -9,9 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from appeals.models import AppealPage, AppealTakedown, SocialPost
-from appeals.services import appeal_close
 from appeals.services.fanout import social_posts_sweep
-from homeward import roles
 from homeward.models import PoliceForce
 from newsletter.models import Campaign, Delivery
 from newsletter.services import campaign_batch_send, campaign_regular_due, campaign_urgent_alert
@@ -45,16 +43,6 @@ def closing(directory, forces):
     )
 
 
-def close(appeal, capture):
-    with capture(execute=True):
-        return appeal_close(
-            appeal=appeal,
-            user=factories.user_create(role=roles.PUBLISHERS),
-            outcome="found",
-            reason="Found.",
-        )
-
-
 def posted(appeal, channel, reference):
     return SocialPost.objects.create(
         appeal=appeal, channel=channel, status=Status.POSTED, reference=reference
@@ -79,7 +67,7 @@ def test_every_social_post_is_deleted_and_queued_ones_never_made(
     toot = posted(closing, "mastodon", MASTODON_STATUS_ID)
     SocialPost.objects.filter(appeal=closing).exclude(pk__in=[tweet.pk, toot.pk]).delete()
 
-    takedown = close(closing, django_capture_on_commit_callbacks)
+    takedown = factories.appeal_found(closing, capture=django_capture_on_commit_callbacks)
 
     assert len(calls_to(network, "DELETE", f"{X_TWEETS}/{X_TWEET_ID}")) == 1
     assert len(calls_to(network, "DELETE", f"{MASTODON_STATUSES}/{MASTODON_STATUS_ID}")) == 1
@@ -99,7 +87,7 @@ def test_a_failing_network_does_not_stop_the_others_and_is_retried(
     mastodon_deletes(network)
     tweet = posted(closing, "x", X_TWEET_ID)
     toot = posted(closing, "mastodon", MASTODON_STATUS_ID)
-    takedown = close(closing, django_capture_on_commit_callbacks)
+    takedown = factories.appeal_found(closing, capture=django_capture_on_commit_callbacks)
 
     tweet.refresh_from_db()
     toot.refresh_from_db()
@@ -132,7 +120,7 @@ def test_unsent_emails_are_cancelled_and_later_ones_never_name_them(
     queued = Delivery.objects.filter(status=Delivery.Status.QUEUED).count()
     assert queued == 2 + 3
 
-    takedown = close(closing, django_capture_on_commit_callbacks)
+    takedown = factories.appeal_found(closing, capture=django_capture_on_commit_callbacks)
 
     takedown.refresh_from_db()
     assert takedown.steps["emails"]["cancelled"] == 2 + 1  # the alert's two; one regular

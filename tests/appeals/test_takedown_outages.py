@@ -10,8 +10,7 @@ from django.core.files.storage import default_storage
 from wagtail.images import get_image_model
 
 from appeals.models import AppealTakedown
-from appeals.services import appeal_close, appeal_takedown_run
-from homeward import roles
+from appeals.services import appeal_takedown_run
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +23,6 @@ def appeal(directory):
     return factories.appeal_create(parent=directory, title=NAME, photos=2)
 
 
-def close(appeal, capture):
-    with capture(execute=True):
-        return appeal_close(
-            appeal=appeal,
-            user=factories.user_create(role=roles.PUBLISHERS),
-            outcome="found",
-            reason="Found by the police.",
-        )
-
-
 def test_photos_leave_the_public_media_as_the_closing_returns_with_the_queue_down(
     settings, appeal, django_capture_on_commit_callbacks
 ):
@@ -41,7 +30,7 @@ def test_photos_leave_the_public_media_as_the_closing_returns_with_the_queue_dow
     originals = [photo.image.file.name for photo in appeal.photos.all()]
     assert all(default_storage.exists(name) for name in originals)
 
-    close(appeal, django_capture_on_commit_callbacks)
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks)
 
     assert not any(default_storage.exists(name) for name in originals)
 
@@ -50,7 +39,7 @@ def test_the_caches_step_is_done_only_once_the_cdn_has_purged(
     settings, appeal, frontend_cache, django_capture_on_commit_callbacks
 ):
     frontend_cache.failing = True
-    takedown = close(appeal, django_capture_on_commit_callbacks)
+    takedown = factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks)
     takedown.refresh_from_db()
     assert AppealTakedown.Step.CACHES not in takedown.steps
     assert takedown.completed_at is None and "CDN" in takedown.last_error
@@ -71,6 +60,6 @@ def test_the_image_search_forgets_the_person(appeal, django_capture_on_commit_ca
         photo.image.save()
     assert images.search("Oakenshaw").count() == 2
 
-    close(appeal, django_capture_on_commit_callbacks)
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks)
 
     assert images.search("Oakenshaw").count() == 0

@@ -27,7 +27,7 @@ from newsletter.services import campaigns as campaign_services
 from newsletter.services import sending as sending_services
 from newsletter.services.sending import campaign_finish_if_done
 from tests import factories
-from tests.mail import Controller, Mailbox, free_port
+from tests.mail import Mailbox, smtp_server
 from tests.newsletter.conftest import hero_create
 from tests.newsletter.test_campaigns import thursday_morning
 
@@ -60,15 +60,8 @@ class CrashingMailbox(Mailbox):
 
 @pytest.fixture
 def mailbox(settings):
-    box = CrashingMailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    yield box
-    controller.stop()
+    with smtp_server(CrashingMailbox(), settings) as box:
+        yield box
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from newsletter.services import campaigns as campaign_services
 from tests import factories
 from tests.mail import Controller, Mailbox, free_port
 from tests.newsletter.test_campaigns import thursday_morning
+from tests.processes import kill_session
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -72,21 +73,6 @@ class KillingMailbox(Mailbox):
             kill_session(self.worker.pid)
             self.in_doubt = envelope.rcpt_tos[0]
         return await super().handle_DATA(server, session, envelope)
-
-
-def kill_session(session_id: int) -> None:
-    """SIGKILL every process of a session: the worker and its work horse, which RQ puts in
-    a process group of its own (so killing the worker's group would leave it sending)."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if int(fields[3]) == session_id:  # state, parent, group, session, ...
-            os.kill(int(entry), signal.SIGKILL)
 
 
 def start_worker(queue: Queue, port: int) -> subprocess.Popen:

@@ -39,6 +39,7 @@ from aiosmtpd.controller import Controller
 from honcho.environ import expand_processes, parse_procfile
 
 from tests.mail import Mailbox, free_port
+from tests.processes import kill_session, signal_session
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
@@ -60,39 +61,6 @@ def wait_until(check: Callable[[], Any], *, timeout: float, interval: float = 0.
         if result or time.monotonic() >= deadline:
             return result
         time.sleep(interval)
-
-
-# Sessions: a Procfile process and everything it forks (RQ's work horses included).
-
-
-def session_members(session_id: int) -> list[int]:
-    members = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if int(fields[3]) == session_id:  # state, parent, group, session, ...
-            members.append(int(entry))
-    return members
-
-
-def signal_session(session_id: int, sig: int) -> int:
-    """Send ``sig`` to every process of a session; returns how many there were."""
-    members = session_members(session_id)
-    for pid in members:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, sig)
-    return len(members)
-
-
-def kill_session(session_id: int) -> None:
-    """SIGKILL every process of a session, as tests/newsletter/test_killed_worker does: the
-    worker and its work horse, which RQ puts in a process group of its own."""
-    signal_session(session_id, signal.SIGKILL)
 
 
 class LoggedProcess:

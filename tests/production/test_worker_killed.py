@@ -19,8 +19,9 @@ import pytest
 
 from newsletter.models import Campaign, Delivery, Hero
 from tests.newsletter.test_campaigns import thursday_morning
+from tests.processes import kill_session
 from tests.production import data
-from tests.production.stack import kill_session, wait_until
+from tests.production.stack import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
