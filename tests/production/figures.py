@@ -1,7 +1,7 @@
 """Each scenario's figures: one line on the console, and JSON for the CI artifacts.
 
-With ARTIFACTS_DIR set, each scenario's figures are added to the JSON list in
-``$ARTIFACTS_DIR/faults.json`` (the file stays one valid JSON document).
+Each scenario's figures are added to the JSON list in ``faults.json`` in ARTIFACTS_DIR
+(var/test-artifacts/ by default); the file stays one valid JSON document.
 """
 
 import json
@@ -9,6 +9,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from django.conf import settings
 
 
 @dataclass
@@ -35,9 +37,8 @@ class Figures:
 
 def figures_record(figures: Figures) -> None:
     print("\n" + figures.line())
-    folder = os.environ.get("ARTIFACTS_DIR")
-    if not folder:
-        return
+    # Beside the browser journeys' screenshots (tests/e2e/conftest.py).
+    folder = os.environ.get("ARTIFACTS_DIR", settings.BASE_DIR / "var" / "test-artifacts")
     path = Path(folder) / "faults.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
