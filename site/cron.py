@@ -17,5 +17,6 @@ cron.register(appeal_jobs.appeals_retention_purge, queue_name="default", cron="2
 cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")
 cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cron="17 3 * * *")
 cron.register(newsletter_jobs.campaign_regular_due, queue_name="default", cron="*/15 * * * *")
-cron.register(newsletter_jobs.campaigns_sweep, queue_name="default", cron="* * * * *")
+# Every 20 seconds: a dead worker's batch of urgent alerts is sent again within a minute.
+cron.register(newsletter_jobs.campaigns_sweep, queue_name="default", interval=20)
 cron.register(newsletter_jobs.heroes_expire_unconfirmed, queue_name="default", cron="41 4 * * *")

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # A live batch heartbeats its claim every few seconds (sending.HEARTBEAT_SECONDS); a claim
 # with no heartbeat for this long belongs to a worker that died. With the sweep every
-# minute, a killed batch is queued again within 100 seconds. Only the speed depends on
+# 20 seconds, a killed batch is queued again within a minute. Only the speed depends on
 # it: a live worker taken for dead loses its rows and can no longer send them.
 STALE_CLAIM_AFTER = timedelta(seconds=40)
 # Queued rows and no batch started for this long: the batch jobs were lost; queue them again.
@@ -190,7 +190,7 @@ def campaign_cancel(*, campaign: Campaign) -> int:
 
 
 def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """Pick up what a dead worker or a lost job left: run every minute, safe to repeat.
+    """Pick up what a dead worker or a lost job left: run every 20 seconds, safe to repeat.
 
     Claims with no heartbeat for STALE_CLAIM_AFTER are released (what they had not handed
     to the mail server, and urgent alerts' and briefings' messages in doubt: see
