@@ -555,8 +555,9 @@ def start_stack(
             )
             cleanup.callback(stack.processes[name].stop)
 
-        # The release steps of README's Production section.
-        stack.release()
+        # The release steps of README's Production section. `migrate` waits for each test
+        # (Stack.release): run now, on a database a previous test emptied, it would make
+        # rows the test's restored database then collides with.
         started = time.monotonic()
         collected = stack.manage("collectstatic", "--noinput", timeout=600)
         stack.timings["collectstatic_s"] = round(time.monotonic() - started, 1)
@@ -569,7 +570,7 @@ def start_stack(
         stack.timings["boot_s"] = round(time.monotonic() - started, 1)
         print(
             f"\nProduction stack: web {stack.base_url}, redis {redis_server.port}, "
-            f"cdn {cdn.url}, smtp {controller.port}; migrate {stack.timings['migrate_s']} s, "
+            f"cdn {cdn.url}, smtp {controller.port}; "
             f"collectstatic "
             f"{stack.timings['collectstatic_s']} s, boot {stack.timings['boot_s']} s; "
             f"logs in {logs}"
