@@ -2,8 +2,10 @@
 
 Every public page passes through the page cache, so with Django's own Redis backend a
 Redis outage answered every page with an error. Here reads find nothing and writes are
-dropped while Redis does not answer; pages are served from the database meanwhile. Code
-that must know a write landed (a takedown's purge) reads it back: see page_cache_purge.
+dropped while Redis does not answer; pages are served from the database meanwhile. After
+a failure this process stops asking for a moment, so a Redis that hangs costs a request
+one timeout, not one per cache call. Code that must know a write landed (a takedown's
+purge) reads it back: see page_cache_purge.
 """
 
 import logging
@@ -15,23 +17,28 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+# After a failure, how long this process answers without asking Redis.
+PAUSE_AFTER_FAILURE_SECONDS = 2.0
 # One warning per process at most this often: an outage must not flood the logs.
 WARNING_INTERVAL_SECONDS = 10.0
-_last_warning = {"at": -WARNING_INTERVAL_SECONDS}
+_last = {"failure": -PAUSE_AFTER_FAILURE_SECONDS, "warning": -WARNING_INTERVAL_SECONDS}
 
 
 def _unreachable(error: RedisError) -> None:
-    now = time.monotonic()
-    if now - _last_warning["at"] >= WARNING_INTERVAL_SECONDS:
-        _last_warning["at"] = now
+    now = _last["failure"] = time.monotonic()
+    if now - _last["warning"] >= WARNING_INTERVAL_SECONDS:
+        _last["warning"] = now
         logger.warning("Cache unreachable, serving without it: %s", error)
 
 
 def _fail_soft(method, answer_when_unreachable):
-    """``method``, answering ``answer_when_unreachable(*its arguments)`` on a Redis error."""
+    """``method``, answering ``answer_when_unreachable(*its arguments)`` on a Redis error,
+    and without asking Redis for a moment after one."""
 
     @wraps(method)
     def guarded(self, *args):
+        if time.monotonic() - _last["failure"] < PAUSE_AFTER_FAILURE_SECONDS:
+            return answer_when_unreachable(*args)
         try:
             return method(self, *args)
         except RedisError as error:

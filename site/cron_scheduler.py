@@ -9,9 +9,7 @@ is queued as soon as Redis answers again (once, however many minutes were missed
 import time
 
 from django_rq.cron import DjangoCronScheduler
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq.exceptions import StopRequested
 
 # How long to wait before trying Redis again.
@@ -33,9 +31,10 @@ class ResilientCronScheduler(DjangoCronScheduler):
                         self.save()
                     self.heartbeat()
                     pause = self.calculate_sleep_interval()
-                except (RedisConnectionError, RedisTimeoutError) as error:
+                except RedisError as error:
+                    # Unreachable, but also read-only during a failover, or out of memory.
                     self.log.warning(
-                        "CronScheduler %s: Redis unreachable (%s); trying again in %s s",
+                        "CronScheduler %s: Redis failed (%s); trying again in %s s",
                         self.name,
                         error,
                         RECONNECT_PAUSE_SECONDS,

@@ -4,15 +4,17 @@ Redis must not hold up a request."""
 import redis
 from django.conf import settings
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
-# Redis answers in milliseconds or not at all: one more try at once, then get on without
-# it (redis-py would otherwise retry ten times with backoff). The cache and the queues'
-# connections use the same options (settings.py).
+# Redis answers in milliseconds or not at all: wait a second at most, and try once more at
+# once only when a connection was refused or dropped (a stale pooled connection after a
+# restart), then get on without it. redis-py would otherwise retry ten times with backoff.
+# The cache and the queues' connections use the same options (settings.py).
 CLIENT_OPTIONS = {
     "socket_connect_timeout": 0.5,
     "socket_timeout": 1.0,
-    "retry": Retry(NoBackoff(), retries=1),
+    "retry": Retry(NoBackoff(), retries=1, supported_errors=(RedisConnectionError,)),
 }
 
 _clients: dict[str, redis.Redis] = {}

@@ -366,6 +366,12 @@ class AppealPage(PublicPageMixin, Page):
         index.FilterField("police_force"),
     ]
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # A taken-down appeal stays out of the search index whatever saves it later:
+        # unpublishing saves the page, and its indexing task runs after the takedown.
+        return super().get_indexed_objects().filter(takedown__isnull=True)
+
     parent_page_types = ["appeals.AppealIndexPage"]
     subpage_types = []
 

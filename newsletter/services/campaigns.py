@@ -28,8 +28,11 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # A live batch heartbeats its claim every few seconds (sending.HEARTBEAT_SECONDS); a claim
 # with no heartbeat for this long belongs to a worker that died. With the sweep every
-# 20 seconds, a killed batch is queued again within a minute. Only the speed depends on
-# it: a live worker taken for dead loses its rows and can no longer send them.
+# 20 seconds, a killed batch is queued again within a minute. A batch heartbeats between
+# messages, so one message held up for longer than this (a mail server stalling on
+# several commands in a row) makes a live batch look dead: it loses its rows and sends
+# none of them, but for an urgent alert or a briefing the message it had in hand may
+# then go twice, which their at-least-once rule accepts (docs/DELIVERY.md).
 STALE_CLAIM_AFTER = timedelta(seconds=40)
 # Queued rows and no batch started for this long: the batch jobs were lost; queue them again.
 STALLED_AFTER = timedelta(minutes=5)

@@ -3,6 +3,7 @@
 import logging
 from contextlib import nullcontext
 from datetime import datetime, timedelta
+from time import monotonic
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -266,9 +267,13 @@ def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
         received_at__gte=now - timedelta(days=2),
     )
     sent = 0
+    started = monotonic()
     for sighting_id in pending.values_list("pk", flat=True):
+        # The sweep's clock moves on as it works: a lease taken late in a long sweep
+        # must not be over already.
+        working = timedelta(seconds=monotonic() - started)
         try:
-            sent += sighting_follow_up(sighting_id=sighting_id, now=now)
+            sent += sighting_follow_up(sighting_id=sighting_id, now=now + working)
         except Exception:
             logger.exception("Sighting %s not followed up; will retry", sighting_id)
     return sent

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.storage import default_storage
 from wagtail.images import get_image_model
+from wagtail.search import index
 
-from appeals.models import AppealTakedown
+from appeals.models import AppealPage, AppealTakedown
 from appeals.services import appeal_takedown_run
 from tests import factories
 
@@ -51,6 +52,18 @@ def test_the_caches_step_is_done_only_once_the_cdn_has_purged(
     assert appeal.url in frontend_cache
     # Addressed to the public site, not to the name Wagtail's Site was created with.
     assert frontend_cache.hosts() == {urlsplit(settings.BASE_URL).netloc}
+
+
+def test_the_page_search_forgets_the_person_and_a_later_indexing_does_not_bring_them_back(
+    appeal, django_capture_on_commit_callbacks
+):
+    pages = AppealPage.objects
+    assert pages.search("Oakenshaw").count() == 1
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks)
+    assert pages.search("Oakenshaw").count() == 0
+    # What unpublishing's own indexing task does once it runs, after the takedown.
+    index.insert_or_update_object(pages.get(pk=appeal.pk))
+    assert pages.search("Oakenshaw").count() == 0
 
 
 def test_the_image_search_forgets_the_person(appeal, django_capture_on_commit_callbacks):
