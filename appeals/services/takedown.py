@@ -141,17 +141,20 @@ def _takedown_start(
         if page.current_workflow_state:
             page.current_workflow_state.cancel(user=user)
         log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
-    # Not queued: it runs right after the commit, so the photos leave the public media
-    # before the closing request answers, whether or not the queue is up.
-    transaction.on_commit(partial(_takedown_run_here, takedown.pk))
+    # The steps that touch only our own storage run right after the commit, so the photos
+    # leave the public media before the closing request answers, whether or not the queue
+    # is up; the CDN's purges, which may be slow, go to a worker (or the sweep).
+    transaction.on_commit(partial(_takedown_run_here, takedown))
     return takedown
 
 
-def _takedown_run_here(takedown_id: int) -> None:
+def _takedown_run_here(takedown: AppealTakedown) -> None:
     try:
-        appeal_takedown_run(takedown_id=takedown_id)
+        appeal_takedown_run(takedown_id=takedown.pk, steps=STEPS_RUN_AT_ONCE)
     except Exception:
-        logger.exception("Takedown %s stopped; the sweep will run the rest", takedown_id)
+        logger.exception("Takedown %s stopped; the sweep will run the rest", takedown.pk)
+    with transaction.atomic():
+        _enqueue(takedown)
 
 
 @transaction.atomic
@@ -190,8 +193,9 @@ def _enqueue(takedown: AppealTakedown) -> None:
     enqueue_after_commit(jobs.appeal_takedown_run, {"takedown_id": takedown.pk})
 
 
-def appeal_takedown_run(*, takedown_id: int) -> bool:
-    """Run every step of the takedown not yet done; True when all are. Safe to repeat."""
+def appeal_takedown_run(*, takedown_id: int, steps=tuple(AppealTakedown.Step)) -> bool:
+    """Run the takedown's ``steps`` not yet done (all, unless told); True when every step
+    of the takedown is. Safe to repeat."""
     with transaction.atomic():
         takedown = (
             AppealTakedown.objects.select_for_update(skip_locked=True, of=("self",))
@@ -202,7 +206,7 @@ def appeal_takedown_run(*, takedown_id: int) -> bool:
         if takedown is None or takedown.appeal is None:
             return False  # done already, or another worker holds it now
         errors = []
-        for step in takedown.steps_pending():
+        for step in [step for step in takedown.steps_pending() if step in steps]:
             try:
                 with transaction.atomic():
                     done = TAKEDOWN_STEPS[step](takedown)
@@ -212,14 +216,15 @@ def appeal_takedown_run(*, takedown_id: int) -> bool:
                 continue
             takedown.steps[step] = {"at": timezone.now().isoformat(), **done}
         now = timezone.now()
-        takedown.attempts += 1
+        if set(steps) >= set(AppealTakedown.Step):
+            takedown.attempts += 1  # what the backoff counts: whole runs, not closing's part
         takedown.last_attempt_at = now
         takedown.last_error = "; ".join(errors)[:300]
-        takedown.completed_at = None if errors else now
+        takedown.completed_at = None if takedown.steps_pending() else now
         takedown.save(
             update_fields=["steps", "attempts", "last_attempt_at", "last_error", "completed_at"]
         )
-    return not errors
+    return takedown.completed_at is not None
 
 
 def takedowns_retry(*, now: datetime | None = None) -> int:
@@ -340,6 +345,8 @@ def _caches_purge(takedown: AppealTakedown) -> dict:
     Unpublishing purged them too, from a queued task; this step is done only once the
     purges have been made and confirmed here, so a cache that was unreachable is retried.
     """
+    if AppealTakedown.Step.MEDIA not in takedown.steps:
+        raise RuntimeError("waiting for the photos step, whose addresses it purges")
     page_cache_purge(confirm=True)
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return {"frontend": False}
@@ -353,6 +360,13 @@ def _caches_purge(takedown: AppealTakedown) -> dict:
     return {"frontend": True}
 
 
+# What closing runs before it answers: everything but the CDN's purges.
+STEPS_RUN_AT_ONCE = [
+    AppealTakedown.Step.MEDIA,
+    AppealTakedown.Step.EMAILS,
+    AppealTakedown.Step.SOCIAL,
+    AppealTakedown.Step.SEARCH,
+]
 TAKEDOWN_STEPS = {
     AppealTakedown.Step.MEDIA: _media_withdraw,
     AppealTakedown.Step.EMAILS: _emails_cancel,
