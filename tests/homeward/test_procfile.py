@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.utils.module_loading import import_string
 from honcho.environ import parse_procfile
 
+from homeward.task_backend import WAGTAIL_TASKS_QUEUE
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -27,7 +29,7 @@ def test_each_worker_serves_the_queue_its_jobs_go_to(processes, settings):
     assert processes["jobs_worker"].split("rqworker ")[1].startswith("default ")
     tasks_worker = processes["wagtail_tasks_worker"].split()
     queue = tasks_worker[tasks_worker.index("rqworker") + 1]
-    assert queue in settings.RQ_QUEUES
+    assert queue == WAGTAIL_TASKS_QUEUE and queue in settings.RQ_QUEUES
     job_class = tasks_worker[tasks_worker.index("--job-class") + 1]
     assert job_class == "django_tasks_rq.backend.Job" and import_string(job_class)
 

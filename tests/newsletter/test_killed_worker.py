@@ -138,7 +138,7 @@ def test_a_worker_killed_mid_campaign_then_restarted(
         in_doubt = [email for email, status in statuses.items() if status == "uncertain"]
         assert in_doubt == ([mailbox.in_doubt] if kill_at == "dot" else [])
 
-        # The every-minute sweep: too soon after the kill, nothing is taken for dead...
+        # The sweep (every 20 seconds): too soon after the kill, nothing is taken for dead...
         assert campaigns_sweep()["released"] == 0
         # ...and once the dead worker's claim has had no heartbeat for 40 seconds, the
         # killed batch is queued again at once, behind those it never reached.

@@ -23,12 +23,10 @@ import os
 import secrets
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -38,6 +36,7 @@ import requests
 from aiosmtpd.controller import Controller
 from honcho.environ import expand_processes, parse_procfile
 
+from tests.frontend_cache import PurgeEndpoint, Purges
 from tests.mail import Mailbox, free_port
 from tests.processes import kill_session, signal_session
 
@@ -170,70 +169,6 @@ class RedisServer(LoggedProcess):
             raise RuntimeError(f"redis-server did not answer on {self.port}:\n{self.log_tail()}")
 
 
-# The fake CDN
-
-
-@dataclass(frozen=True)
-class CdnRequest:
-    method: str
-    path: str
-    host: str
-
-
-class _CdnHandler(BaseHTTPRequestHandler):
-    """Answers every method (PURGE, BAN, GET, ...) with 200 and records it."""
-
-    def __getattr__(self, name: str):
-        if name.startswith("do_"):
-            return self._record
-        raise AttributeError(name)
-
-    def _record(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        self.server.cdn.record(CdnRequest(self.command, self.path, self.headers.get("Host", "")))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-class FakeCdn:
-    def __init__(self) -> None:
-        self._requests: list[CdnRequest] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _CdnHandler)
-        self._server.daemon_threads = True
-        self._server.cdn = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def record(self, request: CdnRequest) -> None:
-        with self._lock:
-            self._requests.append(request)
-
-    def received(self) -> list[CdnRequest]:
-        with self._lock:
-            return list(self._requests)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
-
 # The SMTP sink
 
 
@@ -263,7 +198,7 @@ class Stack:
     root: Path
     env: dict[str, str]
     redis: RedisServer
-    cdn: FakeCdn
+    cdn: Purges
     mailbox: SinkMailbox
     cleanup: contextlib.ExitStack
     processes: dict[str, LoggedProcess] = field(default_factory=dict)
@@ -513,9 +448,8 @@ def start_stack(
         cleanup.callback(redis_server.stop, grace=2)
         redis_server.start()
 
-        cdn = FakeCdn()
-        cdn.start()
-        cleanup.callback(cdn.stop)
+        cdn_endpoint = PurgeEndpoint()
+        cleanup.callback(cdn_endpoint.stop)
 
         mailbox = SinkMailbox()
         controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
@@ -525,7 +459,7 @@ def start_stack(
         env = production_env(
             database_url=database_url,
             redis_url=redis_server.url,
-            cdn_url=cdn.url,
+            cdn_url=cdn_endpoint.url,
             smtp_port=controller.port,
             web_port=free_port(),
             var_dir=var_dir,
@@ -533,7 +467,12 @@ def start_stack(
             private_media_root=private_media_root,
         )
         stack = Stack(
-            root=root, env=env, redis=redis_server, cdn=cdn, mailbox=mailbox, cleanup=cleanup
+            root=root,
+            env=env,
+            redis=redis_server,
+            cdn=cdn_endpoint.purges,
+            mailbox=mailbox,
+            cleanup=cleanup,
         )
 
         # Read the Procfile as honcho does. Honcho gives each process type its own PORT
@@ -570,7 +509,7 @@ def start_stack(
         stack.timings["boot_s"] = round(time.monotonic() - started, 1)
         print(
             f"\nProduction stack: web {stack.base_url}, redis {redis_server.port}, "
-            f"cdn {cdn.url}, smtp {controller.port}; "
+            f"cdn {cdn_endpoint.url}, smtp {controller.port}; "
             f"collectstatic "
             f"{stack.timings['collectstatic_s']} s, boot {stack.timings['boot_s']} s; "
             f"logs in {logs}"
