@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -53,6 +54,9 @@ def appeal_list_latest(*, limit: int):
     return _with_card_photos(appeals)[:limit]
 
 
+SEARCH_WORD = re.compile(r"\w+")
+
+
 def appeal_search(
     *, query: str = "", force: PoliceForce | None = None, person: str = "", since: str = ""
 ):
@@ -67,6 +71,9 @@ def appeal_search(
         appeals = appeals.filter(missing_since__lt=today - timedelta(days=365))
     elif since in SINCE_PERIODS:
         appeals = appeals.filter(missing_since__gte=today - SINCE_PERIODS[since][1])
+    # Words only: quotes and operators mean something to the search backends' query
+    # languages (a lone '"' was an error on SQLite), and nothing in a name needs them.
+    query = " ".join(SEARCH_WORD.findall(query))
     if query:
         # The search backend filters only on indexed fields, not on the clearance
         # subquery: search among the matching appeals by their ids.

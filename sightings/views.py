@@ -100,7 +100,7 @@ def sighting_received(request: HttpRequest, receipt: str) -> HttpResponse:
 
 def _refuse_cheaply(request: HttpRequest) -> HttpResponse | None:
     """Refusals that cost nothing: before the body is read or anything is parsed."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+    if _declared_length(request) > MAX_BODY_BYTES:
         return _refusal(
             request,
             "Your report was too big to send, probably because of the photo. Send it again "
@@ -117,6 +117,14 @@ def _refuse_cheaply(request: HttpRequest) -> HttpResponse | None:
             status=429,
         )
     return None
+
+
+def _declared_length(request: HttpRequest) -> int:
+    """The body's size as the client declares it; nothing, as Django reads it, if garbled."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 def _with_fresh_token(data, appeal) -> SightingForm:
