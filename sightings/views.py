@@ -15,7 +15,11 @@ from django.views.decorators.csrf import csrf_exempt
 from homeward.ratelimit import client_key, rate_limit_exceeded
 from sightings.forms import FormRefused, SightingForm
 from sightings.models import Sighting, SightingPhoto
-from sightings.selectors import appeal_taking_sightings, sighting_visible_to
+from sightings.selectors import (
+    appeal_taking_sightings,
+    can_see_sightings,
+    sighting_visible_to,
+)
 from sightings.services import sighting_create
 
 logger = logging.getLogger(__name__)
@@ -159,12 +163,16 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 def sighting_photo(request: HttpRequest, sighting_id: int) -> FileResponse:
-    """A sighting's photo, only for the owning force and caseworkers."""
+    """A sighting's photo, only for the owning force and caseworkers. Refused as the
+    sighting itself is: staff without a sightings role are turned away before anything is
+    looked up; a sighting someone may not see is not found, as if it did not exist."""
+    if not can_see_sightings(request.user):
+        raise PermissionDenied
     photo = get_object_or_404(
         SightingPhoto.objects.select_related("sighting__appeal"), sighting_id=sighting_id
     )
     if not sighting_visible_to(sighting=photo.sighting, user=request.user):
-        raise PermissionDenied
+        raise Http404
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = f'inline; filename="{photo.sighting.reference}"'
     response["Cache-Control"] = "private, no-store"

@@ -546,13 +546,21 @@ class AppealPage(PublicPageMixin, Page):
     def route(self, request, path_components):
         # A closed appeal is not live, yet its address answers 410 Gone with the helpline,
         # so that people following an old share learn the appeal has ended.
-        if self.is_closed and not path_components:
+        if self.has_ended_publicly and not path_components:
             return RouteResult(self)
         return super().route(request, path_components)
 
+    @property
+    def has_ended_publicly(self) -> bool:
+        """Closed after being public: its address says it has ended. One that never went
+        public answers as if it had never existed (404), saying nothing about it."""
+        return self.is_closed and self.first_published_at is not None
+
     def serve(self, request, *args, **kwargs):
-        if self.is_closed:
+        if self.has_ended_publicly:
             return TemplateResponse(request, "appeals/appeal_gone.html", status=410)
+        if self.is_closed:
+            raise Http404
         # Fail closed: whatever the row says, no valid clearance means no page.
         expires_at = self.public_clearance_expiry()
         if expires_at is None:

@@ -372,3 +372,15 @@ def test_a_sighting_follows_its_appeal_to_another_force(directory, officer):
     sighting.refresh_from_db()
     assert sighting.police_force == kent
     assert not sighting_queue(user=officer).exists()
+
+
+@pytest.mark.parametrize("who", [who for who, allowed in WHO_SEES_SIGHTINGS if not allowed])
+def test_a_photo_someone_may_not_see_answers_as_its_sighting_does(client, sighting, who):
+    """Another force's officer finds neither (a refusal would say it exists); staff
+    without a sightings role are turned away from both alike."""
+    login_as(client, who)
+    detail = client.get(reverse("sightings_detail", args=[sighting.pk]))
+    photo = client.get(reverse("sightings_photo", args=[sighting.pk]))
+    assert photo.status_code == detail.status_code
+    if who == "police of another force":
+        assert photo.status_code == 404
