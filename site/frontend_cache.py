@@ -1,4 +1,5 @@
-"""A frontend cache (CDN or Varnish) purge that says when it failed.
+"""Purging a frontend cache (CDN or Varnish): what lists a page, and a purge that says
+when it failed.
 
 Wagtail's HTTP backend logs a failed purge and carries on, so a takedown recorded its
 caches step as done while the CDN still served the appeal. This one raises, so the step
@@ -9,8 +10,13 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
+from django.urls import reverse
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page
+
+from homeward.links import absolute_url
 
 TIMEOUT_SECONDS = 10
 
@@ -36,3 +42,12 @@ class StrictHTTPBackend(HTTPBackend):
                 raise FrontendCachePurgeFailed(f"The CDN refused {url}: {error}") from error
         except (URLError, OSError) as error:
             raise FrontendCachePurgeFailed(f"The CDN did not purge {url}: {error}") from error
+
+
+def listing_purge_batch(page: Page) -> PurgeBatch:
+    """The CDN addresses that list a page: its live ancestors (with their feeds) and the
+    sitemap."""
+    batch = PurgeBatch()
+    batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
+    batch.add_url(absolute_url(reverse("sitemap")))
+    return batch

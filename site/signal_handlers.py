@@ -7,13 +7,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate
-from django.urls import reverse
-from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from homeward.context_processors import DIRECTORY_URL_KEY
-from homeward.links import absolute_url
+from homeward.frontend_cache import listing_purge_batch
 from homeward.page_cache import page_cache_purge
 
 
@@ -27,15 +25,6 @@ def purge_public_caches(instance: Page, **kwargs) -> None:
         # that list it (the directory and its feed, the home page) and the sitemap too.
         batch = listing_purge_batch(instance)
         transaction.on_commit(batch.purge)
-
-
-def listing_purge_batch(page: Page) -> PurgeBatch:
-    """The CDN addresses that list a page: its live ancestors (with their feeds) and the
-    sitemap."""
-    batch = PurgeBatch()
-    batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
-    batch.add_url(absolute_url(reverse("sitemap")))
-    return batch
 
 
 def site_at_public_address(**kwargs) -> None:

@@ -36,10 +36,10 @@ from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, 
 from wagtail.search import index
 
 from appeals.models import AppealPage, AppealPhoto, AppealTakedown
+from homeward.frontend_cache import listing_purge_batch
 from homeward.jobs import enqueue_after_commit
 from homeward.links import absolute_url
 from homeward.page_cache import page_cache_purge
-from homeward.signal_handlers import listing_purge_batch
 
 logger = logging.getLogger(__name__)
 
@@ -153,8 +153,7 @@ def _takedown_run_here(takedown: AppealTakedown) -> None:
         appeal_takedown_run(takedown_id=takedown.pk, steps=STEPS_RUN_AT_ONCE)
     except Exception:
         logger.exception("Takedown %s stopped; the sweep will run the rest", takedown.pk)
-    with transaction.atomic():
-        _enqueue(takedown)
+    _enqueue(takedown)
 
 
 @transaction.atomic
@@ -434,7 +433,9 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
 
     _anonymise(page)
     page.save(clean=False)
-    index.insert_or_update_object(page)
+    # A taken-down appeal is never indexed again (AppealPage.get_indexed_objects): make
+    # sure no entry with the name is left.
+    index.remove_object(page)
     content = page.serializable_data()
     page.revisions.update(content=content, object_str=page.title)
     getattr(page, COMMENTS_RELATION_NAME).all().delete()
