@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from homeward.ratelimit import client_key, rate_limit_exceeded
+from homeward.ratelimit import client_key, rate_limit_count, rate_limit_reached
 from sightings.forms import FormRefused, SightingForm
 from sightings.models import Sighting, SightingPhoto
 from sightings.selectors import (
@@ -27,6 +27,13 @@ logger = logging.getLogger(__name__)
 RECEIPT_SALT = "sightings.receipt"
 # A 10 MB photo and the rest of the form, with room for multipart framing.
 MAX_BODY_BYTES = 11 * 1024 * 1024
+
+
+RATE_LIMITED = (
+    "You have sent several reports in a short time, so we cannot take another just now. "
+    "Your answers are still here: please wait a few minutes, then send it again. If you "
+    "chose a photo, choose it again. If someone is in danger now, call 999."
+)
 
 
 # No CSRF token: the form is for anonymous people, with no session to ride on, and it is
@@ -51,9 +58,15 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
                 else SightingForm(appeal=appeal)
             )
             return _render_form(request, appeal, retry, problem=refused.message, status=400)
+        # Before the answers are checked, so a flood costs no photo decoding. A report
+        # marked urgent is never refused: it still met the token, honeypot and size checks.
+        if not form["with_them_now"].data and _rate_limit_reached(request):
+            logger.info("Sighting refused: rate limit")
+            retry = _with_fresh_token(request.POST, appeal)
+            return _render_form(request, appeal, retry, problem=RATE_LIMITED, status=429)
         if form.is_valid():
-            sighting = _store(appeal, form)
-            if sighting is None:
+            stored = _store(appeal, form)
+            if stored is None:
                 return _render_form(
                     request,
                     appeal,
@@ -64,25 +77,28 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
                     ),
                     status=503,
                 )
+            sighting, created = stored
+            if created:  # a double tap or a replay is the same report, counted once
+                _, window = settings.SIGHTING_RATE_LIMIT
+                rate_limit_count(scope="sighting", key=client_key(request), window=window)
             receipt = signing.dumps(sighting.reference, salt=RECEIPT_SALT)
             return redirect("sighting-received", receipt=receipt)
         return _render_form(request, appeal, form, status=400)
     return _render_form(request, appeal, SightingForm(appeal=appeal))
 
 
-def _store(appeal, form: SightingForm) -> Sighting | None:
+def _store(appeal, form: SightingForm) -> tuple[Sighting, bool] | None:
     """Store the report, once more on a fresh connection if the database dropped ours
-    (a failover, a restart): the submission key makes a second try harmless. None if
-    it still could not be stored."""
+    (a failover, a restart): the submission key makes a second try harmless. The sighting
+    and whether it is new (not a replay); None if it still could not be stored."""
     for attempt in range(2):
         try:
-            sighting, _ = sighting_create(
+            return sighting_create(
                 appeal=appeal,
                 answers=form.cleaned_data,
                 photo=form.clean_photo_result,
                 submission_key=form.submission_key(),
             )
-            return sighting
         except (OperationalError, InterfaceError):
             logger.warning("Sighting not stored (attempt %d): database connection lost", attempt)
             connection.close()
@@ -111,16 +127,13 @@ def _refuse_cheaply(request: HttpRequest) -> HttpResponse | None:
             "with a smaller photo (up to 10 MB), or without one.",
             status=413,
         )
-    limit, window = settings.SIGHTING_RATE_LIMIT
-    if rate_limit_exceeded(scope="sighting", key=client_key(request), limit=limit, window=window):
-        logger.info("Sighting refused: rate limit")
-        return _refusal(
-            request,
-            "You have sent several reports in a short time, so we cannot take another just "
-            "now. Please wait a few minutes and try again.",
-            status=429,
-        )
     return None
+
+
+def _rate_limit_reached(request: HttpRequest) -> bool:
+    """Only stored reports count (after each is stored): typos and refusals never do."""
+    limit, window = settings.SIGHTING_RATE_LIMIT
+    return rate_limit_reached(scope="sighting", key=client_key(request), limit=limit, window=window)
 
 
 def _declared_length(request: HttpRequest) -> int:

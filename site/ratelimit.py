@@ -41,13 +41,38 @@ def client_key(request: HttpRequest) -> str:
 
 def rate_limit_exceeded(*, scope: str, key: str, limit: int, window: int) -> bool:
     """Count one more attempt; True when there have been more than ``limit`` in the window."""
-    bucket = redis_key("ratelimit", scope, key, str(int(time.time()) // window))
+    return rate_limit_count(scope=scope, key=key, window=window) > limit
+
+
+def rate_limit_reached(*, scope: str, key: str, limit: int, window: int) -> bool:
+    """True when ``limit`` have already been counted in the window. Counts nothing: for
+    limits on what was done (a report stored), checked before and counted after.
+
+    Check and count are not one step: two requests at once may both pass at the edge of
+    the limit, which is one more than the limit, never a lost report.
+    """
+    bucket = _bucket(scope, key, window)
     if settings.REDIS_URL:
         try:
-            return _redis_count(bucket, window) > limit
+            return int(redis_client(settings.REDIS_URL).get(bucket) or 0) >= limit
         except redis.RedisError:
             logger.warning("Rate limit store unreachable: counting in this process")
-    return _local_count(bucket, window) > limit
+    return _local_read(bucket) >= limit
+
+
+def rate_limit_count(*, scope: str, key: str, window: int) -> int:
+    """Count one more in the window; the count so far."""
+    bucket = _bucket(scope, key, window)
+    if settings.REDIS_URL:
+        try:
+            return _redis_count(bucket, window)
+        except redis.RedisError:
+            logger.warning("Rate limit store unreachable: counting in this process")
+    return _local_count(bucket, window)
+
+
+def _bucket(scope: str, key: str, window: int) -> str:
+    return redis_key("ratelimit", scope, key, str(int(time.time()) // window))
 
 
 def _redis_count(bucket: str, window: int) -> int:
@@ -56,6 +81,12 @@ def _redis_count(bucket: str, window: int) -> int:
     pipeline.incr(bucket)
     pipeline.expire(bucket, window)
     return pipeline.execute()[0]
+
+
+def _local_read(bucket: str) -> int:
+    with _local_lock:
+        count, expires = _local_counts.get(bucket, (0, 0))
+        return count if expires >= int(time.time()) else 0
 
 
 def _local_count(bucket: str, window: int) -> int:
