@@ -81,6 +81,15 @@ class HomewardImage(AbstractImage):
             self.file = ContentFile(data, name=name)
         super()._set_image_file_metadata()
 
+    def generate_rendition_file(self, filter, *, source=None):
+        # Willow copies the original's colour profile and EXIF, and Pillow its comment,
+        # into each rendition: an original stored before every route re-encoded would
+        # pass them on to the public. Its quantisation is kept, so no quality is lost.
+        generated = super().generate_rendition_file(filter, source=source)
+        data, extension = image_without_metadata(generated, quality=None)
+        name = str(PurePath(generated.name).with_suffix("." + extension))
+        return ContentFile(data, name=name)
+
     class Meta(AbstractImage.Meta):
         verbose_name = "image"
 
