@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from appeals.models import AppealPage, PublicityCheck, PublicityDecision
+from appeals.models import AppealPage, PoliceAuthorisation, PublicityCheck
 from appeals.selectors import OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
 
@@ -42,10 +42,6 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
-
-
-def _same_reference(first: str, second: str) -> bool:
-    return "".join(first.split()).upper() == "".join(second.split()).upper()
 
 
 class PublicityCheckForm(forms.ModelForm):
@@ -92,13 +88,7 @@ class PublicityCheckForm(forms.ModelForm):
         "review_date": "The clearance ends on this date and the appeal leaves the public "
         "site unless a new check is approved.",
     }
-    CONTENT_REVIEW = [
-        "no_immigration_status",
-        "no_placement_or_address",
-        "no_school_or_uniform",
-        "suitable_photo",
-        "suitable_wording",
-    ]
+    CONTENT_REVIEW = PublicityCheck.CONTENT_REVIEW
     SECTIONS = [
         (
             "Police authorisation",
@@ -269,87 +259,21 @@ class PublicityCheckForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        errors: dict[str, str] = {}
-
-        if not self.authorisation:
-            if data.get("authorised_on") and data["authorised_on"] > today:
-                errors["authorised_on"] = "The date authorised cannot be in the future."
-            force = data.get("authorising_force")
-            if force and force.pk != self.appeal.police_force_id:
-                errors["authorising_force"] = (
-                    f"Publicity must be authorised by the force that owns the case: "
-                    f"{self.appeal.police_force}."
-                )
-            reference = data.get("authorising_case_reference")
-            if reference and not _same_reference(reference, self.appeal.case_reference):
-                errors["authorising_case_reference"] = (
-                    f"This does not match the appeal's case reference "
-                    f"({self.appeal.case_reference}). Check which case was authorised."
-                )
-
-        source = self.consent_source()
-        if source == PublicityCheck.ConsentFrom.PARENT and not data.get("consent_given_by"):
-            errors["consent_given_by"] = "Give the name of the parent or guardian."
-        if source == PublicityCheck.ConsentFrom.LOCAL_AUTHORITY:
-            if not data.get("consent_given_by"):
-                errors["consent_given_by"] = "Give the name of the local authority."
-            if not data.get("social_worker"):
-                errors["social_worker"] = "Give the name of the social worker."
-        if source == PublicityCheck.ConsentFrom.ADULT and not data.get("adults_wishes"):
-            errors["adults_wishes"] = (
-                "Record what is known of their wishes, or that none are known."
-            )
-        if data.get("consent") == PublicityCheck.Consent.REFUSED and not data.get(
-            "consent_refusal_reason"
-        ):
-            errors["consent_refusal_reason"] = (
-                "Consent was refused: record the police's decision to go ahead and their reason."
-            )
-
-        for risk in ["risk_of_locating", "risk_of_displacement"]:
-            if data.get(risk) not in (None, PublicityCheck.Risk.NO) and not data.get(
-                f"{risk}_notes"
-            ):
-                errors[f"{risk}_notes"] = "Say what the risk is and what was done about it."
-
-        decision = data.get("decision")
-        if decision == PublicityDecision.PUBLIC and PublicityCheck.Risk.YES in (
-            data.get("risk_of_locating"),
-            data.get("risk_of_displacement"),
-        ):
-            errors["decision"] = (
-                "A public appeal cannot go ahead while the publicity itself puts them at "
-                "risk. Change the appeal to remove the risk, or choose a restricted "
-                "briefing or no publicity."
-            )
-        if decision and decision != PublicityDecision.NONE:
-            for name in self.CONTENT_REVIEW:
-                if name in self.fields and not data.get(name):
-                    errors[name] = "Confirm this before any publicity, or change the appeal."
-        if decision in (PublicityDecision.RESTRICTED, PublicityDecision.NONE) and not data.get(
-            "decision_reason"
-        ):
-            errors["decision_reason"] = "Give the reasons for this decision."
-
-        review_date = data.get("review_date")
-        if review_date:
-            if review_date <= today:
-                errors["review_date"] = "The review date must be after today."
-            elif review_date > today + timedelta(days=self.max_review_days):
-                errors["review_date"] = (
-                    f"The review date must be within {self.max_review_days} days for this appeal."
-                )
-
-        if errors:
-            raise ValidationError(errors)
+        # The checklist's rules are the model's (the service checks them again): shown
+        # on the question concerned, or above the form for an answer it does not ask.
+        answers = {name: value for name, value in data.items() if value is not None}
+        check = PublicityCheck(appeal_id=self.appeal.pk, **self._answers(answers))
+        for name, message in check.checklist_errors(self.appeal).items():
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else None, message)
         return data
 
     def answers(self) -> dict:
         """The checklist's answers, as the fields of a PublicityCheck."""
-        answers = {
-            name: value for name, value in self.cleaned_data.items() if name != "revision_id"
-        }
+        return self._answers(self.cleaned_data)
+
+    def _answers(self, data: dict) -> dict:
+        answers = {name: value for name, value in data.items() if name != "revision_id"}
         answers["consent_from"] = self.consent_source()
         if self.authorisation:
             answers.update(
@@ -371,11 +295,19 @@ class PoliceAuthorisationForm(forms.Form):
         label="I authorise publicity for this case, as this appeal describes it.",
     )
 
-    def clean_authorised_on(self):
-        authorised_on = self.cleaned_data["authorised_on"]
-        if authorised_on > timezone.localdate():
-            raise ValidationError("The date authorised cannot be in the future.")
-        return authorised_on
+    def clean(self):
+        data = super().clean()
+        # The rules are the model's (the service checks them again).
+        authorisation = PoliceAuthorisation(
+            officer_name=data.get("officer_name", ""), authorised_on=data.get("authorised_on")
+        )
+        try:
+            authorisation.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name not in self.errors:
+                    self.add_error(name, messages)
+        return data
 
 
 class AppealCloseForm(forms.Form):

@@ -133,14 +133,9 @@ def check_answers(
         "authorising_officer": "DS Fictional Officer",
         "authorising_case_reference": appeal.case_reference,
         "authorised_on": today,
-        "consent_from": (
-            PublicityCheck.ConsentFrom.PARENT
-            if appeal.is_child
-            else PublicityCheck.ConsentFrom.ADULT
-        ),
         "consent": PublicityCheck.Consent.GIVEN,
-        "consent_given_by": "A. Parent" if appeal.is_child else "",
-        "adults_wishes": "" if appeal.is_child else "None known.",
+        **_consent(appeal),
+        "nrm_status": PublicityCheck.NrmStatus.AWAITING if appeal.trafficked else "",
         "risk_of_locating": PublicityCheck.Risk.NO,
         "risk_of_displacement": PublicityCheck.Risk.NO,
         "no_immigration_status": True,
@@ -152,6 +147,18 @@ def check_answers(
         "review_date": today + timedelta(days=review_days),
     }
     return {**answers, **overrides}
+
+
+def _consent(appeal: AppealPage) -> dict:
+    if not appeal.is_child:
+        return {"consent_from": PublicityCheck.ConsentFrom.ADULT, "adults_wishes": "None known."}
+    if appeal.in_care:
+        return {
+            "consent_from": PublicityCheck.ConsentFrom.LOCAL_AUTHORITY,
+            "consent_given_by": "Fictional Borough Council",
+            "social_worker": "A. Fictional Worker",
+        }
+    return {"consent_from": PublicityCheck.ConsentFrom.PARENT, "consent_given_by": "A. Parent"}
 
 
 def workflow_start(appeal: AppealPage):

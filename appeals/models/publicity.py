@@ -5,11 +5,11 @@ approves it; the approved check is the clearance for exactly that revision until
 review date. See ``AppealPage.assert_publicity_cleared`` for where it is enforced.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -59,6 +59,24 @@ def review_days_for(appeal, policy: PublicitySettings) -> int:
     return policy.review_days
 
 
+def consent_sources(appeal) -> set[str]:
+    """Where consent to publicity may come from, for this appeal."""
+    if not appeal.is_child:
+        return {PublicityCheck.ConsentFrom.ADULT}
+    if appeal.in_care:
+        return {PublicityCheck.ConsentFrom.LOCAL_AUTHORITY}
+    return {PublicityCheck.ConsentFrom.PARENT, PublicityCheck.ConsentFrom.LOCAL_AUTHORITY}
+
+
+def content_review_items(appeal) -> list[str]:
+    """The content review's items that apply: schools and uniforms are a child's."""
+    return [
+        name
+        for name in PublicityCheck.CONTENT_REVIEW
+        if appeal.is_child or name != "no_school_or_uniform"
+    ]
+
+
 def needs_four_eyes(appeal) -> bool:
     """Whoever completes the check for these appeals cannot also give final approval."""
     return appeal.trafficked or appeal.unaccompanied_asylum_seeking
@@ -66,6 +84,25 @@ def needs_four_eyes(appeal) -> bool:
 
 def start_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def same_case_reference(first: str, second: str) -> bool:
+    return "".join(first.split()).upper() == "".join(second.split()).upper()
+
+
+def _strip_text(instance: models.Model) -> None:
+    """Text answers as a form would take them: surrounding blanks are no answer."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(field, (models.CharField, models.TextField)) and isinstance(value, str):
+            setattr(instance, field.attname, value.strip())
+
+
+def _notes(max_length: int = 2000) -> models.TextField:
+    # A TextField's max_length binds only forms: the validator binds full_clean() too.
+    return models.TextField(
+        max_length=max_length, blank=True, validators=[MaxLengthValidator(max_length)]
+    )
 
 
 class PoliceAuthorisation(models.Model):
@@ -88,6 +125,17 @@ class PoliceAuthorisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer_name}, {self.force}, {self.authorised_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        _strip_text(self)
+        errors = {}
+        if not self.officer_name:
+            errors["officer_name"] = "Give your name and rank."
+        if self.authorised_on and self.authorised_on > timezone.localdate():
+            errors["authorised_on"] = "The date authorised cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
 
 
 class PublicityCheckQuerySet(models.QuerySet):
@@ -150,16 +198,16 @@ class PublicityCheck(models.Model):
     consent = models.CharField(max_length=10, choices=Consent.choices)
     consent_given_by = models.CharField(max_length=200, blank=True)
     social_worker = models.CharField(max_length=120, blank=True)
-    adults_wishes = models.TextField(max_length=2000, blank=True)
-    consent_refusal_reason = models.TextField(max_length=2000, blank=True)
+    adults_wishes = _notes()
+    consent_refusal_reason = _notes()
 
     # The risk of publicity itself
     risk_of_locating = models.CharField(max_length=10, choices=Risk.choices)
-    risk_of_locating_notes = models.TextField(max_length=2000, blank=True)
+    risk_of_locating_notes = _notes()
     risk_of_displacement = models.CharField(max_length=10, choices=Risk.choices)
-    risk_of_displacement_notes = models.TextField(max_length=2000, blank=True)
+    risk_of_displacement_notes = _notes()
     nrm_status = models.CharField(max_length=20, choices=NrmStatus.choices, blank=True)
-    persons_views = models.TextField(max_length=2000, blank=True)
+    persons_views = _notes()
 
     # Content review
     no_immigration_status = models.BooleanField(default=False)
@@ -170,23 +218,83 @@ class PublicityCheck(models.Model):
 
     # Decision
     decision = models.CharField(max_length=12, choices=PublicityDecision.choices)
-    decision_reason = models.TextField(max_length=2000, blank=True)
+    decision_reason = _notes()
     review_date = models.DateField()
     expires_at = models.DateTimeField(db_index=True)
     four_eyes_required = models.BooleanField()
 
     # Final approval
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    approved_at = models.DateTimeField(null=True)
-    reminder_sent_at = models.DateTimeField(null=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = PublicityCheckQuerySet.as_manager()
+
+    CONTENT_REVIEW = [
+        "no_immigration_status",
+        "no_placement_or_address",
+        "no_school_or_uniform",
+        "suitable_photo",
+        "suitable_wording",
+    ]
 
     class Meta:
         ordering = ["-completed_at"]
         indexes = [models.Index(fields=["revision", "decision"])]
+        # The rules that need nothing but the check's own row; clean() holds them all.
+        constraints = [
+            models.CheckConstraint(
+                name="publicity_check_public_only_without_risk",
+                condition=~Q(decision="public")
+                | (~Q(risk_of_locating="yes") & ~Q(risk_of_displacement="yes")),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_locating_risk_explained",
+                condition=Q(risk_of_locating="no") | ~Q(risk_of_locating_notes=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_displacement_risk_explained",
+                condition=Q(risk_of_displacement="no") | ~Q(risk_of_displacement_notes=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_content_reviewed",
+                condition=Q(decision="none")
+                | Q(
+                    no_immigration_status=True,
+                    no_placement_or_address=True,
+                    suitable_photo=True,
+                    suitable_wording=True,
+                ),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_child_school_reviewed",
+                condition=Q(decision="none")
+                | Q(consent_from="adult")
+                | Q(no_school_or_uniform=True),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_decision_explained",
+                condition=Q(decision="public") | ~Q(decision_reason=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_refusal_explained",
+                condition=~Q(consent="refused") | ~Q(consent_refusal_reason=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_consent_named",
+                condition=Q(consent_from="adult") | ~Q(consent_given_by=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_social_worker_named",
+                condition=~Q(consent_from="local-authority") | ~Q(social_worker=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_adults_wishes_recorded",
+                condition=~Q(consent_from="adult") | ~Q(adults_wishes=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.completed_at:%d %b %Y})"
@@ -197,6 +305,140 @@ class PublicityCheck(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("appeals_publicity_check_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        _strip_text(self)
+        if self.revision_id is None:
+            return  # full_clean() reports the missing revision; there is nothing to check
+        errors = self.checklist_errors(self.revision.as_object())
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # Every constraint repeats a rule of clean(), which gives the message on the
+        # answer concerned: checking them again would only repeat it, less clearly.
+        return
+
+    def checklist_errors(self, appeal) -> dict[str, str]:
+        """Every rule of the checklist, for the version of the appeal it checks.
+
+        The checklist form shows these messages; the service refuses a check that breaks
+        one; the database constraints above hold those it can without the appeal.
+        """
+        today = timezone.localdate(self.completed_at) if self.completed_at else timezone.localdate()
+        return {
+            **self._authorisation_errors(appeal, today),
+            **self._consent_errors(appeal),
+            **self._risk_errors(appeal),
+            **self._decision_errors(appeal, today),
+        }
+
+    def _authorisation_errors(self, appeal, today) -> dict[str, str]:
+        errors = {}
+        if self.authorised_on and self.authorised_on > today:
+            errors["authorised_on"] = "The date authorised cannot be in the future."
+        if self.authorising_force_id and self.authorising_force_id != appeal.police_force_id:
+            errors["authorising_force"] = (
+                f"Publicity must be authorised by the force that owns the case: "
+                f"{appeal.police_force}."
+            )
+        reference = self.authorising_case_reference
+        if reference and not same_case_reference(reference, appeal.case_reference):
+            errors["authorising_case_reference"] = (
+                f"This does not match the appeal's case reference "
+                f"({appeal.case_reference}). Check which case was authorised."
+            )
+        authorisation = self.police_authorisation
+        if authorisation and (
+            authorisation.appeal_id != self.appeal_id
+            or (
+                authorisation.force_id,
+                authorisation.officer_name,
+                authorisation.case_reference,
+                authorisation.authorised_on,
+            )
+            != (
+                self.authorising_force_id,
+                self.authorising_officer,
+                self.authorising_case_reference,
+                self.authorised_on,
+            )
+        ):
+            errors["police_authorisation"] = (
+                "The police authorisation recorded is not this appeal's, or the check does "
+                "not record it as given."
+            )
+        return errors
+
+    def _consent_errors(self, appeal) -> dict[str, str]:
+        errors = {}
+        source = self.consent_from
+        if source and source not in consent_sources(appeal):
+            errors["consent_from"] = (
+                "For an adult, record their known wishes."
+                if not appeal.is_child
+                else "A child in care's consent comes from the local authority."
+                if appeal.in_care
+                else "A child's consent comes from a parent or guardian, or the local authority."
+            )
+        elif source == self.ConsentFrom.PARENT and not self.consent_given_by:
+            errors["consent_given_by"] = "Give the name of the parent or guardian."
+        elif source == self.ConsentFrom.LOCAL_AUTHORITY:
+            if not self.consent_given_by:
+                errors["consent_given_by"] = "Give the name of the local authority."
+            if not self.social_worker:
+                errors["social_worker"] = "Give the name of the social worker."
+        elif source == self.ConsentFrom.ADULT and not self.adults_wishes:
+            errors["adults_wishes"] = (
+                "Record what is known of their wishes, or that none are known."
+            )
+        if self.consent == self.Consent.REFUSED and not self.consent_refusal_reason:
+            errors["consent_refusal_reason"] = (
+                "Consent was refused: record the police's decision to go ahead and their reason."
+            )
+        return errors
+
+    def _risk_errors(self, appeal) -> dict[str, str]:
+        errors = {}
+        for risk in ["risk_of_locating", "risk_of_displacement"]:
+            if getattr(self, risk) not in ("", self.Risk.NO) and not getattr(self, f"{risk}_notes"):
+                errors[f"{risk}_notes"] = "Say what the risk is and what was done about it."
+        if appeal.trafficked and not self.nrm_status:
+            errors["nrm_status"] = (
+                "They are flagged trafficked: give their National Referral Mechanism status."
+            )
+        return errors
+
+    def _decision_errors(self, appeal, today) -> dict[str, str]:
+        errors = {}
+        decision = self.decision
+        if decision == PublicityDecision.PUBLIC and self.Risk.YES in (
+            self.risk_of_locating,
+            self.risk_of_displacement,
+        ):
+            errors["decision"] = (
+                "A public appeal cannot go ahead while the publicity itself puts them at "
+                "risk. Change the appeal to remove the risk, or choose a restricted "
+                "briefing or no publicity."
+            )
+        if decision and decision != PublicityDecision.NONE:
+            for name in content_review_items(appeal):
+                if not getattr(self, name):
+                    errors[name] = "Confirm this before any publicity, or change the appeal."
+        if decision in (PublicityDecision.RESTRICTED, PublicityDecision.NONE) and not (
+            self.decision_reason
+        ):
+            errors["decision_reason"] = "Give the reasons for this decision."
+        if self.review_date:
+            max_days = review_days_for(appeal, PublicitySettings.load())
+            if self.review_date <= today:
+                errors["review_date"] = "The review date must be after today."
+            elif self.review_date > today + timedelta(days=max_days):
+                errors["review_date"] = (
+                    f"The review date must be within {max_days} days for this appeal."
+                )
+        return errors
 
     @property
     def is_approved(self) -> bool:

@@ -43,7 +43,7 @@ def police_authorisation_give(
     officer = getattr(user, "police_officer", None)
     if officer is None or officer.force_id != draft.police_force_id:
         raise PermissionDenied("Only an officer of the force that owns the case can authorise.")
-    authorisation = PoliceAuthorisation.objects.create(
+    authorisation = PoliceAuthorisation(
         appeal=appeal,
         authorised_by=user,
         force=officer.force,
@@ -51,6 +51,8 @@ def police_authorisation_give(
         case_reference=draft.case_reference,
         authorised_on=authorised_on,
     )
+    authorisation.full_clean()
+    authorisation.save()
     log(
         instance=appeal,
         action="homeward.publicity.police_authorised",
@@ -67,7 +69,8 @@ def publicity_check_complete(
     """Record a safeguarding lead's checklist for the revision they reviewed.
 
     The check covers exactly that revision: if the appeal changed since the page was
-    opened, nothing is saved and the lead must review the new version.
+    opened, nothing is saved and the lead must review the new version. A check that
+    breaks a rule of the checklist raises ValidationError and saves nothing.
     """
     task_state = TaskState.objects.select_for_update().get(pk=task_state.pk).specific
     if task_state.status != TaskState.STATUS_IN_PROGRESS or not isinstance(
@@ -81,7 +84,7 @@ def publicity_check_complete(
             "The appeal was changed while you were checking it. Review the new version."
         )
     content = revision.as_object()
-    check = PublicityCheck.objects.create(
+    check = PublicityCheck(
         appeal=appeal,
         revision=revision,
         completed_by=user,
@@ -89,6 +92,9 @@ def publicity_check_complete(
         four_eyes_required=needs_four_eyes(content),
         **answers,
     )
+    # Every rule of the checklist, whoever calls: a check that breaks one saves nothing.
+    check.full_clean(exclude=["expires_at"])  # save() sets it from the review date
+    check.save()
     log(
         instance=appeal,
         action="homeward.publicity.checked",
