@@ -5,6 +5,7 @@ may not see answers 404, as if it did not exist.
 """
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,11 +36,11 @@ from sightings.selectors import (
 PAGE_SIZE = 50
 
 
-def _visible_sighting(request: HttpRequest, sighting_id: int) -> Sighting:
+def _visible_sighting(request: HttpRequest, public_id: UUID) -> Sighting:
     sighting = (
         sightings_visible_to(user=request.user)
         .select_related("appeal", "police_force", "claimed_by", "duplicate_of")
-        .filter(pk=sighting_id)
+        .filter(public_id=public_id)
         .first()
     )
     if sighting is None:
@@ -81,7 +82,7 @@ class SightingQueueView(AdminPageMixin, TemplateView):
 class QueueRow:
     """One row of the queue, ready to print: a page of them renders in a few milliseconds."""
 
-    pk: int
+    public_id: UUID
     reference: str
     url: str
     urgent: bool
@@ -95,12 +96,12 @@ class QueueRow:
 
 
 def queue_rows(page, *, now) -> list[QueueRow]:
-    detail_url = reverse("sightings_detail", args=[0]).replace("/0/", "/{}/")
+    detail_url = reverse("sightings_detail", args=[UUID(int=0)]).replace(str(UUID(int=0)), "{}")
     return [
         QueueRow(
-            pk=sighting.pk,
+            public_id=sighting.public_id,
             reference=sighting.reference,
-            url=detail_url.format(sighting.pk),
+            url=detail_url.format(sighting.public_id),
             urgent=sighting.with_them_now,
             appeal_title=sighting.appeal_title,
             received=timezone.localtime(sighting.received_at).strftime("%-d %b %Y, %H:%M"),
@@ -129,7 +130,7 @@ class SightingDetailView(AdminPageMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         _require_sightings_role(request)
-        self.sighting = _visible_sighting(request, kwargs["sighting_id"])
+        self.sighting = _visible_sighting(request, kwargs["public_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -162,10 +163,10 @@ class SightingDetailView(AdminPageMixin, TemplateView):
 
 
 @require_POST
-def sighting_act(request: HttpRequest, sighting_id: int, action: str) -> HttpResponse:
+def sighting_act(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
     """One step on one sighting; a refusal is explained on the sighting's page."""
     _require_sightings_role(request)
-    sighting = _visible_sighting(request, sighting_id)
+    sighting = _visible_sighting(request, public_id)
     form = None
     try:
         if action == "claim":
@@ -212,11 +213,11 @@ def sighting_act(request: HttpRequest, sighting_id: int, action: str) -> HttpRes
     if form is not None:  # invalid: show it again with its errors, nothing changed
         messages.error(request, "Nothing was saved: correct the problems shown below.")
         view = SightingDetailView()
-        view.setup(request, sighting_id=sighting.pk)
-        view.sighting = _visible_sighting(request, sighting.pk)
+        view.setup(request, public_id=sighting.public_id)
+        view.sighting = _visible_sighting(request, sighting.public_id)
         context = view.get_context_data(**{f"{action}_form": form})
         return view.render_to_response(context, status=400)
-    return redirect("sightings_detail", sighting_id=sighting.pk)
+    return redirect("sightings_detail", public_id=sighting.public_id)
 
 
 def _by_reference(request: HttpRequest, reference: str) -> Sighting | None:
@@ -241,7 +242,7 @@ def sighting_claim_next(request: HttpRequest) -> HttpResponse:
         messages.info(request, "There are no unclaimed new sightings for your force.")
         return redirect("sightings_queue")
     messages.success(request, f"You have claimed {sighting.reference}, the top of the queue.")
-    return redirect("sightings_detail", sighting_id=sighting.pk)
+    return redirect("sightings_detail", public_id=sighting.public_id)
 
 
 @never_cache
@@ -291,11 +292,20 @@ def sightings_close_duplicates(request: HttpRequest) -> HttpResponse:
 
 def _selected(request: HttpRequest):
     """The ticked sightings the person may see, or None (with a message) if none were."""
-    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
-    selected = sightings_visible_to(user=request.user).filter(pk__in=ids)
+    ids = [_as_uuid(value) for value in request.POST.getlist("ids")]
+    if None in ids:
+        raise Http404("No such sighting")
+    selected = sightings_visible_to(user=request.user).filter(public_id__in=ids)
     if not ids or not selected.exists():
         messages.error(request, "Tick at least one sighting first.")
         return None
     if selected.count() != len(set(ids)):
         raise Http404("No such sighting")
     return selected
+
+
+def _as_uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None

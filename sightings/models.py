@@ -1,4 +1,5 @@
 import secrets
+import uuid
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
+
+from homeward.text import validate_single_line
 
 # Crockford's base32 without I, L, O, U: easy to read out on the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -46,6 +49,9 @@ class Sighting(models.Model):
     # Unique through Meta.constraints: a unique field would also get a LIKE index on
     # PostgreSQL, one more index for every public report to write to, and nothing reads it.
     reference = models.CharField(max_length=16, default=new_reference)
+    # What admin URLs name a sighting by: random, so no one can count sightings or walk
+    # from one to the next. The sequential id stays the internal key.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     # A hash of the form token and the answers: the same form sent twice is one sighting.
     submission_key = models.CharField(max_length=64)
@@ -53,17 +59,17 @@ class Sighting(models.Model):
     seen_at = models.DateTimeField()
     seen_at_approximate = models.BooleanField(default=False)
     with_them_now = models.BooleanField(default=False)
-    location = models.CharField(max_length=300)
+    location = models.CharField(max_length=300, validators=[validate_single_line])
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     description = models.TextField(max_length=2000)
     clothing = models.TextField(max_length=500, blank=True)
     companions = models.TextField(max_length=500, blank=True)
-    direction = models.CharField(max_length=300, blank=True)
+    direction = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     anonymous = models.BooleanField(default=True)
-    reporter_name = models.CharField(max_length=120, blank=True)
-    reporter_phone = models.CharField(max_length=40, blank=True)
+    reporter_name = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
+    reporter_phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     reporter_email = models.EmailField(max_length=254, blank=True)
     consent_to_contact = models.BooleanField(default=False)
 

@@ -116,6 +116,7 @@ def sighting_queue(
 
 
 QUEUE_ROW_FIELDS = [
+    "public_id",
     "reference",
     "with_them_now",
     "received_at",

@@ -1,6 +1,7 @@
 """The public sighting form, its receipt, and the photo for those allowed to see it."""
 
 import logging
+from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
@@ -175,14 +176,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @never_cache
-def sighting_photo(request: HttpRequest, sighting_id: int) -> FileResponse:
+def sighting_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
     """A sighting's photo, only for the owning force and caseworkers. Refused as the
     sighting itself is: staff without a sightings role are turned away before anything is
     looked up; a sighting someone may not see is not found, as if it did not exist."""
     if not can_see_sightings(request.user):
         raise PermissionDenied
     photo = get_object_or_404(
-        SightingPhoto.objects.select_related("sighting__appeal"), sighting_id=sighting_id
+        SightingPhoto.objects.select_related("sighting__appeal"), sighting__public_id=public_id
     )
     if not sighting_visible_to(sighting=photo.sighting, user=request.user):
         raise Http404

@@ -9,6 +9,8 @@ from sightings.selectors import can_see_sightings
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
+    # A sighting is named by its random public id: sequential ids would let anyone count
+    # sightings or walk from one to the next.
     return [
         path("sightings/", admin_views.SightingQueueView.as_view(), name="sightings_queue"),
         path("sightings/claim-next/", admin_views.sighting_claim_next, name="sightings_claim_next"),
@@ -19,17 +21,17 @@ def register_admin_urls():
             name="sightings_close_duplicates",
         ),
         path(
-            "sightings/<int:sighting_id>/",
+            "sightings/<uuid:public_id>/",
             admin_views.SightingDetailView.as_view(),
             name="sightings_detail",
         ),
         path(
-            "sightings/<int:sighting_id>/photo/",
+            "sightings/<uuid:public_id>/photo/",
             views.sighting_photo,
             name="sightings_photo",
         ),
         path(
-            "sightings/<int:sighting_id>/<slug:action>/",
+            "sightings/<uuid:public_id>/<slug:action>/",
             admin_views.sighting_act,
             name="sightings_act",
         ),

@@ -82,14 +82,14 @@ STEPS = {"claim", "release", "pass-on", "assess", "close", "note"}
 
 def _request(client, name, method, needs_sighting, data, sighting):
     if name in STEPS:
-        url = reverse("sightings_act", args=[sighting.pk, name])
+        url = reverse("sightings_act", args=[sighting.public_id, name])
     elif "?" in name:
         base, query = name.split("?")
         url = f"{reverse(base)}?{query}"
     else:
-        url = reverse(name, args=[sighting.pk] if needs_sighting else [])
+        url = reverse(name, args=[sighting.public_id] if needs_sighting else [])
     if data is not None:
-        data = {**data, "ids": [sighting.pk]}
+        data = {**data, "ids": [sighting.public_id]}
     return getattr(client, method)(url, data)
 
 
@@ -126,7 +126,9 @@ def test_permission_matrix(client, sighting, who, allowed, name, method, needs_s
 
 def test_a_caseworker_sees_but_cannot_work_a_sighting(client, sighting):
     login_as(client, roles.CASEWORKERS)
-    response = client.post(reverse("sightings_act", args=[sighting.pk, "claim"]), follow=True)
+    response = client.post(
+        reverse("sightings_act", args=[sighting.public_id, "claim"]), follow=True
+    )
     assert "Only an officer of the force that owns this case" in response.content.decode()
     sighting.refresh_from_db()
     assert sighting.claimed_by is None
@@ -204,19 +206,21 @@ def test_queue_filters(client, officer, appeal, directory):
 
 def test_an_officer_claims_assesses_and_passes_on(client, officer, sighting):
     client.force_login(officer)
-    detail = reverse("sightings_detail", args=[sighting.pk])
+    detail = reverse("sightings_detail", args=[sighting.public_id])
     assert "Claim this sighting" in client.get(detail).content.decode()
-    client.post(reverse("sightings_act", args=[sighting.pk, "claim"]))
+    client.post(reverse("sightings_act", args=[sighting.public_id, "claim"]))
     sighting.refresh_from_db()
     assert sighting.claimed_by == officer and sighting.status == Sighting.Status.IN_REVIEW
 
-    response = client.post(reverse("sightings_act", args=[sighting.pk, "assess"]), THRIVE)
+    response = client.post(reverse("sightings_act", args=[sighting.public_id, "assess"]), THRIVE)
     assert response.status_code == 302
     assert ThriveAssessment.objects.get(sighting=sighting).risk_grade == "high"
-    client.post(reverse("sightings_act", args=[sighting.pk, "pass-on"]))
+    client.post(reverse("sightings_act", args=[sighting.public_id, "pass-on"]))
     sighting.refresh_from_db()
     assert sighting.status == Sighting.Status.PASSED_ON
-    client.post(reverse("sightings_act", args=[sighting.pk, "close"]), {"reason": "actioned"})
+    client.post(
+        reverse("sightings_act", args=[sighting.public_id, "close"]), {"reason": "actioned"}
+    )
     sighting.refresh_from_db()
     assert sighting.status == Sighting.Status.CLOSED and sighting.closed_at
 
@@ -260,7 +264,7 @@ def test_steps_that_are_not_allowed_are_explained_and_change_nothing(
     data = {key: sighting.reference if value == "self" else value for key, value in data.items()}
     before = Sighting.objects.filter(pk=sighting.pk).values().get()
     client.force_login(officer)
-    response = client.post(reverse("sightings_act", args=[sighting.pk, action]), data)
+    response = client.post(reverse("sightings_act", args=[sighting.public_id, action]), data)
     if message is None:
         assert response.status_code == 404
     else:
@@ -273,9 +277,9 @@ def test_steps_that_are_not_allowed_are_explained_and_change_nothing(
 def test_two_officers_cannot_hold_the_same_sighting(client, officer, colleague, sighting):
     services.sighting_claim(sighting=sighting, user=officer)
     client.force_login(colleague)
-    response = client.post(reverse("sightings_act", args=[sighting.pk, "claim"]))
+    response = client.post(reverse("sightings_act", args=[sighting.public_id, "claim"]))
     assert "Officer One has already claimed this sighting" in messages_of(response)
-    response = client.post(reverse("sightings_act", args=[sighting.pk, "pass-on"]))
+    response = client.post(reverse("sightings_act", args=[sighting.public_id, "pass-on"]))
     assert "only they can work on it" in messages_of(response)
     sighting.refresh_from_db()
     assert sighting.claimed_by == officer and sighting.status == Sighting.Status.IN_REVIEW
@@ -289,7 +293,7 @@ def test_claim_next_takes_the_top_unclaimed_sighting(client, officer, appeal):
     second = factories.sighting_create(appeal)
     client.force_login(officer)
     response = client.post(reverse("sightings_claim_next"))
-    assert response["Location"] == reverse("sightings_detail", args=[first.pk])
+    assert response["Location"] == reverse("sightings_detail", args=[first.public_id])
     assert services.sighting_claim_next(user=officer) == second
     assert services.sighting_claim_next(user=officer) is None
     # Each claim is in the audit log, written as Wagtail's log() writes any entry.
@@ -311,7 +315,7 @@ def test_closing_duplicates_in_bulk_is_all_or_nothing(client, officer, colleague
     services.sighting_claim(sighting=copies[2], user=colleague)
     client.force_login(officer)
     url = reverse("sightings_close_duplicates")
-    data = {"original": original.reference, "ids": [copy.pk for copy in copies]}
+    data = {"original": original.reference, "ids": [copy.public_id for copy in copies]}
     response = client.post(url, data)
     assert f"{copies[2].reference} (claimed by Officer Two)" in messages_of(response)
     assert Sighting.objects.filter(status=Sighting.Status.CLOSED).count() == 0
@@ -343,7 +347,7 @@ def test_export_as_csv_and_for_print_is_audited(client, officer, appeal):
     theirs = factories.sighting_create(other_force)
     client.force_login(officer)
     response = client.post(
-        reverse("sightings_export"), {"format": "csv", "ids": [tricky.pk, plain.pk]}
+        reverse("sightings_export"), {"format": "csv", "ids": [tricky.public_id, plain.public_id]}
     )
     assert response["Content-Type"].startswith("text/csv")
     assert "no-store" in response["Cache-Control"]
@@ -351,13 +355,15 @@ def test_export_as_csv_and_for_print_is_audited(client, officer, appeal):
     assert [row["Reference"] for row in rows] == [tricky.reference, plain.reference]
     assert rows[0]["What they saw"].startswith("'=")  # never runs as a spreadsheet formula
     assert rows[0]["Reporter"] == "Ann" and rows[1]["Reporter"] == "Anonymous"
-    response = client.post(reverse("sightings_export"), {"format": "print", "ids": [plain.pk]})
+    response = client.post(
+        reverse("sightings_export"), {"format": "print", "ids": [plain.public_id]}
+    )
     assert plain.reference in response.content.decode()
     logged = SightingLogEntry.objects.filter(action="homeward.sighting.exported", user=officer)
     assert sorted(logged.values_list("data__format", flat=True)) == ["csv", "csv", "print"]
     # Someone else's sighting in the selection: nothing is exported.
     response = client.post(
-        reverse("sightings_export"), {"format": "csv", "ids": [plain.pk, theirs.pk]}
+        reverse("sightings_export"), {"format": "csv", "ids": [plain.public_id, theirs.public_id]}
     )
     assert response.status_code == 404
     assert logged.count() == 3
@@ -379,8 +385,8 @@ def test_a_photo_someone_may_not_see_answers_as_its_sighting_does(client, sighti
     """Another force's officer finds neither (a refusal would say it exists); staff
     without a sightings role are turned away from both alike."""
     login_as(client, who)
-    detail = client.get(reverse("sightings_detail", args=[sighting.pk]))
-    photo = client.get(reverse("sightings_photo", args=[sighting.pk]))
+    detail = client.get(reverse("sightings_detail", args=[sighting.public_id]))
+    photo = client.get(reverse("sightings_photo", args=[sighting.public_id]))
     assert photo.status_code == detail.status_code
     if who == "police of another force":
         assert photo.status_code == 404
