@@ -16,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from homeward.models import PoliceForce
+from homeward.text import validate_single_line
 
 ALL_OF_UK = "All of the UK"
 
@@ -84,8 +85,8 @@ class HeroConsent(models.Model):
 class Partner(models.Model):
     """A vetted organisation in the safeguarding briefing network: restricted briefings only."""
 
-    organisation = models.CharField(max_length=200)
-    contact_name = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, validators=[validate_single_line])
+    contact_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     email = models.EmailField(unique=True)
     all_of_uk = models.BooleanField("all of the UK", default=False)
     areas = models.ManyToManyField(PoliceForce, blank=True, related_name="+")

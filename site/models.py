@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from homeward.images import image_without_metadata
 from homeward.page_cache import public_cache_control
+from homeward.text import validate_single_line
 
 
 class PoliceForce(models.Model):
@@ -23,7 +24,7 @@ class PoliceForce(models.Model):
         NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
         UNITED_KINGDOM = "united-kingdom", "United Kingdom (national)"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
     nation = models.CharField(max_length=20, choices=Nation.choices)
     duty_email = models.EmailField(

@@ -40,6 +40,7 @@ from appeals.panels import PublicityChecksPanel
 from appeals.validators import validate_area_not_address
 from homeward.models import OneChildTypeRoutingMixin, PoliceForce, PublicPageMixin
 from homeward.page_cache import shorten_shared_caching
+from homeward.text import validate_single_line
 
 ADULT_AGE = 18
 
@@ -255,14 +256,19 @@ class AppealPage(PublicPageMixin, Page):
         blank=True,
         validators=[MinValueValidator(40), MaxValueValidator(250)],
     )
-    build = models.CharField(max_length=60, blank=True, help_text="For example: slim, stocky.")
-    hair = models.CharField(max_length=120, blank=True)
+    build = models.CharField(
+        max_length=60,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="For example: slim, stocky.",
+    )
+    hair = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     clothing = models.TextField(max_length=500, blank=True, help_text="When last seen.")
     distinguishing_features = models.TextField(max_length=500, blank=True)
     missing_since = models.DateField()
     last_seen_area = models.CharField(
         max_length=100,
-        validators=[validate_area_not_address],
+        validators=[validate_single_line, validate_area_not_address],
         help_text="A town or district, never an address or postcode.",
     )
     police_force = models.ForeignKey(PoliceForce, on_delete=models.PROTECT, related_name="+")
@@ -277,7 +283,9 @@ class AppealPage(PublicPageMixin, Page):
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Never public
-    case_reference = models.CharField("police case reference", max_length=50)
+    case_reference = models.CharField(
+        "police case reference", max_length=50, validators=[validate_single_line]
+    )
     risk_level = models.CharField("police risk level", max_length=20, choices=RiskLevel.choices)
     in_care = models.BooleanField("child in care", default=False)
     trafficked = models.BooleanField("trafficked or suspected trafficked", default=False)
@@ -385,6 +393,12 @@ class AppealPage(PublicPageMixin, Page):
         super().clean()
         today = timezone.localdate()
         errors = {}
+        # Wagtail's own one-line fields: a line break in a name reaches email headers.
+        for name in ("title", "seo_title"):
+            try:
+                validate_single_line(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages
         if self.missing_since and self.missing_since > today:
             errors["missing_since"] = "The date they went missing cannot be in the future."
         if self.date_of_birth:
@@ -579,6 +593,7 @@ class AppealPhoto(Orderable):
     image = models.ForeignKey("homeward.HomewardImage", on_delete=models.CASCADE, related_name="+")
     alt_text = models.CharField(
         max_length=250,
+        validators=[validate_single_line],
         help_text="What the photo shows, for people who cannot see it: "
         "for example, “Jade smiling, with shoulder-length curly dark hair”.",
     )
