@@ -51,6 +51,9 @@ class AppealTakedown(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # Set by the run that holds the takedown (a conditional UPDATE), renewed as each step
+    # is recorded; a run that died leaves it to lapse after the lease (services.takedown).
+    claimed_at = models.DateTimeField(null=True)
     completed_at = models.DateTimeField(null=True)
     purged_at = models.DateTimeField(null=True)
     # The purged slug, keyed with SECRET_KEY: its old address still answers 410 Gone.

@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import models, transaction
-from django.db.models import ForeignObjectRel
+from django.db.models import ForeignObjectRel, Q
 from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 CLOSING_OUTCOMES = (AppealTakedown.Outcome.FOUND, AppealTakedown.Outcome.WITHDRAWN)
 # A takedown with steps left is run again after 1, 2, 4 … minutes, then hourly.
 RETRY_BACKOFF_MAX = timedelta(hours=1)
+# A run holds its takedown this long past its last recorded step; longer than any one
+# step takes (the CDN's purges time out well within it).
+TAKEDOWN_LEASE = timedelta(minutes=5)
 REMOVED = "[removed]"
 
 
@@ -194,46 +197,78 @@ def _enqueue(takedown: AppealTakedown) -> None:
 
 def appeal_takedown_run(*, takedown_id: int, steps=tuple(AppealTakedown.Step)) -> bool:
     """Run the takedown's ``steps`` not yet done (all, unless told); True when every step
-    of the takedown is. Safe to repeat."""
+    of the takedown is. Safe to repeat.
+
+    The run claims the takedown with a conditional UPDATE, so a second run finds it held
+    and does nothing; no transaction is held open across storage and CDN calls. Each step
+    is recorded (with what it did: the photos' addresses the CDN must forget) as soon as
+    it is done, so a run that dies half-way loses nothing done; its claim lapses after
+    TAKEDOWN_LEASE and the sweep runs the rest.
+    """
+    claim = _takedown_claim(takedown_id)
+    if claim is None:
+        return False  # done already, or another run holds it now
+    takedown = AppealTakedown.objects.select_related("appeal").get(pk=takedown_id)
+    errors = []
+    for step in [step for step in takedown.steps_pending() if step in steps]:
+        try:
+            done = TAKEDOWN_STEPS[step](takedown)
+        except Exception as error:
+            logger.exception("Takedown %s: step %s failed; will retry", takedown.pk, step)
+            errors.append(f"{AppealTakedown.Step(step).label}: {error}")
+            continue
+        takedown.steps = _step_record(takedown_id, step, {"at": _now_iso(), **done})
     with transaction.atomic():
-        takedown = (
-            AppealTakedown.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("appeal")
-            .filter(pk=takedown_id, completed_at__isnull=True)
-            .first()
-        )
-        if takedown is None or takedown.appeal is None:
-            return False  # done already, or another worker holds it now
-        errors = []
-        for step in [step for step in takedown.steps_pending() if step in steps]:
-            try:
-                with transaction.atomic():
-                    done = TAKEDOWN_STEPS[step](takedown)
-            except Exception as error:
-                logger.exception("Takedown %s: step %s failed; will retry", takedown.pk, step)
-                errors.append(f"{AppealTakedown.Step(step).label}: {error}")
-                continue
-            takedown.steps[step] = {"at": timezone.now().isoformat(), **done}
-        now = timezone.now()
+        takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
         if set(steps) >= set(AppealTakedown.Step):
             takedown.attempts += 1  # what the backoff counts: whole runs, not closing's part
-        takedown.last_attempt_at = now
         takedown.last_error = "; ".join(errors)[:300]
-        takedown.completed_at = None if takedown.steps_pending() else now
-        takedown.save(
-            update_fields=["steps", "attempts", "last_attempt_at", "last_error", "completed_at"]
-        )
+        takedown.completed_at = None if takedown.steps_pending() else timezone.now()
+        takedown.claimed_at = None
+        takedown.save(update_fields=["attempts", "last_error", "completed_at", "claimed_at"])
     return takedown.completed_at is not None
 
 
+def _takedown_claim(takedown_id: int) -> datetime | None:
+    """Hold an unfinished takedown no live run holds; the time of the claim, or None."""
+    now = timezone.now()
+    claimed = (
+        AppealTakedown.objects.filter(
+            pk=takedown_id, completed_at__isnull=True, appeal__isnull=False
+        )
+        .filter(_unclaimed(now))
+        .update(claimed_at=now, last_attempt_at=now)
+    )
+    return now if claimed else None
+
+
+def _unclaimed(now: datetime) -> Q:
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - TAKEDOWN_LEASE)
+
+
+def _step_record(takedown_id: int, step: str, done: dict) -> dict:
+    """Record one step as done, at once, in a transaction of its own; renew the claim."""
+    with transaction.atomic():
+        takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
+        takedown.steps[step] = done
+        takedown.claimed_at = timezone.now()
+        takedown.save(update_fields=["steps", "claimed_at"])
+    return takedown.steps
+
+
+def _now_iso() -> str:
+    return timezone.now().isoformat()
+
+
 def takedowns_retry(*, now: datetime | None = None) -> int:
-    """The sweep: run again every unfinished takedown whose backoff has passed."""
+    """The sweep: run again every unfinished takedown whose backoff has passed and that no
+    live run holds (a run that died holding one lets go after TAKEDOWN_LEASE)."""
     now = now or timezone.now()
     due = [
         takedown
-        for takedown in AppealTakedown.objects.filter(completed_at__isnull=True).exclude(
-            appeal=None
-        )
+        for takedown in AppealTakedown.objects.filter(_unclaimed(now), completed_at__isnull=True)
+        .exclude(appeal=None)
+        .only("pk", "attempts", "last_attempt_at")
         if takedown.last_attempt_at is None
         or takedown.last_attempt_at + _backoff(takedown.attempts) <= now
     ]
