@@ -6,4 +6,6 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
-        from appeals import signal_handlers  # noqa: F401
+        from appeals import permission_policies, signal_handlers  # noqa: F401
+
+        permission_policies.register()

@@ -83,6 +83,76 @@ def appeal_search(
     return _with_card_photos(appeals).order_by("-missing_since", "-pk")
 
 
+# Charity staff work on every force's cases; a police officer only on their own force's.
+EVERY_FORCE_ROLES = {
+    roles.EDITORS,
+    roles.SAFEGUARDING_LEADS,
+    roles.PUBLISHERS,
+    roles.CASEWORKERS,
+    roles.ADMINISTRATORS,
+}
+
+
+def _forces_visible_to(user) -> frozenset[int] | None:
+    """The police forces whose appeals this person may see: None for every force.
+
+    Worked out once per user object: the admin asks on every listed page.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    if not hasattr(user, "_appeal_forces_visible"):
+        if user.is_superuser or user.groups.filter(name__in=EVERY_FORCE_ROLES).exists():
+            forces = None
+        else:
+            officer = getattr(user, "police_officer", None)
+            forces = frozenset() if officer is None else frozenset({officer.force_id})
+        user._appeal_forces_visible = forces
+    return user._appeal_forces_visible
+
+
+def appeals_visible_to(user):
+    """The one rule for staff: the appeals this person may see, anywhere in the admin.
+
+    Charity roles (and superusers) see every appeal; a police officer, their force's; anyone
+    else, none. What they may do with one is still their page permissions.
+    """
+    forces = _forces_visible_to(user)
+    appeals = AppealPage.objects.all()
+    return appeals if forces is None else appeals.filter(police_force_id__in=forces)
+
+
+def appeal_visible_to(*, appeal: AppealPage, user) -> bool:
+    forces = _forces_visible_to(user)
+    return forces is None or appeal.police_force_id in forces
+
+
+def pages_visible_to(pages, *, user):
+    """Pages of any type, less the appeals this person may not see."""
+    forces = _forces_visible_to(user)
+    if forces is None:
+        return pages
+    hidden = AppealPage.objects.exclude(police_force_id__in=forces)
+    return pages.exclude(pk__in=hidden.values("pk"))
+
+
+def _photos_visible_to(user):
+    """The appeal photos this person may see: those of the appeals they may see. An image
+    on no appeal yet (a draft's upload) is seen only by those who see every appeal."""
+    return AppealPhoto.objects.filter(page__in=appeals_visible_to(user)).values("image_id")
+
+
+def images_visible_to(images, *, user):
+    if _forces_visible_to(user) is None:
+        return images
+    return images.filter(pk__in=_photos_visible_to(user))
+
+
+def image_visible_to(*, image, user) -> bool:
+    if _forces_visible_to(user) is None:
+        return True
+    return _photos_visible_to(user).filter(image_id=image.pk).exists()
+
+
 CHECK_READERS = {
     roles.SAFEGUARDING_LEADS,
     roles.PUBLISHERS,

@@ -127,6 +127,28 @@ class DirectoryPermissionTester(PagePermissionTester):
 class AppealPermissionTester(PagePermissionTester):
     """What people may do to an appeal, on top of Wagtail's page permissions."""
 
+    def __init__(self, user, page):
+        from appeals.selectors import appeal_visible_to
+
+        super().__init__(user, page)
+        # An appeal someone may not see is one they may do nothing to, whatever their page
+        # permissions or workflow tasks: every admin view of it asks this tester first.
+        self.may_see = appeal_visible_to(appeal=page, user=user)
+        if not self.may_see:
+            self.permissions = set()
+
+    def can_edit(self):
+        return self.may_see and super().can_edit()
+
+    def can_lock(self):
+        return self.may_see and super().can_lock()
+
+    def can_unlock(self):
+        return self.may_see and super().can_unlock()
+
+    def can_submit_for_moderation(self):
+        return self.may_see and super().can_submit_for_moderation()
+
     def can_publish(self):
         # Appeals go live only through the publicity safety check (the workflow) or the
         # scheduled publishing of an approved revision: never from a Publish button,
@@ -138,7 +160,7 @@ class AppealPermissionTester(PagePermissionTester):
 
     def can_close(self):
         """Mark the appeal found or withdrawn: staff who may publish, or the owning force."""
-        if self.page.is_closed or not self.user.is_active:
+        if self.page.is_closed or not self.user.is_active or not self.may_see:
             return False
         officer = getattr(self.user, "police_officer", None)
         if officer is not None and officer.force_id == self.page.police_force_id:
