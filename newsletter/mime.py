@@ -2,28 +2,37 @@
 
 Python's ``email`` package takes milliseconds to build and flatten a large message. Here
 what a whole campaign shares is encoded once (``MessageFrame``), what a segment of it
-shares once per segment (``PreparedBody``), and only a few lines per person. Tests read
-every message back with Python's own parser.
+shares once per segment (``PreparedBody``), and only a few lines per person. The shared
+headers (sender, subject) hold text people typed, so the standard library folds and
+encodes them, once per campaign; each value is put on one line first, so a line break in
+stored text can neither add a header nor get the message refused. Tests read every
+message back with Python's own parser.
 """
 
 import binascii
 import re
 import uuid
 from dataclasses import dataclass
-from email.header import Header
+from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate
 from functools import cached_property
 
 from django.utils.html import escape
 
+from homeward.text import single_line
+
 CRLF = b"\r\n"
 
 
-def _header_value(value: str) -> str:
-    """ASCII as it is; anything else as an RFC 2047 encoded word."""
-    if value.isascii():
-        return value
-    return Header(value, "utf-8").encode()
+def header_lines(headers: dict[str, str]) -> bytes:
+    """Header lines as the standard library folds and encodes them (RFC 5322, RFC 2047),
+    each value on one line first."""
+    message = EmailMessage(policy=SMTP)
+    for name, value in headers.items():
+        message[name] = single_line(value)
+    # Flattened with no body: the headers, then the empty line that would end them.
+    return message.as_bytes().removesuffix(CRLF)
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,7 @@ class MessageFrame:
 
     @cached_property
     def encoded_headers(self) -> bytes:
-        return (
-            f"From: {_header_value(self.sender)}\r\n"
-            f"Subject: {_header_value(self.subject)}\r\n"
-            "MIME-Version: 1.0\r\n"
-        ).encode("ascii")
+        return header_lines({"From": self.sender, "Subject": self.subject, "MIME-Version": "1.0"})
 
 
 class PreparedPart:
@@ -118,7 +123,9 @@ def message_bytes(
     boundary = uuid.uuid4().hex
     headers = [
         frame.encoded_headers,
-        f"To: {ascii_address(recipient)}\r\n"
+        # Per person only what Homeward wrote (a checked address, the date, ids and
+        # links), kept on one line all the same.
+        f"To: {single_line(ascii_address(recipient))}\r\n"
         f"Date: {formatdate(usegmt=True)}\r\n"
         f"Message-ID: <{message_id}@{frame.domain}>\r\n".encode("ascii"),
     ]

@@ -1,6 +1,8 @@
-"""How the triage screens put times into words."""
+"""How the triage screens put times and reported text into words."""
 
 from datetime import datetime
+
+from homeward.text import hidden_characters_shown
 
 
 def waited(received_at: datetime, now: datetime) -> str:
@@ -18,3 +20,10 @@ def waited(received_at: datetime, now: datetime) -> str:
 def person_name(user) -> str:
     """A member of staff as the triage screens and messages name them."""
     return user.get_full_name() or user.get_username()
+
+
+def shown_plainly(value) -> str:
+    """Reported text as officers must read it: direction overrides, invisible and control
+    characters shown by their code ("[U+202E]"), so the words cannot appear reordered or
+    hide part of what was sent. Line breaks and tabs stay."""
+    return hidden_characters_shown("" if value is None else str(value), multi_line=True)

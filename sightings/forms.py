@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from homeward.text import single_line
 from sightings.photos import CleanPhoto, photo_clean
 
 TOKEN_SALT = "sightings.form"  # noqa: S105  a signing salt, not a secret
@@ -23,6 +24,8 @@ MIDDAY = time(12)
 # Phones' clocks drift: a time a few minutes ahead of ours is not "in the future".
 CLOCK_SKEW = timedelta(minutes=10)
 TEXT_FIELDS = ["location", "description", "clothing", "companions", "direction", "name"]
+# Answers kept on one line: a pasted tab or line break becomes a space, never a refusal.
+ONE_LINE_FIELDS = ["location", "direction", "name", "phone"]
 
 
 class FormRefused(Exception):
@@ -148,6 +151,11 @@ class SightingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ONE_LINE_FIELDS:
+            if data.get(name):
+                data[name] = single_line(data[name])
+                if not data[name] and self.fields[name].required:
+                    self.add_error(name, self.fields[name].error_messages["required"])
         for name in TEXT_FIELDS:
             if MARKUP.search(data.get(name) or ""):
                 self.add_error(name, "Please write this without web code (text inside < >).")

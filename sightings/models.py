@@ -155,6 +155,22 @@ class Sighting(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    # Shown on one line (an alert's subject, the queue): line breaks are refused.
+    ONE_LINE_FIELDS = ("location", "direction", "reporter_name", "reporter_phone")
+
+    def save(self, *args, **kwargs):
+        # Sightings are stored by a service, not a form: the one-line rule is checked here,
+        # for every caller, without full_clean()'s queries.
+        update_fields = kwargs.get("update_fields")
+        checked = {
+            name for name in self.ONE_LINE_FIELDS if update_fields is None or name in update_fields
+        }
+        if checked:
+            self.clean_fields(
+                exclude=[field.name for field in self._meta.fields if field.name not in checked]
+            )
+        super().save(*args, **kwargs)
+
     @property
     def is_urgent(self) -> bool:
         return self.with_them_now

@@ -25,6 +25,7 @@ from appeals.models import (
 )
 from appeals.models.publicity import needs_four_eyes
 from homeward.links import absolute_url
+from homeward.text import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +272,9 @@ def _send_expiry_reminder(check: PublicityCheck) -> None:
         "edit_url": absolute_url(f"/admin/pages/{appeal.pk}/edit/"),
     }
     send_mail(
-        subject=f"Publicity clearance ends {date_format(check.review_date, 'j F')}: {appeal.title}",
+        subject=single_line(
+            f"Publicity clearance ends {date_format(check.review_date, 'j F')}: {appeal.title}"
+        ),
         message=render_to_string("appeals/email/clearance_expiring.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from appeals.models import AppealPage
 from homeward.jobs import enqueue_batched_after_commit
 from homeward.links import absolute_url
+from homeward.text import single_line
 from sightings import priority
 from sightings.models import Sighting, SightingPhoto
 from sightings.photos import CleanPhoto
@@ -226,7 +227,9 @@ def sighting_alert_send(*, sighting_id: int, now: datetime | None = None) -> boo
     context = {"sighting": sighting, "admin_url": absolute_url("/admin/")}
     try:
         send_mail(
-            subject=(
+            # Django refuses a line break in a header: a title stored with one must not
+            # stop an urgent alert from ever going.
+            subject=single_line(
                 f"{'URGENT: with them now' if sighting.with_them_now else 'High-risk'} "
                 f"sighting {sighting.reference}: {sighting.appeal.title}"
             ),

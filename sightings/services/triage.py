@@ -16,7 +16,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from sightings.formatting import person_name
+from sightings.formatting import person_name, shown_plainly
 from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
 from sightings.selectors import (
     QUEUE_ORDER,
@@ -25,6 +25,8 @@ from sightings.selectors import (
 )
 
 CLAIMED = "homeward.sighting.claimed"
+# What makes a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 CSV_COLUMNS = [
     ("reference", "Reference"),
     ("appeal", "Appeal"),
@@ -328,9 +330,11 @@ def _column(sighting: Sighting, name: str):
 
 
 def _csv_safe(value) -> str:
-    """Reporters' words opened in a spreadsheet must not run as formulas."""
-    text = str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    """Reporters' words as officers must read them, and never run as formulas when the
+    file is opened in a spreadsheet (which skips leading spaces and line breaks)."""
+    text = shown_plainly(value)
+    starts_formula = text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS
+    return f"'{text}" if starts_formula else text
 
 
 def _close(sighting: Sighting, *, user, reason: str, duplicate_of: Sighting | None) -> None:
