@@ -6,6 +6,7 @@ class HomewardConfig(AppConfig):
     verbose_name = "Homeward"
 
     def ready(self) -> None:
-        from homeward import signal_handlers
+        from homeward import image_collections, signal_handlers
 
         signal_handlers.register()
+        image_collections.register()

@@ -12,6 +12,8 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 
+from homeward.image_collections import appeal_photos_collection
+
 
 @dataclass(frozen=True)
 class Role:
@@ -21,7 +23,7 @@ class Role:
     # Wagtail page permission types on the appeals directory, or on the whole site.
     page_permissions: tuple[str, ...] = ()
     page_scope: str = "directory"
-    # "app_label.codename" on the root collection. Wagtail checks image permissions
+    # "app_label.codename" on the Appeal photos collection. Wagtail checks image permissions
     # against wagtailimages.Image, whichever image model the site uses.
     collection_permissions: tuple[str, ...] = field(default=())
 
@@ -139,7 +141,8 @@ def roles_sync(*, apps=global_apps) -> None:
         "directory": Page.objects.get(pk=AppealIndexPage.objects.get().pk),
         "site": Page.objects.get(depth=1),
     }
-    root_collection = Collection.objects.get(depth=1)
+    # Never the root: a right there would reach every collection (see image_collections).
+    appeal_photos = appeal_photos_collection(Collection)
 
     for name, role in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
@@ -153,6 +156,6 @@ def roles_sync(*, apps=global_apps) -> None:
 
         GroupCollectionPermission.objects.filter(group=group).delete()
         GroupCollectionPermission.objects.bulk_create(
-            GroupCollectionPermission(group=group, collection=root_collection, permission=each)
+            GroupCollectionPermission(group=group, collection=appeal_photos, permission=each)
             for each in permissions(role.collection_permissions)
         )
