@@ -8,7 +8,8 @@ with the same points. So recency counts, and the rank is a stored time the queue
 can order by.
 
 Points:
-- the appeal's police risk level: high 12, medium 6, low or no apparent risk 0;
+- the appeal's effective risk level (high for a trafficked or unaccompanied child, whatever
+  the police recorded): high 12, medium 6, low or no apparent risk 0;
 - a photo: 2;
 - corroboration: 2 for each other sighting of the same appeal seen within two hours of
   it and, where both carry a map point, within two kilometres; at most 3 counted. Both

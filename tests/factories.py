@@ -83,8 +83,15 @@ def appeal_build(**fields) -> AppealPage:
         "last_seen_area": "Harrogate",
         "police_force": PoliceForce.objects.get(slug="north-yorkshire-police"),
         "case_reference": f"NY-TEST-{number:05d}",
-        "risk_level": AppealPage.RiskLevel.MEDIUM,
+        # Trafficked or unaccompanied children are high risk: a lower level needs a reason.
+        "police_risk_level": (
+            AppealPage.RiskLevel.HIGH
+            if fields.get("trafficked") or fields.get("unaccompanied_asylum_seeking")
+            else AppealPage.RiskLevel.MEDIUM
+        ),
     }
+    if "risk_level" in fields:  # the level the police recorded; save() derives the effective
+        fields["police_risk_level"] = fields.pop("risk_level")
     return AppealPage(**{**defaults, **fields})
 
 
@@ -144,6 +151,7 @@ def check_answers(
         "suitable_photo": True,
         "suitable_wording": True,
         "decision": decision,
+        "decision_reason": "" if decision == PublicityDecision.PUBLIC else "Fictional reasons.",
         "review_date": today + timedelta(days=review_days),
     }
     return {**answers, **overrides}
@@ -221,7 +229,7 @@ def new_appeal_form_data(**overrides) -> dict:
         "last_seen_area": "Scarborough",
         "police_force": str(PoliceForce.objects.get(slug="north-yorkshire-police").pk),
         "case_reference": "NY-2026-0001",
-        "risk_level": "high",
+        "police_risk_level": "high",
         "status": "missing",
         **overrides,
     }

@@ -3,9 +3,9 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -308,7 +308,21 @@ class AppealPage(PublicPageMixin, Page):
     case_reference = models.CharField(
         "police case reference", max_length=50, validators=[validate_single_line]
     )
-    risk_level = models.CharField("police risk level", max_length=20, choices=RiskLevel.choices)
+    police_risk_level = models.CharField(
+        "police risk level", max_length=20, choices=RiskLevel.choices
+    )
+    police_risk_reason = models.TextField(
+        "why the police level is lower than high",
+        max_length=1000,
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+        help_text="A trafficked or unaccompanied child is treated as high risk by everyone, "
+        "whatever the police level. If the police recorded a lower level, say why.",
+    )
+    # What alerts, the triage queue and every other reader use: set by save().
+    risk_level = models.CharField(
+        "effective risk level", max_length=20, choices=RiskLevel.choices, editable=False
+    )
     in_care = models.BooleanField("child in care", default=False)
     trafficked = models.BooleanField("trafficked or suspected trafficked", default=False)
     unaccompanied_asylum_seeking = models.BooleanField(
@@ -358,7 +372,8 @@ class AppealPage(PublicPageMixin, Page):
         HelpPanel(
             "<p>Nothing on this tab is ever shown on the public site, in feeds or in posts.</p>"
         ),
-        FieldRowPanel([FieldPanel("case_reference"), FieldPanel("risk_level")]),
+        FieldRowPanel([FieldPanel("case_reference"), FieldPanel("police_risk_level")]),
+        FieldPanel("police_risk_reason"),
         MultiFieldPanel(
             [
                 FieldPanel("in_care"),
@@ -410,6 +425,26 @@ class AppealPage(PublicPageMixin, Page):
 
     class Meta:
         verbose_name = "appeal"
+        constraints = [
+            # A trafficked or unaccompanied child is high risk, whatever writes the row.
+            models.CheckConstraint(
+                name="appeal_flagged_child_high_risk",
+                condition=Q(is_child=False)
+                | Q(trafficked=False, unaccompanied_asylum_seeking=False)
+                | Q(risk_level="high"),
+            ),
+            models.CheckConstraint(
+                name="appeal_lower_police_risk_explained",
+                condition=Q(is_child=False)
+                | Q(trafficked=False, unaccompanied_asylum_seeking=False)
+                | Q(police_risk_level__in=["high", ""])
+                | ~Q(police_risk_reason=""),
+            ),
+            models.CheckConstraint(
+                name="appeal_risk_never_below_police",
+                condition=Q(risk_level=F("police_risk_level")) | Q(risk_level="high"),
+            ),
+        ]
 
     def clean(self) -> None:
         super().clean()
@@ -438,11 +473,18 @@ class AppealPage(PublicPageMixin, Page):
                 errors["unaccompanied_asylum_seeking"] = "Only a child can be flagged as this."
             if not self.is_child and self.in_care:
                 errors["in_care"] = "Only a child can be flagged as in care."
+            self.derive_risk()
+            if self.police_risk_below_high and not self.police_risk_reason:
+                errors["police_risk_reason"] = (
+                    "A trafficked or unaccompanied child is treated as high risk. Say why the "
+                    "police recorded a lower level."
+                )
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.derive_ages()
+        self.derive_risk()
         # Found or withdrawn; an expired clearance leaves the appeal open, to be renewed.
         closure = (
             AppealTakedown.objects.filter(appeal_id=self.pk)
@@ -465,6 +507,12 @@ class AppealPage(PublicPageMixin, Page):
         if self.live and (update_fields is None or set(update_fields) - BOOKKEEPING_FIELDS):
             self.assert_publicity_cleared()
         return super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        revision = super().with_content_json(content)
+        # A revision saved from code without clean() still reads with its effective risk.
+        revision.derive_risk()
+        return revision
 
     def assert_publicity_cleared(self) -> None:
         """Refuse to make content public that has not passed the publicity safety check.
@@ -510,6 +558,25 @@ class AppealPage(PublicPageMixin, Page):
             self.age_when_missing = years_between(self.date_of_birth, self.missing_since)
         if self.age_when_missing is not None:
             self.is_child = self.age_when_missing < ADULT_AGE
+
+    @property
+    def always_high_risk(self) -> bool:
+        """A trafficked or unaccompanied child: high risk to everyone, whatever the police
+        level (the safeguarding guidance the service follows)."""
+        return self.is_child and (self.trafficked or self.unaccompanied_asylum_seeking)
+
+    @property
+    def police_risk_below_high(self) -> bool:
+        """The police recorded a level lower than the child's effective high risk."""
+        return self.always_high_risk and self.police_risk_level not in ("", self.RiskLevel.HIGH)
+
+    def derive_risk(self) -> None:
+        """The effective risk: the police level, raised to high for a flagged child. The
+        reason is kept only while it explains a lower police level for such a child."""
+        self.risk_level = self.RiskLevel.HIGH if self.always_high_risk else self.police_risk_level
+        self.police_risk_reason = (
+            self.police_risk_reason.strip() if self.police_risk_below_high else ""
+        )
 
     def public_clearance_expiry(self):
         """When the live content's public clearance ends, or None if it has none."""

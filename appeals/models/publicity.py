@@ -54,7 +54,7 @@ class PublicitySettings(BaseGenericSetting):
 
 def review_days_for(appeal, policy: PublicitySettings) -> int:
     """The longest a clearance may last for this appeal (as it stands in the revision)."""
-    if appeal.is_child and (appeal.trafficked or appeal.unaccompanied_asylum_seeking):
+    if appeal.always_high_risk:
         return policy.high_risk_review_days
     return policy.review_days
 

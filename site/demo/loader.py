@@ -261,7 +261,10 @@ def _demo_appeal(number: int) -> AppealPage:
         police_force=PoliceForce.objects.get(slug=force_slug),
         message=rng.choice(MESSAGES).format(first=first),
         case_reference=f"DEMO-{number + 1:04d}/{missing_since:%y}",
-        risk_level=rng.choice(AppealPage.RiskLevel.values),
+        police_risk_level=rng.choice(AppealPage.RiskLevel.values),
+        # Kept only for a trafficked or unaccompanied child the police put below high,
+        # who is treated as high risk all the same.
+        police_risk_reason="Made-up reason: the officer's judgement on the evidence so far.",
         in_care=is_child and number % 5 == 0,
         trafficked=is_child and number % 7 == 0,
         unaccompanied_asylum_seeking=is_child and number % 11 == 0,

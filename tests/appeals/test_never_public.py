@@ -8,9 +8,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 CASE_REFERENCE = "WYP-SECRET-77341"
+RISK_REASON = "Zorblax fictional officer judgement"
 # Words that would reveal a flag or the risk level if they appeared anywhere public.
 REVEALING = [
     CASE_REFERENCE,
+    RISK_REASON,
+    "zorblax",
     "risk",
     "trafficked",
     "traffick",
@@ -27,7 +30,8 @@ def flagged(directory):
     return factories.appeal_create(
         title="Perdita Sallowmere",
         case_reference=CASE_REFERENCE,
-        risk_level=AppealPage.RiskLevel.HIGH,
+        police_risk_level=AppealPage.RiskLevel.LOW,
+        police_risk_reason=RISK_REASON,
         in_care=True,
         trafficked=True,
         unaccompanied_asylum_seeking=True,
@@ -64,7 +68,9 @@ def test_the_appeal_itself_is_reachable_on_each_surface(client, directory, flagg
             assert "Perdita" in client.get(url).content.decode(), url
 
 
-@pytest.mark.parametrize("query", [CASE_REFERENCE, "trafficked", "asylum", "high"])
+@pytest.mark.parametrize(
+    "query", [CASE_REFERENCE, "trafficked", "asylum", "high", "low", "Zorblax"]
+)
 def test_search_cannot_find_an_appeal_by_them(client, directory, flagged, query):
     response = client.get(directory.url, {"q": query})
     assert list(response.context["appeals_page"].object_list) == []

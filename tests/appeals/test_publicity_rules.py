@@ -137,9 +137,17 @@ RULES = [
     ),
     # Decision
     pytest.param(
-        CHILD, {"decision": "restricted"}, "decision_reason", id="restricted without reasons"
+        CHILD,
+        {"decision": "restricted", "decision_reason": ""},
+        "decision_reason",
+        id="restricted without reasons",
     ),
-    pytest.param(CHILD, {"decision": "none"}, "decision_reason", id="no publicity without reasons"),
+    pytest.param(
+        CHILD,
+        {"decision": "none", "decision_reason": ""},
+        "decision_reason",
+        id="no publicity without reasons",
+    ),
     pytest.param(CHILD, {"review_days": 0}, "review_date", id="review today"),
     pytest.param(CHILD, {"review_days": -1}, "review_date", id="review in the past"),
     pytest.param(ADULT, {"review_days": 29}, "review_date", id="review too late"),

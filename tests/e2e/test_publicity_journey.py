@@ -60,7 +60,7 @@ def test_draft_check_approve_then_live(browser, live_server, artifacts_dir):
     page.locator("#id_photos-0-alt_text").fill("Tamsin smiling, with long dark hair")
     page.get_by_role("tab", name="Police and safeguarding").click()
     page.locator("#id_case_reference").fill("NY-2026-4471")
-    page.locator("#id_risk_level").select_option("high")
+    page.locator("#id_police_risk_level").select_option("high")
     page.get_by_role("tab", name="Promote").click()
     page.locator("#id_slug").fill("tamsin-wrexley")
     page.get_by_role("button", name="More actions").click()
