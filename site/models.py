@@ -1,16 +1,23 @@
 from pathlib import PurePath
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel
-from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.images.models import (
+    AbstractImage,
+    AbstractRendition,
+    WagtailImageField,
+    get_upload_to,
+)
 from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Page
 
 from homeward.images import image_without_metadata
 from homeward.page_cache import public_cache_control
+from homeward.storage import PhotoStorage, photo_storage
 from homeward.text import validate_single_line
 
 
@@ -64,9 +71,22 @@ class PoliceOfficer(models.Model):
 
 
 class HomewardImage(AbstractImage):
-    """Wagtail's image, stripped of metadata whenever a new file is set."""
+    """Wagtail's image, stripped of metadata whenever a new file is set, and kept
+    privately under a random name (homeward.storage.PhotoStorage)."""
+
+    file = WagtailImageField(
+        verbose_name="file",
+        upload_to=get_upload_to,
+        storage=photo_storage,
+        width_field="width",
+        height_field="height",
+    )
 
     admin_form_fields = WagtailImage.admin_form_fields
+
+    def get_upload_to(self, filename):
+        # Nothing of the uploaded name (often the person's) is kept, on any storage.
+        return f"original_images/{uuid4().hex}{PurePath(filename).suffix.lower()}"
 
     def _set_image_file_metadata(self) -> None:
         # Every upload route (single, multiple, replace) calls this before saving.
@@ -90,6 +110,22 @@ class HomewardImage(AbstractImage):
         data, extension = image_without_metadata(generated, quality=None)
         name = str(PurePath(generated.name).with_suffix("." + extension))
         return ContentFile(data, name=name)
+
+    def create_rendition(self, filter):
+        return self._published_like_original(super().create_rendition(filter))
+
+    def create_renditions(self, *filters):
+        renditions = super().create_renditions(*filters)
+        for rendition in renditions.values():
+            self._published_like_original(rendition)
+        return renditions
+
+    def _published_like_original(self, rendition):
+        # A rendition made after the photo went live (its first public view) is public too.
+        store = self.file.storage
+        if isinstance(store, PhotoStorage) and store.is_published(self.file.name):
+            store.publish(rendition.file.name)
+        return rendition
 
     class Meta(AbstractImage.Meta):
         verbose_name = "image"

@@ -262,11 +262,24 @@ STORAGES["sightings"] = {
     "BACKEND": "homeward.storage.PrivateFileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
-# A closed appeal's photos, moved out of the public media until the retention purge.
-STORAGES["withdrawn_photos"] = {
+# Images (originals and renditions) are kept here, under random names, and copied to the
+# public media only while an appeal showing them is publicly visible (homeward.storage).
+STORAGES["photos_private"] = {
     "BACKEND": "homeward.storage.PrivateFileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "withdrawn-photos"},
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "photos"},
 }
+if AWS_STORAGE_BUCKET_NAME:
+    # The public bucket holds only what is live; the rest is in a bucket nobody reads.
+    STORAGES["photos_private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_PRIVATE_STORAGE_BUCKET_NAME"],
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+STORAGES["photos"] = {"BACKEND": "homeward.storage.PhotoStorage"}
+WAGTAILIMAGES_RENDITION_STORAGE = "photos"
 # Uploads stay in memory (a photo is at most 10 MB), so an original is never written
 # to disk before it is re-encoded.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024

@@ -12,6 +12,7 @@ from sightings import urls as sightings_urls
 
 urlpatterns = [
     path("health/live", views.live, name="health-live"),
+    path("admin/photos/<path:name>", views.photo_preview, name="photo-preview"),
     # Wagtail's page chooser step that reports chosen pages, less the appeals one may not see.
     path("admin/choose-page/chosen-multiple/", admin_choosers.page_chosen_multiple),
     path("admin/", include(wagtailadmin_urls)),

@@ -1,8 +1,45 @@
-from django.http import HttpRequest, HttpResponse
+import mimetypes
+
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
 
 
 @never_cache
 def live(request: HttpRequest) -> HttpResponse:
     """Liveness for the load balancer: the process answers, nothing more."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def photo_preview(request: HttpRequest, name: str) -> HttpResponse:
+    """A photo not (or no longer) in the public media, for staff who may see its image.
+
+    The public media holds only live appeals' photos; staff see the rest here (admin
+    thumbnails, previews of drafts). Anyone else is told it does not exist.
+    """
+    user = request.user
+    if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
+        raise Http404
+    Image = get_image_model()
+    image = (
+        Image.objects.filter(file=name).first()
+        or Image.objects.filter(renditions__file=name).distinct().first()
+    )
+    policy = policy_registry.get_by_type(Image)
+    if image is None or not policy.user_has_any_permission_for_instance(
+        user, ["change", "choose"], image
+    ):
+        raise Http404
+    store = storages["photos"]
+    try:
+        photo = store.open(name, "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(photo, content_type=mimetypes.guess_type(name)[0])
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models import ForeignObjectRel, Q
 from django.utils import timezone
@@ -36,6 +35,7 @@ from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, 
 from wagtail.search import index
 
 from appeals.models import AppealPage, AppealPhoto, AppealTakedown
+from appeals.services.photos import images_not_shown_elsewhere, images_shown_by, images_unpublish
 from homeward.frontend_cache import listing_purge_batch
 from homeward.jobs import enqueue_after_commit
 from homeward.links import absolute_url
@@ -163,10 +163,10 @@ def _takedown_run_here(takedown: AppealTakedown) -> None:
 def appeal_renewal_finish(*, appeal: AppealPage) -> bool:
     """A renewed clearance put the appeal live again after it expired: end its takedown.
 
-    The withdrawn photos go back to the public media before the commit makes the page
-    public (its renditions are made again from them); the record is deleted, so that a
-    later closing or expiry starts afresh, and the audit log keeps what it was. The
-    fan-out that follows posts afresh, as takedown withdrew every post. True if it did.
+    Its photos were published again just before (services.photos); the record is
+    deleted, so that a later closing or expiry starts afresh, and the audit log keeps
+    what it was. The fan-out that follows posts afresh, as takedown withdrew every post.
+    True if it did.
     """
     page = AppealPage.objects.select_for_update().get(pk=appeal.pk)
     takedown = (
@@ -176,7 +176,6 @@ def appeal_renewal_finish(*, appeal: AppealPage) -> bool:
     )
     if takedown is None or not page.live or page.is_closed:
         return False
-    _media_restore(page)
     log(
         instance=page,
         action="homeward.publicity.renewed",
@@ -294,17 +293,9 @@ def takedown_retry(*, takedown: AppealTakedown, user: AbstractBaseUser) -> None:
 # The steps. Each returns what it did (for the report) and is safe to run again.
 
 
-def _appeal_image_ids(appeal: AppealPage) -> set[int]:
-    """Every image the appeal has shown, in any revision: an old photo is the person too."""
-    ids = set(AppealPhoto.objects.filter(page=appeal).values_list("image_id", flat=True))
-    for content in appeal.revisions.values_list("content", flat=True):
-        ids.update(photo["image"] for photo in content.get("photos", []) if photo.get("image"))
-    return ids
-
-
 def _images_of(appeal: AppealPage) -> models.QuerySet:
-    """The appeal's images that no appeal still missing shows."""
-    ids = _appeal_image_ids(appeal)
+    """The appeal's images, in any revision, that no appeal still missing shows."""
+    ids = images_shown_by(appeal)
     shared = AppealPhoto.objects.filter(
         image_id__in=ids, page__status=AppealPage.Status.MISSING
     ).exclude(page=appeal)
@@ -312,42 +303,12 @@ def _images_of(appeal: AppealPage) -> models.QuerySet:
 
 
 def _media_withdraw(takedown: AppealTakedown) -> dict:
-    """Renditions are deleted; originals move to private storage, out of the media URL."""
-    withdrawn = storages["withdrawn_photos"]
-    urls, renditions, originals = [], 0, 0
-    for image in _images_of(takedown.appeal).prefetch_related("renditions"):
-        for rendition in image.renditions.all():
-            urls.append(rendition.url)
-            rendition.file.storage.delete(rendition.file.name)
-            renditions += 1
-        image.renditions.all().delete()
-        public = image.file.storage
-        if public.exists(image.file.name):
-            urls.append(image.file.url)
-            if not withdrawn.exists(image.file.name):
-                with public.open(image.file.name, "rb") as original:
-                    withdrawn.save(image.file.name, original)
-            public.delete(image.file.name)
-            originals += 1
-    return {"renditions": renditions, "originals": originals, "urls": urls}
-
-
-def _media_restore(appeal: AppealPage) -> None:
-    """The photos the appeal shows now, back from private storage to the public media."""
-    withdrawn = storages["withdrawn_photos"]
-    images = get_image_model().objects.filter(
-        pk__in=AppealPhoto.objects.filter(page=appeal).values("image_id")
+    """Out of the public media: every photo the appeal has shown that no other publicly
+    visible appeal shows. Renditions are deleted; originals stay in the private store."""
+    appeal = takedown.appeal
+    return images_unpublish(
+        images=images_not_shown_elsewhere(image_ids=images_shown_by(appeal), appeal=appeal)
     )
-    for image in images:
-        name, public = image.file.name, image.file.storage
-        if not withdrawn.exists(name):
-            continue
-        if not public.exists(name):
-            with withdrawn.open(name, "rb") as original:
-                if public.save(name, original) != name:
-                    raise OSError(f"The photo {name} could not be put back under its name.")
-        # The private copy goes only once the appeal is public again.
-        transaction.on_commit(lambda name=name: withdrawn.delete(name))
 
 
 def _emails_cancel(takedown: AppealTakedown) -> dict:
@@ -452,9 +413,8 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
     names = _names_of(page)
     former_slug = page.slug
     images = list(_images_of(page))
-    withdrawn = storages["withdrawn_photos"]
-    files = [(withdrawn, image.file.name) for image in images]
-    files += [(image.file.storage, image.file.name) for image in images]
+    # The photo store deletes both the private file and any public copy.
+    files = [(image.file.storage, image.file.name) for image in images]
     for rendition in get_image_model().get_rendition_model().objects.filter(image__in=images):
         files.append((rendition.file.storage, rendition.file.name))
 

@@ -98,7 +98,7 @@ def test_personal_data_is_purged_after_the_period_leaving_an_anonymous_record(
     others = [appeal.case_reference.lower(), *(name.rsplit("/", 1)[-1] for name in photo_files)]
     assert text_columns_containing(others) == []
     for name in photo_files:
-        for storage in (default_storage, storages["withdrawn_photos"]):
+        for storage in (default_storage, storages["photos_private"]):
             assert not storage.exists(name), name
 
     record = AppealTakedown.objects.get()

@@ -144,7 +144,7 @@ def test_closing_takes_the_appeal_down_from_every_public_surface(
     # Originals are kept privately until the retention purge; never under MEDIA_ROOT.
     for photo in closed.photos.all():
         assert not default_storage.exists(photo.image.file.name)
-        assert storages["withdrawn_photos"].exists(photo.image.file.name)
+        assert storages["photos_private"].exists(photo.image.file.name)
 
 
 def test_the_reason_and_outcome_are_never_published(
@@ -287,17 +287,17 @@ def test_police_close_from_their_list_of_cases(client, appeal):
 def test_a_failing_step_does_not_stop_the_others_and_is_retried(
     appeal, publisher, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def disk_full(*args, **kwargs):
-        raise OSError("No space left on device")
+    def disk_failing(*args, **kwargs):
+        raise OSError("Input/output error")
 
-    monkeypatch.setattr(storages["withdrawn_photos"], "_save", disk_full)
+    monkeypatch.setattr(storages["default"], "delete", disk_failing)
     takedown = close(appeal, publisher, django_capture_on_commit_callbacks)
     takedown.refresh_from_db()
     assert not takedown.step_done("media") and takedown.completed_at is None
     assert takedown.step_done("emails") and takedown.step_done("search")
     # The CDN's purge of the photos' addresses waits for the photos step, which names them.
     assert not takedown.step_done("caches")
-    assert "Photos and renditions: No space left on device" in takedown.last_error
+    assert "Photos and renditions: Input/output error" in takedown.last_error
     assert fresh(appeal).is_closed and not fresh(appeal).live  # the page went regardless
 
     monkeypatch.undo()

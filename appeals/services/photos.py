@@ -1,0 +1,78 @@
+"""Appeal photos in the public media only while an appeal showing them is publicly visible.
+
+Every image file (original and renditions) is kept privately (homeward.storage.PhotoStorage).
+Going live copies the photos the live appeal shows to the public media; a takedown, or a
+revision that stops showing a photo, removes the public copies again.
+"""
+
+from django.core.files.storage import storages
+from wagtail.images import get_image_model
+
+from appeals.models import AppealPage, AppealPhoto
+
+
+def _photo_store():
+    return storages["photos"]
+
+
+def appeal_photos_publish(*, appeal: AppealPage) -> None:
+    """The appeal went live: its photos and their renditions go to the public media, and
+    photos an earlier revision showed, which no visible appeal shows now, leave it.
+
+    Called before anything announces the page. Nothing is published unless the appeal
+    is publicly visible (live, missing and cleared), whatever called this.
+    """
+    if not AppealPage.objects.publicly_visible().filter(pk=appeal.pk).exists():
+        return
+    store = _photo_store()
+    shown = set(AppealPhoto.objects.filter(page=appeal).values_list("image_id", flat=True))
+    for image in get_image_model().objects.filter(pk__in=shown).prefetch_related("renditions"):
+        store.publish(image.file.name)
+        for rendition in image.renditions.all():
+            store.publish(rendition.file.name)
+    dropped = images_shown_by(appeal) - shown
+    if dropped:
+        images_unpublish(images=images_not_shown_elsewhere(image_ids=dropped, appeal=appeal))
+
+
+def images_shown_by(appeal: AppealPage) -> set[int]:
+    """Every image the appeal has shown, in any revision: an old photo is the person too."""
+    ids = set(AppealPhoto.objects.filter(page=appeal).values_list("image_id", flat=True))
+    for content in appeal.revisions.values_list("content", flat=True):
+        ids.update(_revision_image_ids(content))
+    return ids
+
+
+def images_not_shown_elsewhere(*, image_ids, appeal: AppealPage):
+    """Of these images, those that no other publicly visible appeal shows."""
+    elsewhere = AppealPhoto.objects.filter(
+        image_id__in=image_ids, page__in=AppealPage.objects.publicly_visible()
+    ).exclude(page=appeal)
+    return (
+        get_image_model()
+        .objects.filter(pk__in=image_ids)
+        .exclude(pk__in=elsewhere.values("image_id"))
+    )
+
+
+def images_unpublish(*, images) -> dict:
+    """Renditions are deleted (they are made again from the original when needed) and the
+    originals' public copies removed; the private originals stay. Returns what was done,
+    with the public addresses that caches must forget. Safe to repeat."""
+    store = _photo_store()
+    urls, renditions, originals = [], 0, 0
+    for image in images.prefetch_related("renditions"):
+        for rendition in image.renditions.all():
+            if store.is_published(rendition.file.name):
+                urls.append(store.public_url(rendition.file.name))
+            store.delete(rendition.file.name)
+            renditions += 1
+        image.renditions.all().delete()
+        if store.unpublish(image.file.name):
+            urls.append(store.public_url(image.file.name))
+            originals += 1
+    return {"renditions": renditions, "originals": originals, "urls": urls}
+
+
+def _revision_image_ids(content: dict) -> set[int]:
+    return {photo["image"] for photo in content.get("photos", []) if photo.get("image")}
