@@ -5,9 +5,11 @@ Each sample file below carries one kind of metadata with a marker in it; every s
 is checked for the marker in its bytes and for the metadata as Pillow decodes it.
 """
 
+from importlib import import_module
 from io import BytesIO
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, ImageCms, PngImagePlugin
@@ -225,6 +227,21 @@ def test_a_legacy_original_with_metadata_gives_renditions_without_it():
     image.renditions.all().delete()
     with image.get_rendition("fill-1200x630-c100").file.open("rb") as stored:
         assert b"iCCP" not in stored.read()
+
+
+def test_originals_stored_before_are_rebuilt_by_a_migration():
+    migration = import_module("homeward.migrations.0009_originals_without_metadata")
+    image = factories.image_create()
+    for sample in ("jpeg-comment", "png-icc"):
+        content, name = SAMPLES[sample]()
+        image.file.save(name, SimpleUploadedFile(name, content), save=True)
+        stale = image.get_rendition("max-40x30")
+        migration.originals_without_metadata(apps, None)
+        image.refresh_from_db()
+        assert not image.renditions.filter(pk=stale.pk).exists()
+        assert not image.file.storage.exists(stale.file.name)
+        assert_stored_image_clean(image)
+        assert image.file_size == image.file.size
 
 
 def test_a_sighting_photo_carries_no_metadata(sample):
