@@ -2,6 +2,7 @@ from pathlib import PurePath
 from uuid import uuid4
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import Http404
@@ -70,9 +71,24 @@ class PoliceOfficer(models.Model):
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.force})"
 
 
+class PictureCleared(ValidationError):
+    """The picture of an image that a publicity clearance covers was about to change."""
+
+
+# What makes the picture: the file, and the focal point that renditions are cropped to.
+PICTURE_FIELDS = (
+    "file",
+    "focal_point_x",
+    "focal_point_y",
+    "focal_point_width",
+    "focal_point_height",
+)
+
+
 class HomewardImage(AbstractImage):
-    """Wagtail's image, stripped of metadata whenever a new file is set, and kept
-    privately under a random name (homeward.storage.PhotoStorage)."""
+    """Wagtail's image, stripped of metadata whenever a new file is set, kept privately
+    under a random name (homeward.storage.PhotoStorage), and fixed once an appeal's
+    publicity clearance covers it."""
 
     file = WagtailImageField(
         verbose_name="file",
@@ -110,6 +126,45 @@ class HomewardImage(AbstractImage):
         data, extension = image_without_metadata(generated, quality=None)
         name = str(PurePath(generated.name).with_suffix("." + extension))
         return ContentFile(data, name=name)
+
+    def clean(self) -> None:
+        super().clean()
+        self.assert_picture_may_change()
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(PICTURE_FIELDS):
+            self.assert_picture_may_change()
+        return super().save(*args, **kwargs)
+
+    def assert_picture_may_change(self) -> None:
+        """Refuse a new file or focal point while an appeal's clearance covers the picture.
+
+        Live, in a check or awaiting approval, the appeal was (or is being) cleared with
+        this picture: every route that changes an image (the edit view, code) ends here.
+        """
+        if self.pk is None or not self._picture_changed():
+            return
+        from appeals.services.photos import appeals_whose_clearance_covers
+
+        appeals = appeals_whose_clearance_covers(image_id=self.pk)
+        if appeals:
+            raise PictureCleared(
+                f"This photo is on {len(appeals)} appeal(s) that are live, being checked or "
+                "awaiting approval, so its picture and focal point cannot change: the public "
+                "may only see what the publicity safety check cleared. Upload the new picture "
+                "as a new image, put it on the appeal instead, and send the appeal through a "
+                "new check.",
+                code="picture_cleared",
+            )
+
+    def _picture_changed(self) -> bool:
+        stored = type(self).objects.filter(pk=self.pk).values(*PICTURE_FIELDS).first()
+        if stored is None:
+            return False
+        current = {field: getattr(self, field) for field in PICTURE_FIELDS}
+        current["file"] = self.file.name
+        return current != stored
 
     def create_rendition(self, filter):
         return self._published_like_original(super().create_rendition(filter))

@@ -2,13 +2,18 @@
 
 Every image file (original and renditions) is kept privately (homeward.storage.PhotoStorage).
 Going live copies the photos the live appeal shows to the public media; a takedown, or a
-revision that stops showing a photo, removes the public copies again.
+revision that stops showing a photo, removes the public copies again. A picture that a
+clearance covers cannot change (HomewardImage refuses it): a new picture is a new image,
+which goes public only with a revision that passes a check.
 """
 
 from django.core.files.storage import storages
+from django.db.models import Q
+from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import Revision, WorkflowState
 
-from appeals.models import AppealPage, AppealPhoto
+from appeals.models import AppealPage, AppealPhoto, PublicityCheck
 
 
 def _photo_store():
@@ -72,6 +77,23 @@ def images_unpublish(*, images) -> dict:
             urls.append(store.public_url(image.file.name))
             originals += 1
     return {"renditions": renditions, "originals": originals, "urls": urls}
+
+
+def appeals_whose_clearance_covers(*, image_id: int) -> list[int]:
+    """Appeals that show the image while live, or in a revision being checked, awaiting
+    approval or cleared (a check not yet expired): its picture is what was cleared."""
+    appeals = set(
+        AppealPhoto.objects.filter(image_id=image_id, page__live=True).values_list(
+            "page_id", flat=True
+        )
+    )
+    checked = PublicityCheck.objects.filter(expires_at__gt=timezone.now()).values("revision_id")
+    in_workflow = WorkflowState.objects.active().values("current_task_state__revision_id")
+    revisions = Revision.page_revisions.filter(Q(pk__in=checked) | Q(pk__in=in_workflow))
+    for object_id, content in revisions.values_list("object_id", "content"):
+        if image_id in _revision_image_ids(content):
+            appeals.add(int(object_id))
+    return sorted(appeals)
 
 
 def _revision_image_ids(content: dict) -> set[int]:
