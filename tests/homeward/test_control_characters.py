@@ -20,6 +20,7 @@ from newsletter.models import Partner
 from sightings import services as sighting_services
 from sightings.models import Sighting
 from tests import factories
+from tests.appeals.test_validation import form_errors, post_new_appeal
 from tests.newsletter.conftest import hero_create
 from tests.sightings.conftest import OWNING_FORCE, sighting_data
 
@@ -54,6 +55,18 @@ def test_an_appeals_one_line_fields_refuse_a_line_break(directory, field):
     with pytest.raises(ValidationError) as refused:
         appeal.full_clean(exclude=["path", "depth"])  # not placed in the tree yet
     assert "on one line" in str(refused.value.message_dict.get(field, refused.value))
+
+
+@pytest.mark.parametrize(
+    ("field", "form_field"), [("title", "title"), ("photos-0-alt_text", "photos-0-alt_text")]
+)
+def test_the_admin_explains_a_line_break_and_saves_nothing(client, directory, field, form_field):
+    client.force_login(factories.user_create(role=roles.PUBLISHERS))
+    data = {**factories.new_appeal_form_data(), field: "Valentina\r\nBcc: x@evil.invalid"}
+    response = post_new_appeal(client, directory, data, submit=False)
+    assert response.status_code == 200
+    assert any("on one line" in error for error in form_errors(response)[form_field])
+    assert not AppealPage.objects.filter(slug="valentina-wychwood").exists()
 
 
 def test_a_photos_alt_text_refuses_a_line_break():
