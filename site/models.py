@@ -123,6 +123,7 @@ class HomewardImage(AbstractImage):
         # into each rendition: an original stored before every route re-encoded would
         # pass them on to the public. Its quantisation is kept, so no quality is lost.
         generated = super().generate_rendition_file(filter, source=source)
+        generated.seek(0)
         data, extension = image_without_metadata(generated, quality=None)
         name = str(PurePath(generated.name).with_suffix("." + extension))
         return ContentFile(data, name=name)
