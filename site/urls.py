@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
-from appeals import admin_choosers
+from appeals import admin_scoped_views
 from homeward import views
 from newsletter import urls as newsletter_urls
 from sightings import urls as sightings_urls
@@ -13,8 +13,8 @@ from sightings import urls as sightings_urls
 urlpatterns = [
     path("health/live", views.live, name="health-live"),
     path("admin/photos/<path:name>", views.photo_preview, name="photo-preview"),
-    # Wagtail's page chooser step that reports chosen pages, less the appeals one may not see.
-    path("admin/choose-page/chosen-multiple/", admin_choosers.page_chosen_multiple),
+    # Wagtail's explorer and page chooser at a page, less the appeals one may not see.
+    *admin_scoped_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(sightings_urls)),

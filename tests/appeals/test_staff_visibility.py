@@ -34,6 +34,8 @@ EVERYONE = [ED, SG, PB, CW, AD, OWN_FORCE, OTHER_FORCE, NO_ROLE, OTHER_GROUP, SU
 MAY_SEE = {ED, SG, PB, CW, AD, OWN_FORCE, SUPERUSER}
 # ...and of those, whose page permissions let them browse and open it in the admin.
 PAGE_RIGHTS = {ED, PB, AD, SUPERUSER}
+# ...and the safeguarding leads' editor, while the appeal awaits their check (the workflow).
+CHECKERS = PAGE_RIGHTS | {SG}
 # Image permissions: choosing (editors), changing (publishers, administrators).
 CHOOSE_IMAGES = {ED, PB, AD, SUPERUSER}
 CHANGE_IMAGES = {PB, AD, SUPERUSER}
@@ -83,6 +85,9 @@ def case(directory):
     image = appeal.photos.get().image
     image.title = PHOTO_TITLE
     image.save()
+    factories.workflow_start(appeal)
+    appeal.locked, appeal.locked_by = True, factories.staff(ED)
+    appeal.save(update_fields=["locked", "locked_by"])
     return appeal
 
 
@@ -98,12 +103,20 @@ LISTINGS = {
         lambda a: reverse("wagtailadmin_explore", args=[a.get_parent().pk]),
         PAGE_RIGHTS,
     ),
+    "explorer at the appeal": (
+        lambda a: reverse("wagtailadmin_explore", args=[a.pk]),
+        PAGE_RIGHTS,
+    ),
     "page search": (
         lambda a: reverse("wagtailadmin_pages:search") + "?q=Visibilitycase",
         PAGE_RIGHTS,
     ),
     "page chooser": (
         lambda a: reverse("wagtailadmin_choose_page_child", args=[a.get_parent().pk]),
+        MAY_SEE,
+    ),
+    "page chooser at the appeal": (
+        lambda a: reverse("wagtailadmin_choose_page_child", args=[a.pk]),
         MAY_SEE,
     ),
     "page chooser search": (
@@ -126,6 +139,18 @@ LISTINGS = {
         lambda a: reverse("wagtailadmin_api:pages:detail", args=[a.pk]),
         PAGE_RIGHTS,
     ),
+    # The dashboard: the check awaiting the safeguarding leads.
+    "dashboard": (lambda a: reverse("wagtailadmin_home"), {SG, SUPERUSER}),
+    "locked pages report": (
+        lambda a: reverse("wagtailadmin_reports:locked_pages"),
+        {PB, AD, SUPERUSER},
+    ),
+    "workflow report": (lambda a: reverse("wagtailadmin_reports:workflow"), PAGE_RIGHTS),
+    "workflow tasks report": (
+        lambda a: reverse("wagtailadmin_reports:workflow_tasks"),
+        PAGE_RIGHTS,
+    ),
+    "site history report": (lambda a: reverse("wagtailadmin_reports:site_history"), PAGE_RIGHTS),
     "image listing": (lambda a: reverse("wagtailimages:index"), CHANGE_IMAGES),
     "image chooser": (lambda a: reverse("wagtailimages_chooser:choose"), CHOOSE_IMAGES),
     "image chooser search": (
@@ -154,7 +179,7 @@ def test_who_sees_the_appeal_where(client, directory, case, who, surface):
 
 # Addresses of the appeal and its photo: (URL, who may open it).
 ADDRESSES = {
-    "page edit": (lambda a: reverse("wagtailadmin_pages:edit", args=[a.pk]), PAGE_RIGHTS),
+    "page edit": (lambda a: reverse("wagtailadmin_pages:edit", args=[a.pk]), CHECKERS),
     "page preview": (
         lambda a: reverse(
             "wagtailadmin_pages:revisions_view", args=[a.pk, a.get_latest_revision().pk]
@@ -170,8 +195,9 @@ ADDRESSES = {
     ),
     "page workflow history": (
         lambda a: reverse("wagtailadmin_pages:workflow_history", args=[a.pk]),
-        PAGE_RIGHTS,
+        CHECKERS,
     ),
+    "page usage": (lambda a: reverse("wagtailadmin_pages:usage", args=[a.pk]), PAGE_RIGHTS),
     "image edit": (
         lambda a: reverse("wagtailimages:edit", args=[a.photos.get().image_id]),
         CHANGE_IMAGES,
@@ -208,4 +234,4 @@ def test_who_may_open_the_appeal_and_its_photo(client, directory, case, who, add
 def test_the_page_permission_tester_refuses_what_they_may_not_see(directory, case, who):
     tester = case.permissions_for_user(member(who, directory))
     may_open = tester.can_edit() or tester.can_lock() or tester.can_unpublish()
-    assert may_open == (who in PAGE_RIGHTS)
+    assert may_open == (who in CHECKERS)
