@@ -90,6 +90,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so a page served from it carries them too.
+    "homeward.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached public page costs one cache round trip.
     "homeward.page_cache.PageCacheMiddleware",
@@ -296,6 +299,8 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "heic"]
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: staff addresses' hashes are not sent to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # A check covers one revision: any edit during the workflow sends it back to be checked.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Only a public decision publishes an appeal when its workflow is approved.
@@ -351,6 +356,62 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp, homeward/headers.py). Public pages allow no inline
+# script or style: their templates have none, and their scripts and styles are static
+# files. Images may come from the public media's own origin when it is object storage.
+MEDIA_ORIGIN = os.environ.get("MEDIA_ORIGIN") or (
+    (os.environ.get("AWS_S3_ENDPOINT_URL") or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+    if AWS_STORAGE_BUCKET_NAME
+    else ""
+)
+_MEDIA_ORIGINS = [MEDIA_ORIGIN] if MEDIA_ORIGIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *_MEDIA_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's admin uses inline scripts and styles, data: and blob: images (upload
+# previews) and frames its own previews: this policy is for /admin/ only.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): nothing but the sighting form's "add
+# my current location", for this site only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

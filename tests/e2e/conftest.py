@@ -25,6 +25,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "correct horse battery staple"  # every test user's (tests/factories.py)
+# Runs in every document before its own scripts (and outside its policy): a blocked
+# script, style or image is reported on the console, where the harness collects it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
 
 
 def sign_in(browser, live_server, user):
@@ -59,9 +67,38 @@ def browser(live_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = WatchedBrowser(
+            playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        )
         yield browser
         browser.close()
+    assert not browser.csp_violations, "\n".join(browser.csp_violations)
+
+
+class WatchedBrowser:
+    """The browser, whose every page reports Content-Security-Policy violations: a journey
+    that passes while the policy blocks part of a page fails at the end."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.csp_violations: list[str] = []
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._console)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def _console(self, message):
+        text = message.text
+        if text.startswith("CSP violation") or "Content Security Policy" in text:
+            self.csp_violations.append(f"{message.page.url if message.page else ''}: {text}")
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture
