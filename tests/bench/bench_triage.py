@@ -36,7 +36,7 @@ for number, force in enumerate(forces):
         title=f"Bench Person {{number}}", slug=f"bench-person-{{number}}", live=False,
         gender="female", age_when_missing=30, missing_since=timezone.localdate(),
         last_seen_area="Benchtown", police_force=force, case_reference=f"B-{{number}}",
-        risk_level=["high", "medium", "low"][number % 3],
+        police_risk_level=["high", "medium", "low"][number % 3],
     ))
 group = Group.objects.get(name=roles.POLICE_OFFICERS)
 for number in range({OFFICERS} + 1):
