@@ -6,6 +6,7 @@ gives a real SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL (see README).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -80,6 +81,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_rq",
     "django_tasks",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,8 +107,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Whoever is signed in is the person acting on anything the request saves.
     "homeward.accounts.rules.ActingUserMiddleware",
+    # The admin needs a verified second factor (django-otp), and its sessions an idle limit.
+    "django_otp.middleware.OTPMiddleware",
+    "homeward.accounts.two_factor.AdminSecondFactorMiddleware",
+    "homeward.accounts.sign_in.AdminSessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "homeward.urls"
@@ -226,6 +237,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Sign-in (homeward/accounts): django-axes pauses a username from one address after
+# AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME (or until an administrator lifts it);
+# every admin session needs a second factor, and ends when the browser closes or after
+# SESSION_COOKIE_AGE without an admin request.
+AUTHENTICATION_BACKENDS = [
+    "homeward.accounts.sign_in.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_PAUSE_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "homeward.accounts.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "homeward.accounts.sign_in.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept to count them; successes need not be
+WAGTAILADMIN_USER_LOGIN_FORM = "homeward.accounts.sign_in.SessionLoginForm"
+OTP_TOTP_ISSUER = "Homeward"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_IDLE_HOURS", 8) * 3600
 
 # Internationalisation
 LANGUAGE_CODE = "en-gb"

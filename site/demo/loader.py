@@ -6,6 +6,7 @@ renewed so that they can be printed.
 
 import random
 import secrets
+from base64 import b32encode
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.images import get_image_model
 
 from appeals.models import (
@@ -132,6 +135,8 @@ class DemoUser:
     username: str
     password: str
     role: str
+    # The key of their authenticator app (base32, as apps take it): the admin needs it.
+    totp_key: str
 
 
 DEMO_USERS = [
@@ -368,4 +373,17 @@ def _demo_user(username: str, role: str, force_slug: str | None) -> DemoUser:
         PoliceOfficer.objects.update_or_create(
             user=user, defaults={"force": PoliceForce.objects.get(slug=force_slug)}
         )
-    return DemoUser(username=username, password=password, role=role)
+    # A registered authenticator app, renewed with the password, so the key can be printed.
+    TOTPDevice.objects.filter(user=user).delete()
+    app = TOTPDevice.objects.create(user=user, name="Demo authenticator app", confirmed=True)
+    return DemoUser(
+        username=username, password=password, role=role, totp_key=b32encode(app.bin_key).decode()
+    )
+
+
+def demo_totp_code(username: str) -> str:
+    """The code a demo user's authenticator app would show now."""
+    if username not in {name for name, _, _ in DEMO_USERS}:
+        raise LookupError(f"{username} is not a demo user")
+    app = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    return f"{totp(app.bin_key, step=app.step, digits=app.digits):06d}"

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.second_factor import authenticator_create, fresh_totp_code
+
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 # Without these flags chromium tries to reach Google's services, which this network refuses.
 CHROMIUM_ARGS = [
@@ -36,12 +38,18 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def sign_in(browser, live_server, user):
-    """A new desktop page, signed in to the admin as ``user``."""
+    """A new desktop page, signed in to the admin as ``user``: the password, then a code
+    from their authenticator app (registered here, as they would have at their first
+    sign-in)."""
+    device = authenticator_create(user)
     page = browser.new_page(viewport=DESKTOP)
     page.goto(f"{live_server.url}/admin/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/admin/second-factor/**")
+    page.get_by_label("Code").fill(fresh_totp_code(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     return page
 

@@ -14,7 +14,10 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import requests
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+
+from tests.second_factor import authenticator_create, fresh_totp_code
 
 HTTP_TIMEOUT = 20
 NO_ANSWER = 0  # the status recorded when the server did not answer at all
@@ -97,6 +100,14 @@ class StaffBrowser:
         )
         assert response.status_code == 302 and "sessionid" in self.cookies, (
             f"admin sign-in failed: {response.status_code} {response.text[:500]}"
+        )
+        # The second factor: a code from the authenticator app registered for them.
+        device = authenticator_create(get_user_model().objects.get(username=username))
+        response = self.submit(
+            "/admin/second-factor/", {"code": fresh_totp_code(device), "next": "/admin/"}
+        )
+        assert response.status_code == 302 and response.headers["Location"] == "/admin/", (
+            f"admin second factor failed: {response.status_code} {response.text[:500]}"
         )
 
 

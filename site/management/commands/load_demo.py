@@ -23,4 +23,10 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<{width}}  {user.password}  {user.role}")
             self.stdout.write(f"  {'':<{width}}  {ROLES[user.role].description}")
+            self.stdout.write(f"  {'':<{width}}  authenticator app key: {user.totp_key}")
+        self.stdout.write(
+            "\nThe admin asks for a second factor after the password: add a user's key to any"
+            "\nauthenticator app (TOTP), or get the current code with"
+            "\n  DEBUG=1 .venv/bin/python manage.py demo_code <username>"
+        )
         self.stdout.write("")
