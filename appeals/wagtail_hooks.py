@@ -1,11 +1,14 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 
-from appeals import admin_views, views
+from appeals import admin_views, off_site, views
 from appeals.models import AppealPage
 from appeals.panels import ClearancesDashboardPanel
 from appeals.selectors import TAKEDOWN_REPORT_ROLES, pages_visible_to
@@ -105,6 +108,64 @@ def appeal_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def appeal_listing_buttons(page, user, next_url=None):
     yield from _appeal_buttons(page, user, priority=52)
+
+
+# Wagtail's Unpublish, Delete and Move of an appeal, or of a page above appeals, would take
+# appeals off the site without their takedown: the model refuses them (appeals.off_site);
+# here the admin says why, and points to closing, before anything is done.
+
+
+def _refused(request, page, refusal: str):
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+def _unpublish_refusal(page) -> str:
+    return off_site.unpublish_refusal(page) if page.live else ""
+
+
+def _move_refusal(page, destination) -> str:
+    return off_site.move_refusal(
+        page, url_path_before=page.url_path, url_path_after=f"{destination.url_path}{page.slug}/"
+    )
+
+
+@hooks.register("before_unpublish_page")
+def refuse_unpublishing_appeals(request, page):
+    return _refused(request, page, _unpublish_refusal(page))
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_public_appeals(request, page):
+    return _refused(request, page, off_site.delete_refusal(page))
+
+
+@hooks.register("before_move_page")
+def refuse_moving_appeals(request, page, destination):
+    return _refused(request, page, _move_refusal(page, destination))
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_takedowns(request, action_type, objects, action):
+    for page in objects:
+        if not isinstance(page, Page):
+            return None  # not a bulk action on pages
+        if response := _bulk_refused(request, action_type, page, action):
+            return response
+    return None
+
+
+def _bulk_refused(request, action_type, page, action):
+    if action_type == "unpublish":
+        return _refused(request, page, _unpublish_refusal(page))
+    if action_type == "delete":
+        return _refused(request, page, off_site.delete_refusal(page))
+    if action_type == "move":
+        destination = action.cleaned_form.cleaned_data["chooser"]
+        return _refused(request, page, _move_refusal(page, destination))
+    return None
 
 
 class PoliceMenuItem(MenuItem):

@@ -123,6 +123,21 @@ class DirectoryPermissionTester(PagePermissionTester):
         # views must not offer to publish one.
         return False
 
+    # Nor may the directory take its appeals off the site without their takedown
+    # (appeals.off_site): no Unpublish, Delete or Move while it holds them.
+    def can_unpublish(self):
+        from appeals.off_site import unpublish_refusal
+
+        return super().can_unpublish() and not unpublish_refusal(self.page)
+
+    def can_delete(self, ignore_bulk=False):
+        from appeals.off_site import delete_refusal
+
+        return super().can_delete(ignore_bulk) and not delete_refusal(self.page)
+
+    def can_move(self):
+        return super().can_move() and not self.page.get_children().exists()
+
 
 class AppealPermissionTester(PagePermissionTester):
     """What people may do to an appeal, on top of Wagtail's page permissions."""
@@ -167,16 +182,21 @@ class AppealPermissionTester(PagePermissionTester):
             return True
         return super().can_publish()
 
+    # Off the public site only by the takedown (Close appeal, or the end of publicity):
+    # Wagtail's Unpublish, Delete and Move would skip it (appeals.off_site), so no one is
+    # offered them, superusers included.
+    def can_unpublish(self):
+        return False
+
     def can_delete(self, ignore_bulk=False):
-        # Appeals that have been public are closed, not deleted: their publicity record
-        # and sightings outlive the page. Only administrators (bulk delete) may.
-        if (
-            self.page.first_published_at
-            and not self.user.is_superuser
-            and "bulk_delete" not in self.permissions
-        ):
-            return False
-        return super().can_delete(ignore_bulk)
+        from appeals.off_site import delete_refusal
+
+        # Appeals that have been public are closed, never deleted: their takedown, record,
+        # sightings and retention purge need the page.
+        return not delete_refusal(self.page) and super().can_delete(ignore_bulk)
+
+    def can_move(self):
+        return False  # an appeal's place is the directory; its address never changes
 
 
 class AppealPageQuerySet(PageQuerySet):

@@ -81,8 +81,10 @@ def appeal_close(
     return _takedown_start(appeal=appeal, outcome=outcome, reason=reason, user=user)
 
 
-def appeal_expire(*, appeal: AppealPage) -> AppealTakedown | None:
-    """The live appeal's publicity clearance ended: the same takedown, outcome "expired".
+def appeal_expire(
+    *, appeal: AppealPage, reason: str = "The publicity clearance reached its review date."
+) -> AppealTakedown | None:
+    """The live appeal's publicity ended: the same takedown, outcome "expired".
 
     The appeal stays open (still missing, no closed_at, so no retention purge starts) and
     any workflow under way stays, since it may be the renewal.
@@ -91,12 +93,25 @@ def appeal_expire(*, appeal: AppealPage) -> AppealTakedown | None:
         return _takedown_start(
             appeal=appeal,
             outcome=AppealTakedown.Outcome.EXPIRED,
-            reason="The publicity clearance reached its review date.",
+            reason=reason,
             user=None,
             log_action="homeward.publicity.expired",
         )
     except AppealAlreadyClosed:
         return None
+
+
+def appeals_expire_scheduled(*, now: datetime | None = None) -> list[AppealPage]:
+    """Live appeals whose scheduled unpublishing (Wagtail's expiry date) has come: their
+    publicity ends with the takedown, as at the end of a clearance. Wagtail's scheduled
+    publishing would only unpublish them, which the model refuses (appeals.off_site)."""
+    now = now or timezone.now()
+    due = AppealPage.objects.live().filter(expire_at__lt=now)
+    return [
+        appeal
+        for appeal in due
+        if appeal_expire(appeal=appeal, reason="Its scheduled unpublishing date was reached.")
+    ]
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail.search import index
 
 from appeals.models import AppealPage
+from appeals.services.takedown import appeal_expire
 from homeward.models import PoliceForce
 from tests import factories
 
@@ -54,7 +55,7 @@ def test_drafts_and_closed_appeals_are_not_listed(client, directory, appeals):
     factories.appeal_create(title="Draft Dorothea", publish=False)
     factories.appeal_create(title="Found Fennimore", status=AppealPage.Status.FOUND)
     unpublished = factories.appeal_create(title="Unpublished Ulric")
-    unpublished.unpublish()
+    appeal_expire(appeal=unpublished)  # taken down, and still open
     html = client.get(directory.url).content.decode()
     for title in ["Draft Dorothea", "Found Fennimore", "Unpublished Ulric"]:
         assert title not in html
