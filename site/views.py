@@ -4,7 +4,6 @@ from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from wagtail.images import get_image_model
-from wagtail.permissions import policy_registry
 
 
 @never_cache
@@ -18,8 +17,11 @@ def photo_preview(request: HttpRequest, name: str) -> HttpResponse:
     """A photo not (or no longer) in the public media, for staff who may see its image.
 
     The public media holds only live appeals' photos; staff see the rest here (admin
-    thumbnails, previews of drafts). Anyone else is told it does not exist.
+    thumbnails, previews of drafts, the photo the safety check reviews) if the image is
+    one they may see (appeals.services.photos). Anyone else is told it does not exist.
     """
+    from appeals.services.photos import image_previewable_by
+
     user = request.user
     if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
         raise Http404
@@ -28,10 +30,7 @@ def photo_preview(request: HttpRequest, name: str) -> HttpResponse:
         Image.objects.filter(file=name).first()
         or Image.objects.filter(renditions__file=name).distinct().first()
     )
-    policy = policy_registry.get_by_type(Image)
-    if image is None or not policy.user_has_any_permission_for_instance(
-        user, ["change", "choose"], image
-    ):
+    if image is None or not image_previewable_by(image=image, user=user):
         raise Http404
     store = storages["photos"]
     try:

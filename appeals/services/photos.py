@@ -96,5 +96,19 @@ def appeals_whose_clearance_covers(*, image_id: int) -> list[int]:
     return sorted(appeals)
 
 
+def image_previewable_by(*, image, user) -> bool:
+    """Whether staff may see the image's private files: an image they may see anywhere
+    (appeals.selectors), or one the latest draft of an appeal they may see shows (the
+    police authorisation and the safety check show the draft's photos)."""
+    from appeals.selectors import appeals_visible_to, image_visible_to
+
+    if image_visible_to(image=image, user=user):
+        return True
+    drafts = Revision.page_revisions.filter(
+        pk__in=appeals_visible_to(user).values("latest_revision_id")
+    )
+    return any(image.pk in _revision_image_ids(c) for c in drafts.values_list("content", flat=True))
+
+
 def _revision_image_ids(content: dict) -> set[int]:
     return {photo["image"] for photo in content.get("photos", []) if photo.get("image")}

@@ -104,24 +104,38 @@ def test_going_live_publishes_them_under_random_names_and_takedown_withdraws_the
     assert storages["photos_private"].exists(image.file.name)
 
 
+OWNING_FORCE = "north-yorkshire-police"  # the factories' appeals
 PREVIEWERS = {
     roles.EDITORS: 200,
+    roles.SAFEGUARDING_LEADS: 200,  # the check reviews the photo
     roles.PUBLISHERS: 200,
     roles.ADMINISTRATORS: 200,
-    roles.CASEWORKERS: 404,  # staff with no right to images
+    "police of the owning force": 200,  # they authorise publicity, having read the appeal
+    "police of another force": 404,
+    "signed in, no role": 404,
 }
 
 
-@pytest.mark.parametrize("role", PREVIEWERS)
-def test_staff_preview_private_photos_if_they_may_see_the_image(client, directory, role):
+def previewer(who: str):
+    if who == "police of the owning force":
+        return factories.user_create(role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE)
+    if who == "police of another force":
+        return factories.user_create(role=roles.POLICE_OFFICERS, force_slug="kent-police")
+    if who == "signed in, no role":
+        return factories.user_create()
+    return factories.user_create(role=who)
+
+
+@pytest.mark.parametrize("who", PREVIEWERS)
+def test_staff_preview_private_photos_if_they_may_see_the_image(client, directory, who):
     _, image = appeal_with_named_upload()
     names = files_of(image)
     for name in names:
         url = reverse("photo-preview", args=[name])
         assert client.get(url).status_code == 404  # the public
-        client.force_login(factories.user_create(role=role))
+        client.force_login(previewer(who))
         response = client.get(url)
-        assert response.status_code == PREVIEWERS[role], name
+        assert response.status_code == PREVIEWERS[who], name
         if response.status_code == 200:
             assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
             assert "no-store" in response["Cache-Control"]
@@ -143,3 +157,17 @@ def test_admin_thumbnails_of_private_photos_show(client, directory):
 
 def _srcs(html: str) -> list[str]:
     return re.findall(r'src="([^"]+)"', html)
+
+
+def test_police_preview_a_photo_that_only_their_forces_draft_shows(client, directory):
+    appeal = factories.appeal_create(publish=False)
+    added = factories.image_create()
+    draft = appeal.get_latest_revision_as_object()
+    draft.photos = [*draft.photos.all(), AppealPhoto(image=added, alt_text="Newer photo")]
+    draft.save_revision(user=factories.staff(roles.EDITORS))
+    url = added.file.url
+    assert not url.startswith(settings.MEDIA_URL)
+    client.force_login(previewer("police of the owning force"))
+    assert client.get(url).status_code == 200
+    client.force_login(previewer("police of another force"))
+    assert client.get(url).status_code == 404

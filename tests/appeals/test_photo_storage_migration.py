@@ -27,7 +27,7 @@ def migrate(targets) -> None:
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_images_move_to_the_private_store_under_random_names(directory):
     appeals = {
         "live": factories.appeal_create(),
