@@ -139,6 +139,28 @@ LISTINGS = {
         lambda a: reverse("wagtailadmin_api:pages:detail", args=[a.pk]),
         PAGE_RIGHTS,
     ),
+    # A bulk action's confirmation lists what it was given, even what one may not act on.
+    "bulk unpublish, confirmation": (
+        lambda a: (
+            reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"])
+            + f"?id={a.pk}"
+        ),
+        MAY_SEE,
+    ),
+    "bulk delete of the directory's pages, confirmation": (
+        lambda a: (
+            reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+            + f"?id=all&childOf={a.get_parent().pk}"
+        ),
+        MAY_SEE,
+    ),
+    "bulk delete of images, confirmation": (
+        lambda a: (
+            reverse("wagtail_bulk_action", args=["homeward", "homewardimage", "delete"])
+            + f"?id={a.photos.get().image_id}"
+        ),
+        MAY_SEE,
+    ),
     # The dashboard: the check awaiting the safeguarding leads.
     "dashboard": (lambda a: reverse("wagtailadmin_home"), {SG, SUPERUSER}),
     "locked pages report": (
