@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.widgets.button import Button
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -9,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from homeward.accounts import two_factor
 from homeward.accounts.rules import may_manage_user
-from homeward.accounts.user_admin import BULK_ACTIONS
+from homeward.accounts.user_admin import BULK_ACTIONS, PoliceOfficerForm
 from homeward.models import PoliceForce, PoliceOfficer
 
 
@@ -26,6 +27,7 @@ class PoliceOfficerViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["user", "force"]
     list_filter = ["force"]
+    edit_handler = ObjectList(PoliceOfficer.panels, base_form_class=PoliceOfficerForm)
 
 
 class PoliceViewSetGroup(SnippetViewSetGroup):

@@ -41,6 +41,14 @@ def may_grant_superuser(actor) -> bool:
     return actor.is_superuser
 
 
+def users_whose_roles_may_change(actor):
+    """The people whose groups and police force ``actor`` may set."""
+    users = get_user_model()._default_manager.all()
+    if actor.is_superuser:
+        return users
+    return users.exclude(pk=actor.pk).exclude(is_superuser=True)
+
+
 def acting_user():
     """The signed-in person on whose behalf code runs now, or None for the system."""
     user = _acting_user.get()
@@ -120,6 +128,18 @@ def user_roles_guard(sender, instance, action, reverse, pk_set, **kwargs) -> Non
             _refuse("Administrators change other people's roles, never their own or a superuser's.")
 
 
+def police_force_link_guard(sender, instance, **kwargs) -> None:
+    """An officer's link to a force opens that force's cases and sightings: it is a role,
+    set only for other people, and for superusers only by a superuser."""
+    actor = acting_user()
+    if actor is None or actor.is_superuser:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+    for link in (stored, instance):
+        if link is not None and not may_change_roles(actor, link.user):
+            _refuse("Administrators link other people to a police force, never themselves.")
+
+
 def group_permissions_guard(sender, instance, action, **kwargs) -> None:
     """What a role may do is code (``homeward.roles``) or a superuser's decision."""
     if action not in {"pre_add", "pre_remove", "pre_clear"}:
@@ -130,7 +150,11 @@ def group_permissions_guard(sender, instance, action, **kwargs) -> None:
 
 
 def register() -> None:
+    from homeward.models import PoliceOfficer
+
     User = get_user_model()
+    pre_save.connect(police_force_link_guard, sender=PoliceOfficer, dispatch_uid="accounts_po")
+    pre_delete.connect(police_force_link_guard, sender=PoliceOfficer, dispatch_uid="accounts_po")
     pre_save.connect(user_save_guard, sender=User, dispatch_uid="accounts_user_save")
     pre_delete.connect(user_delete_guard, sender=User, dispatch_uid="accounts_user_delete")
     for through in (User.groups.through, User.user_permissions.through):

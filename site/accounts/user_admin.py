@@ -3,6 +3,7 @@ policy, forms that offer only what the person may change, and the bulk actions t
 change roles or the active state (Wagtail's delete action already spares superusers)."""
 
 from django.core.exceptions import PermissionDenied
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users
@@ -11,7 +12,12 @@ from wagtail.users.views.bulk_actions import (
     SetActiveStateBulkAction,
 )
 
-from homeward.accounts.rules import may_change_roles, may_grant_superuser, may_manage_user
+from homeward.accounts.rules import (
+    may_change_roles,
+    may_grant_superuser,
+    may_manage_user,
+    users_whose_roles_may_change,
+)
 
 
 class UserPermissionPolicy(ModelPermissionPolicy):
@@ -97,3 +103,13 @@ BULK_ACTIONS = (
     AssignRoleToOthersBulkAction,
     SetActiveStateOfOthersBulkAction,
 )
+
+
+class PoliceOfficerForm(WagtailAdminModelForm):
+    """Linking someone to a police force: offers only the people whose roles the person
+    acting may set (never themselves)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "user" in self.fields:
+            self.fields["user"].queryset = users_whose_roles_may_change(self.for_user)

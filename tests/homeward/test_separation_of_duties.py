@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from homeward import roles
 from homeward.accounts.rules import acting_as
+from homeward.models import PoliceForce, PoliceOfficer
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +273,54 @@ def test_signing_in_as_a_superuser_still_records_the_sign_in(client):
     assert client.login(username=superuser.username, password="correct horse battery staple")
     superuser.refresh_from_db()
     assert superuser.last_login is not None
+
+
+# --- a force is a role too: an officer's link to a force opens that force's sightings ----
+
+
+@pytest.mark.parametrize(
+    ("actor_kind", "target_kind", "allowed"),
+    [
+        (ADMINISTRATOR, "self", False),
+        (ADMINISTRATOR, "superuser", False),
+        (ADMINISTRATOR, "other staff", True),
+        (SUPERUSER, "self", True),
+    ],
+)
+def test_linking_to_a_police_force(actor_kind, target_kind, allowed):
+    actor = actor_create(actor_kind)
+    target = target_for(target_kind, actor)
+    force = PoliceForce.objects.get(slug="north-yorkshire-police")
+    with acting_as(actor):
+        if allowed:
+            PoliceOfficer.objects.create(user=target, force=force)
+        else:
+            with pytest.raises(PermissionDenied), transaction.atomic():
+                PoliceOfficer.objects.create(user=target, force=force)
+    assert PoliceOfficer.objects.filter(user=target).exists() == allowed
+
+
+def test_an_administrator_cannot_move_or_unlink_their_own_force_link():
+    administrator = actor_create(ADMINISTRATOR)
+    link = PoliceOfficer.objects.create(
+        user=administrator, force=PoliceForce.objects.get(slug="north-yorkshire-police")
+    )
+    with acting_as(administrator):
+        link.force = PoliceForce.objects.get(slug="kent-police")
+        with pytest.raises(PermissionDenied), transaction.atomic():
+            link.save()
+        with pytest.raises(PermissionDenied), transaction.atomic():
+            link.delete()
+
+
+def test_an_administrator_cannot_link_themselves_to_a_force_in_the_admin(client):
+    administrator = actor_create(ADMINISTRATOR)
+    client.force_login(administrator)
+    force = PoliceForce.objects.get(slug="north-yorkshire-police")
+    client.post(
+        reverse("wagtailsnippets_homeward_policeofficer:add"),
+        {"user": administrator.pk, "force": force.pk},
+    )
+    assert not PoliceOfficer.objects.filter(user=administrator).exists()
+    form = client.get(reverse("wagtailsnippets_homeward_policeofficer:add")).content.decode()
+    assert f'value="{administrator.pk}"' not in form

@@ -333,3 +333,10 @@ def test_demo_code_is_refused_outside_debug_and_for_other_users(settings):
     factories.user_create(username="someone-real")
     with pytest.raises(CommandError, match="not a demo user"):
         call_command("demo_code", "someone-real")
+
+
+def test_the_account_page_offers_new_recovery_codes(client):
+    client.force_login(staff_create(roles.EDITORS))
+    page = client.get(reverse("wagtailadmin_account"))
+    assert page.status_code == 200
+    assert reverse("accounts_recovery_codes") in page.content.decode()
