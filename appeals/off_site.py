@@ -5,8 +5,9 @@ scheduled expiry) take it down everywhere: photos, renditions and the share imag
 emails, social posts, the search index, caches, then retention (services.takedown).
 Wagtail's own ways to take a page off the site do none of that, so for an appeal, or a
 page above appeals, they are refused here, whatever route calls them: the admin's
-Unpublish, Delete and Move (single or bulk), and the same from code (``unpublish()``,
-``live = False`` and ``save()``, ``delete()``, querysets, ``move()``, the actions).
+Unpublish, Delete, Move (single or bulk) and Privacy, and the same from code
+(``unpublish()``, ``live = False`` and ``save()``, ``delete()``, querysets, ``move()``,
+the actions, a view restriction).
 
 Refused rather than turned into a closing, because closing is final (an appeal never goes
 live again and is purged after the retention period) and is recorded with an outcome and
@@ -67,6 +68,19 @@ def delete_refusal(page: Page) -> str:
         return (
             f"“{page.title}” holds appeals that have been public, so it cannot be deleted: "
             f"appeals are closed, and the retention purge removes the person's data."
+        )
+    return ""
+
+
+def restriction_refusal(page: Page) -> str:
+    """Why making this page private is refused ("" if it is not): a view restriction takes
+    a page and everything below it off the public site, without the takedown."""
+    if is_appeal(page):
+        return f"“{page.title}” cannot be made private. {CLOSE_INSTEAD}"
+    if AppealPage.objects.descendant_of(page).live().exists():
+        return (
+            f"“{page.title}” holds live appeals and cannot be made private: they would "
+            f"leave the site without their takedown. {CLOSE_INSTEAD}"
         )
     return ""
 

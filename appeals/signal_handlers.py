@@ -9,7 +9,7 @@ Every way off the public site is a takedown, or is refused: the guards below (ap
 
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, pre_page_move, workflow_approved
 
 from appeals import off_site
@@ -49,6 +49,12 @@ def refuse_unpublishing_without_takedown(sender, instance, update_fields=None, *
 def refuse_deleting_a_public_appeal(sender, instance: AppealPage, **kwargs) -> None:
     # Deleting a page above appeals deletes them too: each arrives here.
     if refusal := off_site.delete_refusal(instance):
+        raise off_site.TakedownRequired(refusal)
+
+
+@receiver(pre_save, sender=PageViewRestriction)
+def refuse_making_appeals_private(sender, instance: PageViewRestriction, **kwargs) -> None:
+    if refusal := off_site.restriction_refusal(instance.page):
         raise off_site.TakedownRequired(refusal)
 
 

@@ -124,7 +124,7 @@ class DirectoryPermissionTester(PagePermissionTester):
         return False
 
     # Nor may the directory take its appeals off the site without their takedown
-    # (appeals.off_site): no Unpublish, Delete or Move while it holds them.
+    # (appeals.off_site): no Unpublish, Delete, Move or Privacy while it holds them.
     def can_unpublish(self):
         from appeals.off_site import unpublish_refusal
 
@@ -137,6 +137,11 @@ class DirectoryPermissionTester(PagePermissionTester):
 
     def can_move(self):
         return super().can_move() and not self.page.get_children().exists()
+
+    def can_set_view_restrictions(self):
+        from appeals.off_site import restriction_refusal
+
+        return super().can_set_view_restrictions() and not restriction_refusal(self.page)
 
 
 class AppealPermissionTester(PagePermissionTester):

@@ -7,9 +7,10 @@ retention purge reaches a closed appeal later.
 
 Wagtail's own ways off the site would leave all of that behind, so each is refused, and
 changes nothing: Unpublish (the edit view's menu, the listing, bulk), Delete (single,
-bulk), Move (single, bulk), the same for the directory and the home page above the
-appeals, and the same from code (``unpublish()``, the actions, ``live = False`` and
-``save()``, ``delete()`` on pages and querysets, ``move()``). Superusers are not exempt.
+bulk), Move (single, bulk), Privacy (a view restriction), the same for the directory and
+the home page above the appeals, and the same from code (``unpublish()``, the actions,
+``live = False`` and ``save()``, ``delete()`` on pages and querysets, ``move()``, a view
+restriction). Superusers are not exempt.
 """
 
 import re
@@ -25,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.actions.move_page import MovePageAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from appeals.models import AppealPage, AppealTakedown, SocialPost
 from appeals.off_site import TakedownRequired
@@ -278,6 +279,18 @@ def test_deleting_a_page_above_public_appeals_is_refused(client, public, role, w
     public.assert_untouched()
 
 
+@pytest.mark.parametrize("which", ["appeal", "directory", "home"])
+@pytest.mark.parametrize("role", ROLES)
+def test_making_an_appeal_or_a_page_above_it_private_is_refused(client, public, role, which):
+    page = public.appeal if which == "appeal" else ancestor(public, which)
+    client.force_login(person(role))
+    url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+    response = client.post(url, {"restriction_type": "login"})
+    assert response.status_code in (302, 403)
+    assert not PageViewRestriction.objects.exists()
+    public.assert_untouched()
+
+
 # Refused from code
 
 
@@ -351,6 +364,18 @@ def move_directory(public):
     public.directory.move(Page.get_first_root_node(), pos="last-child")
 
 
+def restrict_appeal(public):
+    PageViewRestriction.objects.create(page=public.appeal, restriction_type="login")
+
+
+def restrict_directory(public):
+    PageViewRestriction.objects.create(page=public.directory, restriction_type="login")
+
+
+def restrict_home(public):
+    PageViewRestriction.objects.create(page=HomePage.objects.get(), restriction_type="login")
+
+
 @pytest.mark.parametrize(
     "route",
     [
@@ -370,6 +395,9 @@ def move_directory(public):
         delete_directory,
         delete_home,
         move_directory,
+        restrict_appeal,
+        restrict_directory,
+        restrict_home,
     ],
 )
 def test_code_cannot_take_an_appeal_off_the_site_without_its_takedown(public, route):
