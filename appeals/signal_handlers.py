@@ -34,9 +34,11 @@ def brief_partners_on_restricted_approval(sender, instance, **kwargs) -> None:
 
 
 @receiver(pre_save)
-def refuse_unpublishing_without_takedown(sender, instance, update_fields=None, **kwargs) -> None:
-    if not isinstance(instance, Page) or instance.live or instance._state.adding:
-        return
+def refuse_unpublishing_without_takedown(
+    sender, instance, raw=False, update_fields=None, **kwargs
+) -> None:
+    if raw or not isinstance(instance, Page) or instance.live or instance._state.adding:
+        return  # raw: rows loaded as they are (fixtures, a restored test database)
     if update_fields is not None and "live" not in update_fields:
         return
     if not Page.objects.filter(pk=instance.pk, live=True).exists():
@@ -53,8 +55,10 @@ def refuse_deleting_a_public_appeal(sender, instance: AppealPage, **kwargs) -> N
 
 
 @receiver(pre_save, sender=PageViewRestriction)
-def refuse_making_appeals_private(sender, instance: PageViewRestriction, **kwargs) -> None:
-    if refusal := off_site.restriction_refusal(instance.page):
+def refuse_making_appeals_private(
+    sender, instance: PageViewRestriction, raw=False, **kwargs
+) -> None:
+    if not raw and (refusal := off_site.restriction_refusal(instance.page)):
         raise off_site.TakedownRequired(refusal)
 
 
