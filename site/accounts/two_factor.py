@@ -75,6 +75,11 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": ""}),
     )
 
+    def __init__(self, *args, setting_up=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if setting_up:  # there are no recovery codes yet
+            self.fields["code"].help_text = "The six digits your authenticator app shows now."
+
 
 def _next_url(request) -> str:
     wanted = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
@@ -105,6 +110,7 @@ def second_factor(request):
         )
 
     device = services.second_factor_start(user=user)
+    form = CodeForm(request.POST or None, setting_up=True)
     if form.is_valid():
         codes = services.second_factor_confirm(user=user, token=form.cleaned_data["code"])
         if codes is not None:
