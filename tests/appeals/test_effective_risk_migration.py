@@ -18,7 +18,7 @@ def migrate(targets) -> None:
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flagged_children_recorded_below_high_become_high_risk(directory):
     child = factories.appeal_create(publish=False, trafficked=True, police_risk_level="high")
     adult = factories.appeal_create(publish=False, age_when_missing=40, police_risk_level="low")
