@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from appeals.models import AppealPage
+from appeals.services.takedown import appeal_expire
 from homeward import roles
 from sightings import services
 from sightings.models import (
@@ -27,10 +28,11 @@ pytestmark = pytest.mark.django_db
 
 
 def close(appeal: AppealPage, status=AppealPage.Status.FOUND) -> AppealPage:
-    """Closed as the takedown will close it: the row's status, dated by the model."""
+    """Closed: taken off the public site by its takedown (nothing else may unpublish it),
+    then the row's status, dated by the model."""
+    appeal_expire(appeal=appeal)
     page = AppealPage.objects.get(pk=appeal.pk)
     page.status = status
-    page.live = False  # closed appeals are no longer public
     page.save()
     return page
 
