@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from appeals.models import AppealPage, PoliceAuthorisation, PublicityCheck
+from appeals.models.publicity import consent_sources
 from appeals.selectors import OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
 
@@ -228,8 +229,7 @@ class PublicityCheckForm(forms.ModelForm):
                 self.fields["consent_from"].choices = [
                     choice
                     for choice in PublicityCheck.ConsentFrom.choices
-                    if choice[0] == PublicityCheck.ConsentFrom.PARENT
-                    or choice[0] == PublicityCheck.ConsentFrom.LOCAL_AUTHORITY
+                    if choice[0] in consent_sources(appeal)
                 ]
         else:
             for name in ["consent_from", "consent_given_by", "social_worker"]:
