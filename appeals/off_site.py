@@ -52,6 +52,21 @@ def unpublish_refusal(page: Page) -> str:
     return ""
 
 
+def status_refusal(appeal: AppealPage) -> str:
+    """Why closing this live appeal by its status is refused ("" if it is not): a live
+    appeal marked found or withdrawn answers 410 Gone, but only its takedown clears the
+    rest (a revision saying so, or the field set from code, would skip it)."""
+    if appeal.status == AppealPage.Status.MISSING:
+        return ""
+    if not AppealPage.objects.filter(
+        pk=appeal.pk, live=True, status=AppealPage.Status.MISSING
+    ).exists():
+        return ""  # not public, or closed already
+    if AppealTakedown.objects.filter(appeal_id=appeal.pk).exists():
+        return ""
+    return f"“{appeal.title}” cannot be closed by changing its status. {CLOSE_INSTEAD}"
+
+
 def delete_refusal(page: Page) -> str:
     """Why deleting this page is refused ("" if it is not): an appeal that has been public
     is closed, never deleted (its record, posts and retention purge need it); the same for

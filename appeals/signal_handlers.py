@@ -47,6 +47,14 @@ def refuse_unpublishing_without_takedown(
         raise off_site.TakedownRequired(refusal)
 
 
+@receiver(pre_save, sender=AppealPage)
+def refuse_closing_by_status(sender, instance: AppealPage, raw=False, **kwargs) -> None:
+    if raw or instance._state.adding:
+        return
+    if refusal := off_site.status_refusal(instance):
+        raise off_site.TakedownRequired(refusal)
+
+
 @receiver(pre_delete, sender=AppealPage)
 def refuse_deleting_a_public_appeal(sender, instance: AppealPage, **kwargs) -> None:
     # Deleting a page above appeals deletes them too: each arrives here.

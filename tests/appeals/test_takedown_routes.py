@@ -9,8 +9,8 @@ Wagtail's own ways off the site would leave all of that behind, so each is refus
 changes nothing: Unpublish (the edit view's menu, the listing, bulk), Delete (single,
 bulk), Move (single, bulk), Privacy (a view restriction), the same for the directory and
 the home page above the appeals, and the same from code (``unpublish()``, the actions,
-``live = False`` and ``save()``, ``delete()`` on pages and querysets, ``move()``, a view
-restriction). Superusers are not exempt.
+``live = False`` and ``save()``, a status set to found, ``delete()`` on pages and
+querysets, ``move()``, a view restriction). Superusers are not exempt.
 """
 
 import re
@@ -320,6 +320,15 @@ def save_plain_page_not_live(public):
     page.save(update_fields=["live"])
 
 
+def close_by_status(public):
+    # A revision saying "found", checked and published: the page would answer 410 Gone,
+    # its photos, posts and emails left behind.
+    appeal = fresh(public.appeal)
+    appeal.status = AppealPage.Status.FOUND
+    appeal.save_revision(user=factories.staff(roles.EDITORS))
+    factories.publicity_clear(appeal)
+
+
 def delete_appeal(public):
     fresh(public.appeal).delete()
 
@@ -384,6 +393,7 @@ def restrict_home(public):
         unpublish_plain_page,
         save_not_live,
         save_plain_page_not_live,
+        close_by_status,
         delete_appeal,
         delete_plain_page,
         delete_queryset,

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from appeals.models import AppealPage
-from appeals.services.takedown import appeal_expire
+from appeals.services.takedown import appeal_close, appeal_expire
 from homeward import roles
 from homeward.page_cache import GENERATION_KEY, PageCacheMiddleware
 from tests import factories
@@ -51,9 +51,8 @@ def test_every_change_purges_the_cache_at_once(client, directory, appeal, on_com
         elif change == "expire":
             appeal_expire(appeal=appeal)
         elif change == "close":
-            appeal.status = AppealPage.Status.FOUND
-            appeal.save_revision()
-            factories.publicity_clear(appeal)
+            publisher = factories.user_create(role=roles.PUBLISHERS)
+            appeal_close(appeal=appeal, user=publisher, outcome="found", reason="Found.")
         elif change == "move":
             factories.appeal_create()
             AppealPage.objects.get(pk=appeal.pk).move(directory, pos="last-child")
