@@ -7,7 +7,8 @@ Wagtail's own ways to take a page off the site do none of that, so for an appeal
 page above appeals, they are refused here, whatever route calls them: the admin's
 Unpublish, Delete, Move (single or bulk) and Privacy, and the same from code
 (``unpublish()``, ``live = False`` and ``save()``, ``delete()``, querysets, ``move()``,
-the actions, a view restriction).
+the actions, a view restriction), and a live appeal's status set to found or withdrawn
+by anything but its takedown (a published revision saying so, or code).
 
 Refused rather than turned into a closing, because closing is final (an appeal never goes
 live again and is purged after the retention period) and is recorded with an outcome and
