@@ -12,7 +12,7 @@ from csp.utils import default_config
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
-ADMIN_PREFIX = "/admin/"
+from homeward.links import is_admin_path
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -20,6 +20,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and request.path_info.startswith(ADMIN_PREFIX):
+        if not report_only and parts.config is None and is_admin_path(request.path_info):
             parts.config = default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
         return parts

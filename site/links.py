@@ -1,6 +1,8 @@
+from functools import cache
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.urls import reverse
 
 
 def absolute_url(url: str) -> str:
@@ -10,3 +12,13 @@ def absolute_url(url: str) -> str:
     emails sent by workers) names the same public address.
     """
     return urljoin(settings.BASE_URL + "/", url)
+
+
+@cache
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether a path is the Wagtail admin's (or one of ours served under it)."""
+    return path.startswith(_admin_prefix())

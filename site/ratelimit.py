@@ -23,12 +23,9 @@ _local_counts: dict[str, tuple[int, int]] = {}
 _local_lock = threading.Lock()
 
 
-def client_key(request: HttpRequest) -> str:
-    """Who is asking, as a hash: the address itself is never stored.
-
-    Behind a load balancer, NUM_PROXIES says how many addresses at the end of
-    X-Forwarded-For were added by our own proxies.
-    """
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from. Behind a load balancer, NUM_PROXIES says how many
+    addresses at the end of X-Forwarded-For were added by our own proxies."""
     address = request.META.get("REMOTE_ADDR", "")
     if settings.NUM_PROXIES:
         forwarded = [
@@ -36,6 +33,12 @@ def client_key(request: HttpRequest) -> str:
         ]
         if len(forwarded) >= settings.NUM_PROXIES:
             address = forwarded[-settings.NUM_PROXIES]
+    return address
+
+
+def client_key(request: HttpRequest) -> str:
+    """Who is asking, as a hash: the address itself is never stored."""
+    address = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
 
 

@@ -250,7 +250,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_PAUSE_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "homeward.accounts.sign_in.locked_out"
-AXES_CLIENT_IP_CALLABLE = "homeward.accounts.sign_in.client_address"
+AXES_CLIENT_IP_CALLABLE = "homeward.ratelimit.client_address"
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept to count them; successes need not be
 WAGTAILADMIN_USER_LOGIN_FORM = "homeward.accounts.sign_in.SessionLoginForm"
 OTP_TOTP_ISSUER = "Homeward"

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views.account import password_reset_enabled
 
+from homeward.links import is_admin_path
+
 # The same words whether or not the username exists: the pause is per username and
 # address, counted for any username typed.
 LOCKED_OUT_MESSAGE = (
@@ -19,19 +21,6 @@ LOCKED_OUT_MESSAGE = (
 # An admin session is refreshed at most this often, so a busy page costs no write each.
 SESSION_REFRESH_SECONDS = 60
 _SEEN_KEY = "homeward_admin_seen"
-
-
-def client_address(request) -> str:
-    """The address that signs in, counted by django-axes. Behind a load balancer,
-    NUM_PROXIES says how many addresses at the end of X-Forwarded-For our proxies added."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.NUM_PROXIES:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        if len(forwarded) >= settings.NUM_PROXIES:
-            address = forwarded[-settings.NUM_PROXIES]
-    return address
 
 
 class SignInLockoutBackend(AxesStandaloneBackend):
@@ -73,14 +62,9 @@ class AdminSessionIdleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = None
 
     def __call__(self, request):
-        if self.admin_prefix is None:
-            from django.urls import reverse
-
-            self.admin_prefix = reverse("wagtailadmin_home")
-        if request.path_info.startswith(self.admin_prefix) and request.user.is_authenticated:
+        if is_admin_path(request.path_info) and request.user.is_authenticated:
             now = int(time.time())
             if now - request.session.get(_SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
                 request.session[_SEEN_KEY] = now

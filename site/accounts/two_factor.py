@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
 from homeward.accounts import services
+from homeward.links import is_admin_path
 
 SECOND_FACTOR_URL_NAME = "accounts_second_factor"
 # What a signed-in but unverified person may still reach under /admin/.
@@ -43,13 +44,10 @@ class AdminSecondFactorMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = None
 
     def __call__(self, request):
-        if self.admin_prefix is None:
-            self.admin_prefix = reverse("wagtailadmin_home")
         if (
-            request.path_info.startswith(self.admin_prefix)
+            is_admin_path(request.path_info)
             and request.user.is_authenticated
             and not request.user.is_verified()
             and _url_name(request.path_info) not in OPEN_URL_NAMES
