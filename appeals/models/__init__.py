@@ -1,19 +1,12 @@
-from appeals.models.pages import (
-    AppealIndexPage,
-    AppealPage,
-    AppealPageQuerySet,
-    AppealPermissionTester,
-    AppealPhoto,
-    years_between,
-)
+from appeals.models.directory import AppealIndexPage
+from appeals.models.pages import AppealPage, AppealPageQuerySet, AppealPhoto, years_between
+from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import (
     PoliceAuthorisation,
     PublicityCheck,
-    PublicityCheckTask,
     PublicityDecision,
     PublicityRefused,
     PublicitySettings,
-    PublisherApprovalTask,
 )
 from appeals.models.publicity_record import (
     CampaignFigures,
@@ -22,6 +15,7 @@ from appeals.models.publicity_record import (
     SocialPost,
 )
 from appeals.models.takedown import AppealTakedown
+from appeals.models.workflow_tasks import PublicityCheckTask, PublisherApprovalTask
 
 __all__ = [
     "AppealIndexPage",

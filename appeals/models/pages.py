@@ -2,14 +2,12 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -21,24 +19,23 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.log_actions import log
 from wagtail.models import (
     COMMENTS_RELATION_NAME,
     Orderable,
     Page,
     PageManager,
-    PagePermissionTester,
 )
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import PublicityCheck, PublicityRefused
 from appeals.models.takedown import AppealTakedown
 from appeals.panels import PublicityChecksPanel
 from appeals.validators import validate_area_not_address
-from homeward.models import OneChildTypeRoutingMixin, PoliceForce, PublicPageMixin
+from homeward.models import PoliceForce, PublicPageMixin
 from homeward.page_cache import shorten_shared_caching
 from homeward.text import validate_single_line
 
@@ -47,161 +44,6 @@ ADULT_AGE = 18
 
 def years_between(earlier: date, later: date) -> int:
     return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
-
-
-class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMixin, Page):
-    """The public directory of live appeals."""
-
-    def permissions_for_user(self, user):
-        return DirectoryPermissionTester(user, self)
-
-    intro = models.TextField(max_length=500, blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    parent_page_types = ["homeward.HomePage"]
-    subpage_types = ["appeals.AppealPage"]
-    max_count = 1
-
-    APPEALS_PER_PAGE = 12
-
-    def route(self, request, path_components):
-        try:
-            return super().route(request, path_components)
-        except Http404:
-            # A purged appeal's old address still says the appeal has ended (410 Gone).
-            if len(path_components) != 1:
-                raise
-            digest = AppealTakedown.slug_digest(path_components[0])
-            purged = AppealPage.objects.child_of(self).filter(takedown__former_slug_digest=digest)
-            if not (appeal := purged.first()):
-                raise
-            return RouteResult(appeal)
-
-    @path("")
-    def directory(self, request):
-        from appeals.forms import DirectoryFilterForm
-        from appeals.selectors import appeal_search
-
-        form = DirectoryFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        results = appeal_search(
-            query=filters.get("q", ""),
-            force=filters.get("force"),
-            person=filters.get("person", ""),
-            since=filters.get("since", ""),
-        )
-        appeals_page = Paginator(results, self.APPEALS_PER_PAGE).get_page(request.GET.get("page"))
-        response = self.render(
-            request,
-            context_overrides={
-                "form": form,
-                "appeals_page": appeals_page,
-                "is_filtered": any(filters.values()),
-            },
-        )
-        if filters.get("q"):
-            # The search index is written by a worker after the publish that purged the
-            # caches: a search shared-cached in between would hide a new appeal for minutes.
-            patch_cache_control(response, private=True, no_cache=True)
-        return response
-
-    @path("feed/")
-    def feed(self, request):
-        from appeals.feeds import LiveAppealsFeed
-
-        return LiveAppealsFeed(self)(request)
-
-    def get_cached_paths(self):
-        # A frontend cache purging the directory purges its feed too.
-        return ["/", "feed/"]
-
-
-class DirectoryPermissionTester(PagePermissionTester):
-    def can_publish_subpage(self):
-        # A new appeal cannot have passed the publicity safety check: the create and copy
-        # views must not offer to publish one.
-        return False
-
-    # Nor may the directory take its appeals off the site without their takedown
-    # (appeals.off_site): no Unpublish, Delete, Move or Privacy while it holds them.
-    def can_unpublish(self):
-        from appeals.off_site import unpublish_refusal
-
-        return super().can_unpublish() and not unpublish_refusal(self.page)
-
-    def can_delete(self, ignore_bulk=False):
-        from appeals.off_site import delete_refusal
-
-        return super().can_delete(ignore_bulk) and not delete_refusal(self.page)
-
-    def can_move(self):
-        return super().can_move() and not self.page.get_children().exists()
-
-    def can_set_view_restrictions(self):
-        from appeals.off_site import restriction_refusal
-
-        return super().can_set_view_restrictions() and not restriction_refusal(self.page)
-
-
-class AppealPermissionTester(PagePermissionTester):
-    """What people may do to an appeal, on top of Wagtail's page permissions."""
-
-    def __init__(self, user, page):
-        from appeals.selectors import appeal_visible_to
-
-        super().__init__(user, page)
-        # An appeal someone may not see is one they may do nothing to, whatever their page
-        # permissions or workflow tasks: every admin view of it asks this tester first.
-        self.may_see = appeal_visible_to(appeal=page, user=user)
-        if not self.may_see:
-            self.permissions = set()
-
-    def can_edit(self):
-        return self.may_see and super().can_edit()
-
-    def can_lock(self):
-        return self.may_see and super().can_lock()
-
-    def can_unlock(self):
-        return self.may_see and super().can_unlock()
-
-    def can_submit_for_moderation(self):
-        return self.may_see and super().can_submit_for_moderation()
-
-    def can_publish(self):
-        # Appeals go live only through the publicity safety check (the workflow) or the
-        # scheduled publishing of an approved revision: never from a Publish button,
-        # bulk publishing or a revision's "publish", and superusers are not exempt.
-        return False
-
-    def can_unschedule(self):
-        return super().can_publish()
-
-    def can_close(self):
-        """Mark the appeal found or withdrawn: staff who may publish, or the owning force."""
-        if self.page.is_closed or not self.user.is_active or not self.may_see:
-            return False
-        officer = getattr(self.user, "police_officer", None)
-        if officer is not None and officer.force_id == self.page.police_force_id:
-            return True
-        return super().can_publish()
-
-    # Off the public site only by the takedown (Close appeal, or the end of publicity):
-    # Wagtail's Unpublish, Delete and Move would skip it (appeals.off_site), so no one is
-    # offered them, superusers included.
-    def can_unpublish(self):
-        return False
-
-    def can_delete(self, ignore_bulk=False):
-        from appeals.off_site import delete_refusal
-
-        # Appeals that have been public are closed, never deleted: their takedown, record,
-        # sightings and retention purge need the page.
-        return not delete_refusal(self.page) and super().can_delete(ignore_bulk)
-
-    def can_move(self):
-        return False  # an appeal's place is the directory; its address never changes
 
 
 class AppealPageQuerySet(PageQuerySet):

@@ -13,12 +13,12 @@ from appeals.services.publicity import (
     publicity_review,
     publicity_scheduled_refuse,
 )
+from appeals.services.retention import appeals_retention_purge
 from appeals.services.takedown import (
     AppealAlreadyClosed,
     appeal_close,
     appeal_takedown_run,
     appeals_expire_scheduled,
-    appeals_retention_purge,
     takedown_retry,
     takedowns_retry,
 )

@@ -60,6 +60,16 @@ def images_not_shown_elsewhere(*, image_ids, appeal: AppealPage):
     )
 
 
+def images_no_missing_appeal_shares(*, appeal: AppealPage):
+    """The appeal's images, in any revision, that no appeal still missing shows: what the
+    search index and the retention purge may forget with it."""
+    ids = images_shown_by(appeal)
+    shared = AppealPhoto.objects.filter(
+        image_id__in=ids, page__status=AppealPage.Status.MISSING
+    ).exclude(page=appeal)
+    return get_image_model().objects.filter(pk__in=ids).exclude(pk__in=shared.values("image_id"))
+
+
 def images_unpublish(*, images) -> dict:
     """Renditions are deleted (they are made again from the original when needed) and the
     originals' public copies removed; the private originals stay. Returns what was done,
