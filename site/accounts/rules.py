@@ -1,10 +1,12 @@
 """Separation of duties for staff accounts, enforced on the models.
 
-Administrators manage other people's roles, never their own, never a superuser's, and
-never make anyone a superuser: only a superuser touches ``is_superuser`` or a superuser's
-account. The admin's views and forms ask ``may_*`` below so nobody is offered what they may
-not do; the signal handlers refuse the same changes on the models, whatever route saves
-them (a view nobody thought of, a bulk action, code run for a request).
+Administrators manage other people's roles, never their own, never another
+administrator's or a superuser's, and never make anyone a superuser or an administrator:
+only a superuser touches ``is_superuser``, the administrators' role, or the account of an
+administrator or a superuser (whoever could reset it could sign in as them).
+The admin's views and forms ask ``may_*`` below so nobody is offered what they may not
+do; the signal handlers refuse the same changes on the models, whatever route saves them
+(a view nobody thought of, a bulk action, code run for a request).
 
 The person acting is the signed-in user of the request being served (set by
 ``ActingUserMiddleware``) or whoever code names with ``acting_as``. With no one signed in
@@ -20,21 +22,31 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 
+from homeward import roles
+
 _acting_request = ContextVar("acting_request", default=None)
 _acting_user = ContextVar("acting_user", default=None)
 
 
+def manages_people(user) -> bool:
+    """A superuser or an administrator: whoever controls such an account can set roles."""
+    return user.is_superuser or user.groups.filter(name=roles.ADMINISTRATORS).exists()
+
+
 def may_manage_user(actor, target) -> bool:
-    """Edit, delete, unlock or reset the second factor of ``target``'s account: a
-    superuser's account is a superuser's business only."""
-    return actor.is_superuser or not target.is_superuser
+    """Edit, delete, unlock or reset the second factor of ``target``'s account. An
+    administrator's or a superuser's account is a superuser's business only: whoever could
+    reset another administrator's password or second factor could sign in as them and
+    set their own roles."""
+    return actor.is_superuser or not manages_people(target)
 
 
 def may_change_roles(actor, target) -> bool:
-    """Change ``target``'s groups or permissions: never one's own, unless a superuser."""
+    """Change ``target``'s groups or permissions: never one's own, nor another
+    administrator's or a superuser's, unless a superuser."""
     if actor.is_superuser:
         return True
-    return target.pk != actor.pk and not target.is_superuser
+    return target.pk != actor.pk and not manages_people(target)
 
 
 def may_grant_superuser(actor) -> bool:
@@ -46,7 +58,11 @@ def users_whose_roles_may_change(actor):
     users = get_user_model()._default_manager.all()
     if actor.is_superuser:
         return users
-    return users.exclude(pk=actor.pk).exclude(is_superuser=True)
+    return (
+        users.exclude(pk=actor.pk)
+        .exclude(is_superuser=True)
+        .exclude(groups__name=roles.ADMINISTRATORS)
+    )
 
 
 def acting_user():
@@ -93,8 +109,8 @@ def user_save_guard(sender, instance, **kwargs) -> None:
     if actor is None or actor.is_superuser:
         return
     stored = sender._default_manager.filter(pk=instance.pk).first() if instance.pk else None
-    if stored is not None and stored.is_superuser:
-        _refuse("Only a superuser may change a superuser's account.")
+    if stored is not None and stored.pk != actor.pk and not may_manage_user(actor, stored):
+        _refuse("Only a superuser may change an administrator's or a superuser's account.")
     if instance.is_superuser and not (stored and stored.is_superuser):
         _refuse("Only a superuser may make someone a superuser.")
 
@@ -106,7 +122,7 @@ def user_delete_guard(sender, instance, **kwargs) -> None:
     if instance.pk == actor.pk:
         _refuse("Nobody may delete their own account.")
     if not may_manage_user(actor, instance):
-        _refuse("Only a superuser may delete a superuser's account.")
+        _refuse("Only a superuser may delete an administrator's or a superuser's account.")
 
 
 def user_roles_guard(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -125,7 +141,21 @@ def user_roles_guard(sender, instance, action, reverse, pk_set, **kwargs) -> Non
         targets = list(instance.user_set.all())
     for target in targets:
         if not may_change_roles(actor, target):
-            _refuse("Administrators change other people's roles, never their own or a superuser's.")
+            _refuse(
+                "Administrators change other people's roles, never their own, another "
+                "administrator's or a superuser's."
+            )
+    if sender is User.user_permissions.through:
+        _refuse("Permissions come with roles: only a superuser may give one to a person.")
+    if action == "pre_add" and _administrators_among(instance, reverse, pk_set):
+        _refuse("Only a superuser may make someone an administrator.")
+
+
+def _administrators_among(instance, reverse: bool, pk_set) -> bool:
+    """Whether the groups being given include the administrators' role."""
+    if reverse:
+        return instance.name == roles.ADMINISTRATORS
+    return Group.objects.filter(pk__in=pk_set or (), name=roles.ADMINISTRATORS).exists()
 
 
 def police_force_link_guard(sender, instance, **kwargs) -> None:

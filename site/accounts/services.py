@@ -71,8 +71,8 @@ def sign_in_change_check(*, actor, user) -> None:
 @transaction.atomic
 def second_factor_reset(*, actor, user) -> None:
     """Remove someone's authenticator app and recovery codes (a lost phone): they set up
-    a new one at their next sign-in. Never one's own, never a superuser's unless a
-    superuser."""
+    a new one at their next sign-in. Never one's own; an administrator's or a
+    superuser's only by a superuser."""
     sign_in_change_check(actor=actor, user=user)
     for device in devices_for_user(user, confirmed=None):
         device.delete()

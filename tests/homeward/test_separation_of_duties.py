@@ -34,6 +34,8 @@ def target_for(kind: str, actor):
         return actor
     if kind == "superuser":
         return factories.user_create(is_superuser=True, is_staff=True)
+    if kind == "other administrator":
+        return factories.user_create(role=roles.ADMINISTRATORS)
     return factories.user_create(role=roles.EDITORS)
 
 
@@ -206,6 +208,15 @@ MODEL_MATRIX = {
     (ADMINISTRATOR, "superuser", "delete superuser"): False,
     (ADMINISTRATOR, "other staff", "make superuser"): False,
     (ADMINISTRATOR, None, "create superuser"): False,
+    # Whoever could reset another administrator's password could sign in as them.
+    (ADMINISTRATOR, "other administrator", "change password"): False,
+    (ADMINISTRATOR, "other administrator", "change other's groups"): False,
+    (ADMINISTRATOR, "other staff", "make administrator"): False,
+    (ADMINISTRATOR, "other staff", "give a permission"): False,
+    (ADMINISTRATOR, "self", "change password"): True,
+    (ADMINISTRATOR, "other staff", "change password"): True,
+    (SUPERUSER, "other administrator", "change password"): True,
+    (SUPERUSER, "other staff", "make administrator"): True,
     (SUPERUSER, "self", "change own groups"): True,
     (SUPERUSER, "superuser", "edit superuser"): True,
     (SUPERUSER, "superuser", "delete superuser"): True,
@@ -228,6 +239,13 @@ def act_in_code(target, action):
         target.delete()
     elif action == "create superuser":
         User.objects.create_superuser("made-in-code", "made@homeward.invalid", "x" * 20)
+    elif action == "change password":
+        target.set_password("a-new-password-of-someone-else")
+        target.save()
+    elif action == "make administrator":
+        target.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    elif action == "give a permission":
+        target.user_permissions.add(Permission.objects.get(codename="change_user"))
 
 
 @pytest.mark.parametrize(("actor_kind", "target_kind", "action"), list(MODEL_MATRIX))

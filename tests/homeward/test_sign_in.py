@@ -213,6 +213,8 @@ RESET_MATRIX = [
     ("administrator", "other staff", True),
     ("administrator", "self", False),
     ("administrator", "superuser", False),
+    ("administrator", "other administrator", False),
+    ("superuser", "other administrator", True),
     ("superuser", "superuser", True),
     ("superuser", "self", False),
     ("editor", "other staff", False),
@@ -230,6 +232,7 @@ def test_an_administrator_resets_someone_elses_second_factor(
         "self": actor,
         "superuser": staff_create("superuser"),
         "other staff": staff_create(roles.EDITORS),
+        "other administrator": staff_create(roles.ADMINISTRATORS),
     }[target_kind]
     authenticator_create(target)
     services.recovery_codes_renew(user=target)
