@@ -231,9 +231,13 @@ def appeal_takedown_run(*, takedown_id: int, steps=tuple(AppealTakedown.Step)) -
             logger.exception("Takedown %s: step %s failed; will retry", takedown.pk, step)
             errors.append(f"{AppealTakedown.Step(step).label}: {error}")
             continue
-        takedown.steps = _step_record(takedown_id, step, {"at": _now_iso(), **done})
+        takedown.steps, claim = _step_record(takedown_id, step, {"at": _now_iso(), **done}, claim)
+        if claim is None:
+            return False  # the lease ran out mid-step and another run took over
     with transaction.atomic():
         takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
+        if takedown.claimed_at != claim:
+            return False  # as above: the run that holds it now finishes it
         if set(steps) >= set(AppealTakedown.Step):
             takedown.attempts += 1  # what the backoff counts: whole runs, not closing's part
         takedown.last_error = "; ".join(errors)[:300]
@@ -260,14 +264,18 @@ def _unclaimed(now: datetime) -> Q:
     return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - TAKEDOWN_LEASE)
 
 
-def _step_record(takedown_id: int, step: str, done: dict) -> dict:
-    """Record one step as done, at once, in a transaction of its own; renew the claim."""
+def _step_record(takedown_id: int, step: str, done: dict, claim: datetime):
+    """Record one step as done, at once, in a transaction of its own, whoever holds the
+    takedown now (what the step did must not be lost). Renew the claim if this run still
+    holds it. Returns the steps done and the renewed claim, or None if it was taken over."""
     with transaction.atomic():
         takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
         takedown.steps[step] = done
-        takedown.claimed_at = timezone.now()
+        held = takedown.claimed_at == claim
+        if held:
+            takedown.claimed_at = timezone.now()
         takedown.save(update_fields=["steps", "claimed_at"])
-    return takedown.steps
+    return takedown.steps, takedown.claimed_at if held else None
 
 
 def _now_iso() -> str:

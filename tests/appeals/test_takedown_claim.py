@@ -119,3 +119,32 @@ def test_a_finished_run_lets_go_and_a_failed_step_is_retried_after_the_backoff(
         assert takedowns_retry(now=timezone.now() + timedelta(minutes=1)) == 1
     takedown.refresh_from_db()
     assert takedown.completed_at is not None and takedown.attempts == 2
+
+
+def test_a_run_whose_lease_ran_out_leaves_the_takedown_to_the_run_that_took_over(
+    appeal, frontend_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    takedown = closed_without_running(appeal, django_capture_on_commit_callbacks)
+    media = takedown_service.TAKEDOWN_STEPS[Step.MEDIA]
+    later = timezone.now() + takedown_service.TAKEDOWN_LEASE + timedelta(seconds=1)
+
+    def slow_media(takedown):
+        # While this run's photos step is slow, its lease runs out and a second run
+        # claims the takedown (what the sweep does after the lease).
+        AppealTakedown.objects.filter(pk=takedown.pk).update(claimed_at=later)
+        return media(takedown)
+
+    monkeypatch.setitem(takedown_service.TAKEDOWN_STEPS, Step.MEDIA, slow_media)
+    ran = []
+    for step in (Step.EMAILS, Step.SOCIAL, Step.SEARCH, Step.CACHES):
+        monkeypatch.setitem(
+            takedown_service.TAKEDOWN_STEPS,
+            step,
+            lambda takedown, step=step: ran.append(step) or {},
+        )
+    assert appeal_takedown_run(takedown_id=takedown.pk) is False
+
+    takedown.refresh_from_db()
+    assert takedown.step_done(Step.MEDIA)  # what it did is kept
+    assert takedown.claimed_at == later  # the other run's claim, neither renewed nor released
+    assert ran == []  # and it ran nothing more
