@@ -237,6 +237,11 @@ def register_publicity_log_actions(actions):
             "Publicity refused",
             "Refused to go public without a valid publicity safety check",
         ),
+        (
+            "homeward.unpublishing.refused",
+            "Scheduled unpublishing refused",
+            "Its scheduled unpublishing was cancelled: it holds live appeals",
+        ),
         ("homeward.social.retried", "Social post retried", "A social post was tried again"),
         ("homeward.social.cancelled", "Social post cancelled", "A social post was cancelled"),
         (

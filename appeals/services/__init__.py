@@ -19,6 +19,7 @@ from appeals.services.takedown import (
     appeal_close,
     appeal_takedown_run,
     appeals_expire_scheduled,
+    scheduled_unpublishing_refuse,
     takedown_retry,
     takedowns_retry,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "publicity_reminders_send",
     "publicity_review",
     "publicity_scheduled_refuse",
+    "scheduled_unpublishing_refuse",
     "takedown_retry",
     "takedowns_retry",
 ]

@@ -28,9 +28,11 @@ from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.log_actions import log
+from wagtail.models import Page
 from wagtail.search import index
 
 from appeals.models import AppealPage, AppealTakedown
+from appeals.off_site import unpublish_refusal
 from appeals.services.photos import (
     images_no_missing_appeal_shares,
     images_not_shown_elsewhere,
@@ -101,17 +103,33 @@ def appeal_expire(
         return None
 
 
-def appeals_expire_scheduled(*, now: datetime | None = None) -> list[AppealPage]:
+def appeals_expire_scheduled(*, now: datetime) -> list[AppealPage]:
     """Live appeals whose scheduled unpublishing (Wagtail's expiry date) has come: their
     publicity ends with the takedown, as at the end of a clearance. Wagtail's scheduled
     publishing would only unpublish them, which the model refuses (appeals.off_site)."""
-    now = now or timezone.now()
     due = AppealPage.objects.live().filter(expire_at__lt=now)
     return [
         appeal
         for appeal in due
         if appeal_expire(appeal=appeal, reason="Its scheduled unpublishing date was reached.")
     ]
+
+
+def scheduled_unpublishing_refuse(*, now: datetime) -> list[Page]:
+    """Pages above live appeals whose scheduled unpublishing has come: it is cancelled (its
+    date cleared, and logged). Unpublishing them would take appeals off the site without
+    their takedown, so the model refuses it, and Wagtail's scheduled publishing would stop
+    at that refusal every minute, holding up every other page's."""
+    due = Page.objects.live().not_type(AppealPage).filter(expire_at__lt=now)
+    refused = [page for page in due if unpublish_refusal(page)]
+    for page in refused:
+        Page.objects.filter(pk=page.pk).update(expire_at=None)
+        log(
+            instance=page,
+            action="homeward.unpublishing.refused",
+            data={"reason": "scheduled to be unpublished while it holds live appeals"},
+        )
+    return refused
 
 
 @transaction.atomic

@@ -164,6 +164,23 @@ def test_a_scheduled_unpublishing_date_takes_it_down_everywhere(
     assert "unpublishing date" in takedown.reason
 
 
+@pytest.mark.parametrize("due_in", [timedelta(minutes=-1), timedelta(seconds=3)])
+@pytest.mark.parametrize("above", ["directory", "home"])
+def test_a_scheduled_unpublishing_of_a_page_above_live_appeals_is_cancelled_not_fatal(
+    public, above, due_in
+):
+    """Refused, and Wagtail's scheduled publishing goes on: it would otherwise stop at the
+    refusal every minute (also for a date that falls due while the command runs)."""
+    page = public.directory if above == "directory" else HomePage.objects.get()
+    Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() + due_in)
+    stderr = StringIO()
+    call_command("publish_scheduled", stdout=StringIO(), stderr=stderr)
+    page.refresh_from_db()
+    assert page.live and page.expire_at is None
+    assert "holds live appeals" in stderr.getvalue()
+    assert AppealPage.objects.get(pk=public.appeal.pk).live
+
+
 # Refused in the admin: the appeal itself
 
 
