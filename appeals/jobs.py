@@ -45,5 +45,11 @@ def takedowns_retry() -> int:
     return services.takedowns_retry()
 
 
+def photos_public_sweep() -> int:
+    from appeals.services.photos import photos_public_sweep
+
+    return len(photos_public_sweep())
+
+
 def appeals_retention_purge() -> int:
     return services.appeals_retention_purge()

@@ -11,6 +11,10 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise NotImplementedError("Private files have no public address.")
 
 
+# Where Wagtail keeps originals and renditions (the image model's and its renditions' upload_to).
+PHOTO_FOLDERS = ("original_images", "images")
+
+
 @deconstructible(path="homeward.storage.PhotoStorage")
 class PhotoStorage(Storage):
     """Photos (originals and renditions): private until published, then also public.
@@ -61,6 +65,18 @@ class PhotoStorage(Storage):
     def public_url(self, name) -> str:
         """The address the photo has (or had) in the public media, for purging caches."""
         return self.public.url(name)
+
+    def published_names(self):
+        """The name of every photo with a public copy."""
+        for folder in PHOTO_FOLDERS:
+            try:
+                _, files = self.public.listdir(folder)
+            except FileNotFoundError:
+                continue
+            yield from (f"{folder}/{file}" for file in files)
+
+    def published_at(self, name):
+        return self.public.get_modified_time(name)
 
     def is_published(self, name) -> bool:
         return bool(name) and self.public.exists(name)

@@ -7,6 +7,8 @@ clearance covers cannot change (HomewardImage refuses it): a new picture is a ne
 which goes public only with a revision that passes a check.
 """
 
+from datetime import datetime, timedelta
+
 from django.core.files.storage import storages
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +16,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Revision, WorkflowState
 
 from appeals.models import AppealPage, AppealPhoto, PublicityCheck
+
+# Going live copies photos before its transaction commits, so that the page never goes out
+# with missing photos: a public copy younger than this may be a publish still under way.
+PUBLISHING_GRACE = timedelta(minutes=10)
 
 
 def _photo_store():
@@ -38,6 +44,26 @@ def appeal_photos_publish(*, appeal: AppealPage) -> None:
     dropped = images_shown_by(appeal) - shown
     if dropped:
         images_unpublish(images=images_not_shown_elsewhere(image_ids=dropped, appeal=appeal))
+
+
+def photos_public_sweep(*, now: datetime | None = None) -> list[str]:
+    """The public media holds only what publicly visible appeals show: any other public
+    copy older than PUBLISHING_GRACE (left by a publish whose transaction rolled back, or
+    by anything else) goes back to private. Returns the names it removed."""
+    now = now or timezone.now()
+    store = _photo_store()
+    shown = AppealPhoto.objects.filter(page__in=AppealPage.objects.publicly_visible())
+    keep = set()
+    images = get_image_model().objects.filter(pk__in=shown.values("image_id"))
+    for image in images.prefetch_related("renditions"):
+        keep.add(image.file.name)
+        keep.update(rendition.file.name for rendition in image.renditions.all())
+    removed = []
+    for name in store.published_names():
+        if name not in keep and store.published_at(name) <= now - PUBLISHING_GRACE:
+            store.unpublish(name)
+            removed.append(name)
+    return removed
 
 
 def images_shown_by(appeal: AppealPage) -> set[int]:
