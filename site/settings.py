@@ -388,12 +388,15 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp, homeward/headers.py). Public pages allow no inline
 # script or style: their templates have none, and their scripts and styles are static
-# files. Images may come from the public media's own origin when it is object storage.
-MEDIA_ORIGIN = os.environ.get("MEDIA_ORIGIN") or (
-    (os.environ.get("AWS_S3_ENDPOINT_URL") or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
-    if AWS_STORAGE_BUCKET_NAME
-    else ""
-)
+# files. Images may come from the public media's own origin when it is object storage:
+# named, not guessed (a bucket's address depends on its region, endpoint and any CDN), as
+# a wrong guess would block every photo on every appeal.
+MEDIA_ORIGIN = os.environ.get("MEDIA_ORIGIN", "")
+if AWS_STORAGE_BUCKET_NAME and not MEDIA_ORIGIN:
+    raise ImproperlyConfigured(
+        "Set MEDIA_ORIGIN to the public bucket's origin (e.g. https://bucket.s3.eu-west-2."
+        "amazonaws.com, or its CDN): public pages may load images from it only."
+    )
 _MEDIA_ORIGINS = [MEDIA_ORIGIN] if MEDIA_ORIGIN else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
