@@ -1,11 +1,12 @@
 """Closing an appeal and taking it down everywhere, quietly; then forgetting the person.
 
 Closing unpublishes the page in the same transaction (its address answers 410 Gone from
-that commit), then one job clears every other surface, step by step: photos and
-renditions leave the public media, unsent emails are cancelled, social posts are
-deleted, the search index forgets the page, caches are purged. A step that fails does
-not stop the others; the sweep runs the takedown again, with backoff, until every step
-is done. Nothing announces the outcome anywhere.
+that commit); right after the commit, in the same request, photos and renditions leave
+the public media, unsent emails are cancelled, social posts are deleted and the search
+index forgets the page; a job then purges the caches (the CDN may be slow). Each step is
+recorded as it completes, under a claim (appeal_takedown_run). A step that fails does not
+stop the others; the sweep runs the takedown again, with backoff, until every step is
+done. Nothing announces the outcome anywhere.
 
 An ended publicity clearance takes the appeal down the same way, but it stays open: the
 person is still missing. Its takedown record (outcome "expired") lasts until a renewed
@@ -142,9 +143,11 @@ def _takedown_start(
     log_action: str = "wagtail.unpublish",
 ) -> AppealTakedown:
     page = AppealPage.objects.select_for_update().get(pk=appeal.pk)
-    down = AppealTakedown.objects.select_for_update().filter(appeal=page).first()
+    existing = AppealTakedown.objects.select_for_update().filter(appeal=page).first()
     closing = outcome in CLOSING_OUTCOMES
-    if page.is_closed or (down and not (closing and down.outcome == down.Outcome.EXPIRED)):
+    if page.is_closed or (
+        existing and not (closing and existing.outcome == existing.Outcome.EXPIRED)
+    ):
         raise AppealAlreadyClosed("This appeal is closed already.")
     now = timezone.now()
     # Closing an appeal that is down after expiry takes over its record and runs every
