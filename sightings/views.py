@@ -33,7 +33,8 @@ MAX_BODY_BYTES = 11 * 1024 * 1024
 RATE_LIMITED = (
     "You have sent several reports in a short time, so we cannot take another just now. "
     "Your answers are still here: please wait a few minutes, then send it again. If you "
-    "chose a photo, choose it again. If someone is in danger now, call 999."
+    "chose a photo, choose it again. If you are with them now, tick that box and send it: "
+    "it will go through. If someone is in danger now, call 999."
 )
 
 

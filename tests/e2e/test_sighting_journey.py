@@ -67,6 +67,7 @@ def test_a_refused_report_keeps_every_answer_and_an_urgent_one_still_goes_throug
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()  # read out first, with no script needed
+    expect(summary).to_contain_text("If you are with them now, tick that box")
     assert page.title().startswith("Error:")
     expect(page.get_by_label("Where did you see them?")).to_have_value(
         "Selby Abbey, the north door"
