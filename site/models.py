@@ -99,6 +99,8 @@ class HomewardImage(AbstractImage):
     )
 
     admin_form_fields = WagtailImage.admin_form_fields
+    # The file last rebuilt from its pixels, so that saving it does not rebuild it again.
+    _rebuilt_file = None
 
     def get_upload_to(self, filename):
         # Nothing of the uploaded name (often the person's) is kept, on any storage.
@@ -116,6 +118,7 @@ class HomewardImage(AbstractImage):
             self.file.save(name, ContentFile(data), save=False)
         else:
             self.file = ContentFile(data, name=name)
+            self._rebuilt_file = self.file.file
         super()._set_image_file_metadata()
 
     def generate_rendition_file(self, filter, *, source=None):
@@ -133,6 +136,9 @@ class HomewardImage(AbstractImage):
         self.assert_picture_may_change()
 
     def save(self, *args, **kwargs):
+        if self.file and not self.file._committed and self.file.file is not self._rebuilt_file:
+            # A file set by code (the demo, an import) is rebuilt as the upload views' are.
+            self._set_image_file_metadata()
         update_fields = kwargs.get("update_fields")
         if update_fields is None or set(update_fields) & set(PICTURE_FIELDS):
             self.assert_picture_may_change()

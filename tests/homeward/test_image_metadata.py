@@ -214,6 +214,12 @@ def test_replacing_the_file_stores_no_metadata(editor_client, sample):
     assert_stored_image_clean(image)
 
 
+def test_an_image_saved_from_code_stores_no_metadata(sample):
+    content, name = sample
+    Image(title="Imported photo", file=SimpleUploadedFile(name, content)).save()
+    assert_stored_image_clean(Image.objects.get())
+
+
 def test_a_legacy_original_with_metadata_gives_renditions_without_it():
     # An original stored before every route re-encoded: its renditions are clean anyway.
     content, name = SAMPLES["jpeg-comment"]()
