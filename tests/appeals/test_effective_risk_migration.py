@@ -3,26 +3,20 @@ children recorded below high become high risk, in their pages and their revision
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from appeals.models import AppealPage
 from tests import factories
+from tests.migrations import latest_migrations, migrate
 
 BEFORE = [("appeals", "0013_one_line_fields")]
 AFTER = [("appeals", "0015_effective_risk_constraints")]
-
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flagged_children_recorded_below_high_become_high_risk(directory):
     child = factories.appeal_create(publish=False, trafficked=True, police_risk_level="high")
     adult = factories.appeal_create(publish=False, age_when_missing=40, police_risk_level="low")
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    latest = latest_migrations()
     migrate(BEFORE)
     try:
         # As the old schema allowed: a trafficked child saved with police risk "low".

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from wagtail.images import get_image_model
 
 from tests import factories
+from tests.migrations import latest_migrations, migrate
 
 BEFORE = [("homeward", "0005_police_force_duty_email")]
 OLD_NAMES = {
@@ -19,12 +19,6 @@ OLD_NAMES = {
     "withdrawn": "original_images/Marigold-Quillfeather-withdrawn.jpg",
 }
 RENDITION = "images/Marigold-Quillfeather-live.fill-10x10.jpg"
-
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -37,7 +31,7 @@ def test_existing_images_move_to_the_private_store_under_random_names(directory)
     images = {state: appeal.photos.get().image for state, appeal in appeals.items()}
     public = storages["default"]
     withdrawn = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT / "withdrawn-photos")
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    latest = latest_migrations()
     migrate(BEFORE)
     try:
         # As before: originals in the public media under the uploaded name (a taken-down
