@@ -1,0 +1,22 @@
+"""axe-core, run inside a journey's page: every state a journey reaches is checked."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+AXE = Axe()
+# WCAG 2.2 AA and what comes before it; axe's best-practice rules too (landmarks, one h1).
+RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def assert_no_axe_violations(page, *, state: str) -> None:
+    """Fail with every violation axe finds on the page as it is now, named by ``state``."""
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": RULESETS}})
+    violations = results.response["violations"]
+    report = "\n".join(
+        f"- {violation['id']} ({violation['impact']}): {violation['help']}\n    "
+        + "\n    ".join(
+            node["target"][0] if len(node["target"]) == 1 else str(node["target"])
+            for node in violation["nodes"][:5]
+        )
+        for violation in violations
+    )
+    assert not violations, f"axe found problems on {state} ({page.url}):\n{report}"
