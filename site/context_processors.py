@@ -3,22 +3,38 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-# Cleared whenever a page is published, moved or removed (see signal_handlers).
-DIRECTORY_URL_KEY = "directory-url"
+# The addresses and names every public page's header and footer show. Cleared whenever
+# a page is published, moved or removed, or the charity's details change (see
+# signal_handlers): worked out once, not on every page.
+SITE_LINKS_KEY = "site-links"
 
 
-def _directory_url() -> str:
+def _site_links() -> dict:
     from appeals.models import AppealIndexPage
+    from homeward.models import CharityDetails, InformationPage
 
+    purpose = InformationPage.Purpose
+    footer_order = [purpose.ABOUT, purpose.PRIVACY, purpose.COOKIES, purpose.ACCESSIBILITY]
+    pages = {
+        page.purpose: page
+        for page in InformationPage.objects.live().filter(purpose__in=footer_order)
+    }
     directory = AppealIndexPage.objects.live().first()
-    return directory.url if directory else "/"
+    return {
+        "directory": directory.url if directory else "/",
+        "privacy": pages[purpose.PRIVACY].url if purpose.PRIVACY in pages else "",
+        "footer": [(pages[kind].title, pages[kind].url) for kind in footer_order if kind in pages],
+        "charity_name": CharityDetails.load().name,
+    }
 
 
 def site_chrome(request: HttpRequest) -> dict:
     """What every public page's header and footer need."""
+    links = SimpleLazyObject(lambda: cache.get_or_set(SITE_LINKS_KEY, _site_links, timeout=None))
     return {
         "demo_banner": settings.DEMO_BANNER,
-        "directory_url": SimpleLazyObject(
-            lambda: cache.get_or_set(DIRECTORY_URL_KEY, _directory_url, timeout=None)
-        ),
+        "site_links": links,
+        "directory_url": SimpleLazyObject(lambda: links["directory"]),
+        # Linked from every form that collects someone's details.
+        "privacy_url": SimpleLazyObject(lambda: links["privacy"]),
     }

@@ -17,7 +17,7 @@ from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Page
 
 from homeward.images import image_without_metadata
-from homeward.page_cache import public_cache_control
+from homeward.page_cache import PublicPageMixin
 from homeward.storage import PhotoStorage, photo_storage
 from homeward.text import validate_single_line
 
@@ -200,13 +200,6 @@ class HomewardRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class PublicPageMixin:
-    """For pages of the public site: shareable by caches while anonymous visitors read them."""
-
-    def serve(self, request, *args, **kwargs):
-        return public_cache_control(super().serve(request, *args, **kwargs), request)
-
-
 class OneChildTypeRoutingMixin:
     """Routing for pages whose children can only be of one type: one query per level.
 
@@ -240,7 +233,7 @@ class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["appeals.AppealIndexPage"]
+    subpage_types = ["appeals.AppealIndexPage", "homeward.InformationPage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
@@ -249,3 +242,7 @@ class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["latest_appeals"] = appeal_list_latest(limit=6)
         return context
+
+
+# Defined in their own module; imported here so that Django registers them.
+from homeward.information_pages import CharityDetails, InformationPage  # noqa: E402, F401

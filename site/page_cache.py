@@ -138,3 +138,10 @@ class PageCacheMiddleware:
             return 0
         match = S_MAXAGE.search(cache_control)
         return int(match.group(1)) if match else 0
+
+
+class PublicPageMixin:
+    """For pages of the public site: shareable by caches while anonymous visitors read them."""
+
+    def serve(self, request, *args, **kwargs):
+        return public_cache_control(super().serve(request, *args, **kwargs), request)

@@ -354,6 +354,8 @@ HERO_SIGN_UP_RATE_LIMIT = (
     env_int("HERO_SIGN_UP_RATE_LIMIT", 10),
     env_int("HERO_SIGN_UP_RATE_WINDOW_SECONDS", 3600),
 )
+# A sign-up never confirmed is forgotten (address, choices and consent) after this many days.
+HERO_UNCONFIRMED_RETENTION_DAYS = env_int("HERO_UNCONFIRMED_RETENTION_DAYS", 7)
 NEWSLETTER_UNSUBSCRIBE_MAILBOX = os.environ.get(
     "NEWSLETTER_UNSUBSCRIBE_MAILBOX", "unsubscribe@homeward.invalid"
 )

@@ -11,9 +11,9 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from homeward.context_processors import DIRECTORY_URL_KEY
+from homeward.context_processors import SITE_LINKS_KEY
 from homeward.frontend_cache import listing_purge_batch
-from homeward.models import HomewardImage, HomewardRendition
+from homeward.models import CharityDetails, HomewardImage, HomewardRendition
 from homeward.page_cache import page_cache_purge
 
 
@@ -21,12 +21,21 @@ def purge_public_caches(instance: Page, **kwargs) -> None:
     # After commit: a request in between must not cache the old content under the new
     # generation.
     transaction.on_commit(page_cache_purge)
-    transaction.on_commit(lambda: cache.delete(DIRECTORY_URL_KEY))
+    transaction.on_commit(site_links_forget)
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         # Wagtail's frontend cache app purges the page itself from the CDN; the pages
         # that list it (the directory and its feed, the home page) and the sitemap too.
         batch = listing_purge_batch(instance)
         transaction.on_commit(batch.purge)
+
+
+def site_links_forget(**kwargs) -> None:
+    cache.delete(SITE_LINKS_KEY)
+
+
+def charity_details_changed(**kwargs) -> None:
+    transaction.on_commit(site_links_forget)
+    transaction.on_commit(page_cache_purge)
 
 
 class ImagePurge:
@@ -75,6 +84,10 @@ def site_at_public_address(**kwargs) -> None:
 
 def register() -> None:
     post_migrate.connect(site_at_public_address, dispatch_uid="homeward-site-address")
+    # The footer names the charity: its details changed, every cached page did too.
+    post_save.connect(
+        charity_details_changed, sender=CharityDetails, dispatch_uid="homeward-charity-details"
+    )
     page_published.connect(purge_public_caches, dispatch_uid="homeward-purge-published")
     page_unpublished.connect(purge_public_caches, dispatch_uid="homeward-purge-unpublished")
     post_page_move.connect(purge_public_caches, dispatch_uid="homeward-purge-moved")

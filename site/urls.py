@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 
 from appeals import admin_scoped_views
 from homeward import views
+from homeward.sitemap import PublicSitemap
 from newsletter import urls as newsletter_urls
 from sightings import urls as sightings_urls
 
@@ -16,7 +17,7 @@ urlpatterns = [
     # Wagtail's explorer and page chooser at a page, less the appeals one may not see.
     *admin_scoped_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
     path("", include(sightings_urls)),
     path("", include(newsletter_urls)),
 ]

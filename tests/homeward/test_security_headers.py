@@ -54,6 +54,9 @@ def appeal(directory):
     return factories.appeal_create(title="Headered Hattie")
 
 
+INFORMATION_PAGES = ["about", "privacy", "cookies", "accessibility"]
+
+
 def public_responses(client, directory, appeal, settings):
     report = reverse("sighting-report", args=[appeal.pk])
     stored = client.post(report, sighting_data(appeal))
@@ -85,6 +88,7 @@ def public_responses(client, directory, appeal, settings):
         "heroes feedback": client.get(reverse("hero-feedback")),
         "not found": client.get("/no-such-page/"),
         "sitemap": client.get("/sitemap.xml"),
+        **{f"{slug} page": client.get(f"/{slug}/") for slug in INFORMATION_PAGES},
     }
 
 
@@ -98,6 +102,14 @@ def test_every_public_page_carries_the_strict_policies(client, directory, appeal
             assert_strict_public_headers(response)
         except (AssertionError, KeyError) as error:
             raise AssertionError(f"{name} ({response.status_code}): {error!r}") from error
+
+
+def test_no_public_page_sets_a_cookie(client, directory, appeal, settings):
+    """The cookie statement says the site sets none for the public: in every state of
+    every public page, forms sent and refused included."""
+    for name, response in public_responses(client, directory, appeal, settings).items():
+        assert not response.cookies, f"{name} sets {sorted(response.cookies)}"
+        assert not response.has_header("Set-Cookie"), name
 
 
 def test_a_page_from_the_page_cache_carries_them_too(client, directory, appeal):
