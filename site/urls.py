@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
 from appeals import admin_scoped_views
+from appeals import public_urls as appeal_public_urls
 from homeward import views
 from homeward.sitemap import PublicSitemap
 from newsletter import urls as newsletter_urls
@@ -18,6 +19,7 @@ urlpatterns = [
     *admin_scoped_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
+    path("", include(appeal_public_urls)),
     path("", include(sightings_urls)),
     path("", include(newsletter_urls)),
 ]

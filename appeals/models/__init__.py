@@ -14,6 +14,7 @@ from appeals.models.publicity_record import (
     PublicityRecord,
     SocialPost,
 )
+from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
 from appeals.models.workflow_tasks import PublicityCheckTask, PublisherApprovalTask
 
@@ -23,6 +24,7 @@ __all__ = [
     "AppealPageQuerySet",
     "AppealPermissionTester",
     "AppealPhoto",
+    "AppealShortLink",
     "AppealTakedown",
     "CampaignFigures",
     "ChannelOff",

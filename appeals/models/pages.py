@@ -32,6 +32,7 @@ from wagtail.url_routing import RouteResult
 
 from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import PublicityCheck, PublicityRefused
+from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
 from appeals.panels import PublicityChecksPanel
 from appeals.validators import validate_area_not_address
@@ -287,8 +288,10 @@ class AppealPage(PublicPageMixin, Page):
     parent_page_types = ["appeals.AppealIndexPage"]
     subpage_types = []
 
-    # The renditions the appeal page shows: the main photo, the share image, thumbnails.
-    PHOTO_RENDITIONS = ("fill-600x750-c100", "fill-1200x630-c100", "fill-200x250-c100")
+    # The renditions the appeal page shows: the main photo (also the poster's), the share
+    # image, thumbnails.
+    MAIN_PHOTO_RENDITION = "fill-600x750-c100"
+    PHOTO_RENDITIONS = (MAIN_PHOTO_RENDITION, "fill-1200x630-c100", "fill-200x250-c100")
 
     class Meta:
         verbose_name = "appeal"
@@ -508,6 +511,8 @@ class AppealPage(PublicPageMixin, Page):
         context["main_photo"] = photos[0] if photos else None
         context["more_photos"] = photos[1:]
         context["sighting_form"] = SightingForm(appeal=self)
+        # A new page's preview has no id yet, so no short address.
+        context["short_link"] = AppealShortLink.for_appeal(self.pk) if self.pk else None
         return context
 
     def permissions_for_user(self, user):
