@@ -32,7 +32,7 @@ from appeals.models.publicity import review_days_for
 from appeals.services import publicity_check_complete
 from homeward import roles
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
-from homeward.models import PoliceForce, PoliceOfficer
+from homeward.models import CharityDetails, PoliceForce, PoliceOfficer
 from newsletter.models import Hero, Partner
 from sightings.models import Sighting
 from sightings.services import sighting_answers, sighting_create
@@ -174,7 +174,20 @@ def demo_load() -> list[DemoUser]:
     if not Sighting.objects.exists():
         _demo_sightings()
     _demo_heroes()
+    _demo_charity()
     return users
+
+
+def _demo_charity() -> None:
+    """A made-up charity runs the demo: its details show in the footer and on the about
+    page, where a real deployment's staff enter their own."""
+    details = CharityDetails.load()
+    details.name = "Homeward (demo charity)"
+    details.charity_number = "Registered charity 0000000 (a made-up number)"
+    details.address = "1 Example Street\nLeeds\nLS1 0ZZ"
+    details.email = "hello@homeward.invalid"
+    details.phone = "0113 496 0000"
+    details.save()
 
 
 def _demo_heroes() -> None:

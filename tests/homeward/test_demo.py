@@ -54,3 +54,12 @@ def test_loads_fictional_appeals_and_a_user_for_every_role_and_is_idempotent(set
         assert user is not None, username
         held_roles.update(user.groups.values_list("name", flat=True))
     assert held_roles == set(roles.ROLES)
+
+
+def test_a_made_up_charity_runs_the_demo(settings, client):
+    settings.DEBUG = True
+    load_demo()
+    footer = client.get("/").content.decode()
+    assert "Homeward (demo charity) publishes appeals" in footer
+    about = client.get("/about/").content.decode()
+    assert "a made-up number" in about and "hello@homeward.invalid" in about
