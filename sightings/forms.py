@@ -8,17 +8,18 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import timezone
 
 from homeward.text import single_line
+from homeward.widgets import DateField
 from sightings.photos import CleanPhoto, photo_clean
 
 TOKEN_SALT = "sightings.form"  # noqa: S105  a signing salt, not a secret
 # Text that looks like web code: refused rather than stored.
 MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript:", re.IGNORECASE)
 PHONE = RegexValidator(
-    r"^\+?[\d\s()-]{7,20}$", "Enter a phone number using digits, spaces and + only."
+    r"^\+?[\d\s()-]{7,20}$", "Enter a phone number, like 07700 900 982 or +44 7700 900 982"
 )
 MIDDAY = time(12)
 # Phones' clocks drift: a time a few minutes ahead of ours is not "in the future".
@@ -26,6 +27,34 @@ CLOCK_SKEW = timedelta(minutes=10)
 TEXT_FIELDS = ["location", "description", "clothing", "companions", "direction", "name"]
 # Answers kept on one line: a pasted tab or line break becomes a space, never a refusal.
 ONE_LINE_FIELDS = ["location", "direction", "name", "phone"]
+# How the police can reach a reporter who lets them: asked only under "Yes".
+CONTACT_FIELDS = ["name", "phone", "email"]
+ANONYMOUS_WITH_CONTACT = (
+    "You chose to stay anonymous but gave your name, phone or email. Choose \u2018Yes\u2019 "
+    "to let the police contact you, or clear them."
+)
+# As people write a time: 14:30, 14.30, 2:30pm, 2:30 pm, 2pm.
+TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I.%M%p", "%I.%M %p", "%I%p", "%I %p"]
+
+
+def text_field(
+    *, label: str, max_length: int, too_long: str, required: str = "", validators=(), **options
+):
+    """A text answer whose messages say what to do: ``required`` is what to enter (no
+    message: the answer is optional), ``too_long`` names the answer ("Where you saw them")."""
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        error_messages={"required": required} if required else {},
+        validators=[
+            MaxLengthValidator(
+                max_length,
+                f"{too_long} must be {max_length:,} characters or fewer (you wrote %(show_value)d)",
+            ),
+            *validators,
+        ],
+        **options,
+    )
 
 
 class FormRefused(Exception):
@@ -48,20 +77,30 @@ class SightingForm(forms.Form):
     with_them_now = forms.BooleanField(
         label="I am with them now, or I can see them now", required=False
     )
-    seen_on = forms.DateField(
-        label="Date you saw them",
+    seen_on = DateField(
+        label="When did you see them?",
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="For example, 27 3 2026. Leave this empty if you are with them now.",
+        error_messages={
+            "incomplete": "The date you saw them must include a {missing}",
+            "invalid": "The date you saw them must be a real date",
+            "year": "The year you saw them must include 4 numbers, like 2026",
+        },
     )
     seen_time = forms.TimeField(
-        label="Time (if you know it)",
+        label="What time did you see them?",
         required=False,
-        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        help_text="If you know it. For example, 14:30 or 2:30pm.",
+        input_formats=TIME_FORMATS,
+        error_messages={"invalid": "Enter the time like 14:30 or 2:30pm, or leave it empty"},
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "input--width-5"}),
     )
     time_is_approximate = forms.BooleanField(label="The time is approximate", required=False)
-    location = forms.CharField(
+    location = text_field(
         label="Where did you see them?",
         max_length=300,
+        required="Enter where you saw them",
+        too_long="Where you saw them",
         help_text="A street, landmark, shop, bus route or station: as exact as you can.",
     )
     latitude = forms.DecimalField(
@@ -70,46 +109,72 @@ class SightingForm(forms.Form):
     longitude = forms.DecimalField(
         required=False, min_value=-180, max_value=180, decimal_places=5, widget=forms.HiddenInput
     )
-    description = forms.CharField(
+    description = text_field(
         label="What did you see?",
         max_length=2000,
+        required="Tell us what you saw",
+        too_long="What you saw",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What were they doing? How did they seem?",
     )
-    clothing = forms.CharField(
+    clothing = text_field(
         label="What were they wearing?",
         max_length=500,
-        required=False,
+        too_long="What they were wearing",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    companions = forms.CharField(
+    companions = text_field(
         label="Who were they with?",
         max_length=500,
-        required=False,
+        too_long="Who they were with",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    direction = forms.CharField(label="Which way were they going?", max_length=300, required=False)
+    direction = text_field(
+        label="Which way were they going?", max_length=300, too_long="Which way they were going"
+    )
     photo = forms.FileField(
-        label="A photo (optional)",
+        label="A photo",
         required=False,
         help_text="JPEG, PNG, WebP or HEIC, up to 10 MB. We remove the location and camera "
         "details from it, and only the police see it.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
+    # Asked, never pre-selected: the answer is the reporter's consent to be contacted.
     identity = forms.ChoiceField(
-        label="Do you want to give your details?",
+        label="Can the police contact you about what you saw?",
         choices=[
             ("anonymous", "No, I want to stay anonymous"),
-            ("named", "Yes, the police may need to ask me more"),
+            ("named", "Yes, the police may contact me"),
         ],
-        initial="anonymous",
+        help_text="You can stay anonymous. We never show your details to the public.",
+        error_messages={
+            "required": "Choose whether the police may contact you",
+            "invalid_choice": "Choose whether the police may contact you",
+        },
         widget=forms.RadioSelect,
     )
-    name = forms.CharField(label="Your name", max_length=120, required=False)
-    phone = forms.CharField(label="Phone number", max_length=40, required=False, validators=[PHONE])
-    email = forms.EmailField(label="Email address", max_length=254, required=False)
-    consent_to_contact = forms.BooleanField(
-        label="The police or the charity may contact me about this sighting", required=False
+    name = text_field(
+        label="Your name",
+        max_length=120,
+        too_long="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    phone = text_field(
+        label="Phone number",
+        max_length=40,
+        too_long="The phone number",
+        help_text="For international numbers include the country code.",
+        validators=[PHONE],
+        widget=forms.TelInput(attrs={"autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+        validators=[MaxLengthValidator(254, "The email address must be 254 characters or fewer")],
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     # Left empty by people; bots fill it in. Hidden from view and from screen readers.
     website = forms.CharField(label="Leave this empty", required=False)
@@ -120,9 +185,22 @@ class SightingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["token"].initial = form_token(appeal.pk)
-        # Needed unless they are with the person now: not marked "optional".
-        self.fields["seen_on"].conditionally_required = True
+        # Needed unless they are with the person now; one of the three is needed under
+        # "Yes": none of these is marked "optional".
+        for name in ["seen_on", *CONTACT_FIELDS]:
+            self.fields[name].conditionally_required = True
         self.clean_photo_result: CleanPhoto | None = None
+
+    @classmethod
+    def answers_again(cls, data, *, appeal) -> "SightingForm":
+        """The reporter's answers as they sent them, unchecked, with a new token to send
+        them with. A chosen photo cannot be kept: browsers never refill a file input."""
+        kept = {
+            name: field.widget.value_from_datadict(data, {}, name)
+            for name, field in cls.base_fields.items()
+            if name not in {"token", "website", "photo"}
+        }
+        return cls(appeal=appeal, initial=kept)
 
     def check_submission(self) -> None:
         """Refuse bots and stale or tampered forms before looking at the answers."""
@@ -158,38 +236,9 @@ class SightingForm(forms.Form):
                     self.add_error(name, self.fields[name].error_messages["required"])
         for name in TEXT_FIELDS:
             if MARKUP.search(data.get(name) or ""):
-                self.add_error(name, "Please write this without web code (text inside < >).")
-
-        now = timezone.localtime()
-        if data.get("with_them_now"):
-            data["seen_at"], data["time_is_approximate"] = now, False
-        elif not data.get("seen_on"):
-            self.add_error("seen_on", "Enter the date you saw them.")
-        else:
-            # Without a time, a sighting is dated midday of its day, and marked approximate.
-            seen_time = data.get("seen_time") or MIDDAY
-            seen_at = timezone.make_aware(datetime.combine(data["seen_on"], seen_time))
-            if seen_at > now + CLOCK_SKEW and (
-                data.get("seen_time") or data["seen_on"] > now.date()
-            ):
-                self.add_error("seen_on", "The date and time you saw them cannot be in the future.")
-            elif data["seen_on"] < self.appeal.missing_since:
-                self.add_error(
-                    "seen_on",
-                    "That is before they went missing. Enter the date you saw them since then.",
-                )
-            data["seen_at"] = min(seen_at, now)
-            data["time_is_approximate"] = data.get("time_is_approximate") or not data.get(
-                "seen_time"
-            )
-
-        if data.get("identity") == "named":
-            if not any(data.get(name) for name in ["name", "phone", "email"]):
-                self.add_error("name", "Give your name, a phone number or an email address.")
-        else:
-            for name in ["name", "phone", "email"]:
-                data[name] = ""
-            data["consent_to_contact"] = False
+                self.add_error(name, "Write this without web code (text inside < >)")
+        self._clean_when(data)
+        self._clean_contact(data)
 
         if data.get("photo") and not self.errors:
             try:
@@ -197,6 +246,47 @@ class SightingForm(forms.Form):
             except ValidationError as error:
                 self.add_error("photo", error)
         return data
+
+    def _clean_when(self, data) -> None:
+        now = timezone.localtime()
+        if data.get("with_them_now"):
+            data["seen_at"], data["time_is_approximate"] = now, False
+            return
+        if "seen_on" not in data:
+            return  # already explained: a date that is not a real date
+        if data["seen_on"] is None:
+            self.add_error("seen_on", "Enter the date you saw them")
+            return
+        if data["seen_on"] > now.date():
+            self.add_error("seen_on", "The date you saw them must be today or in the past")
+            return
+        if data["seen_on"] < self.appeal.missing_since:
+            self.add_error(
+                "seen_on",
+                "The date you saw them must be on or after "
+                f"{self.appeal.missing_since:%-d %B %Y}, when they went missing",
+            )
+            return
+        # Without a time, a sighting is dated midday of its day, and marked approximate.
+        seen_at = timezone.make_aware(
+            datetime.combine(data["seen_on"], data.get("seen_time") or MIDDAY)
+        )
+        if data.get("seen_time") and seen_at > now + CLOCK_SKEW:
+            self.add_error("seen_time", "The time you saw them must be in the past")
+        data["seen_at"] = min(seen_at, now)
+        data["time_is_approximate"] = data.get("time_is_approximate") or not data.get("seen_time")
+
+    def _clean_contact(self, data) -> None:
+        """Details typed are never dropped: someone who gave them and also chose to stay
+        anonymous is asked which they meant. Their answer to "may the police contact you"
+        is their consent."""
+        typed = [name for name in CONTACT_FIELDS if str(self.data.get(name) or "").strip()]
+        given = [name for name in CONTACT_FIELDS if data.get(name)]
+        explained = [name for name in CONTACT_FIELDS if name in self.errors]
+        if data.get("identity") == "anonymous" and typed:
+            self.add_error("identity", ANONYMOUS_WITH_CONTACT)
+        elif data.get("identity") == "named" and not given and not explained:
+            self.add_error("name", "Enter your name, a phone number or an email address")
 
     def submission_key(self) -> str:
         """The same form sent twice (a double tap, a replay) gives the same key."""

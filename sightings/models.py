@@ -150,6 +150,18 @@ class Sighting(models.Model):
                 | ~Q(status="closed") & Q(close_reason=""),
                 name="sighting_closed_with_reason",
             ),
+            # Someone who chose to stay anonymous is never contactable: no details, no
+            # consent. Details given with "anonymous" are refused before this, not dropped.
+            models.CheckConstraint(
+                condition=Q(anonymous=False)
+                | Q(
+                    reporter_name="",
+                    reporter_phone="",
+                    reporter_email="",
+                    consent_to_contact=False,
+                ),
+                name="sighting_anonymous_without_contact",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,7 +55,7 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
             form.check_submission()
         except FormRefused as refused:
             retry = (
-                _with_fresh_token(request.POST, appeal)
+                SightingForm.answers_again(request.POST, appeal=appeal)
                 if refused.keep_answers
                 else SightingForm(appeal=appeal)
             )
@@ -64,7 +64,7 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
         # marked urgent is never refused: it still met the token, honeypot and size checks.
         if not form["with_them_now"].data and _rate_limit_reached(request):
             logger.info("Sighting refused: rate limit")
-            retry = _with_fresh_token(request.POST, appeal)
+            retry = SightingForm.answers_again(request.POST, appeal=appeal)
             return _render_form(request, appeal, retry, problem=RATE_LIMITED, status=429)
         if form.is_valid():
             stored = _store(appeal, form)
@@ -72,7 +72,7 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
                 return _render_form(
                     request,
                     appeal,
-                    _with_fresh_token(request.POST, appeal),
+                    SightingForm.answers_again(request.POST, appeal=appeal),
                     problem=(
                         "We could not save your report just now. Your answers are still "
                         "here: please send it again. If someone is in danger, call 999."
@@ -108,16 +108,20 @@ def _store(appeal, form: SightingForm) -> tuple[Sighting, bool] | None:
 
 
 def sighting_received(request: HttpRequest, receipt: str) -> HttpResponse:
-    """The receipt: a reference to quote, and nothing about the case."""
+    """The receipt: a reference to quote and what happens next. The appeal (its name, its
+    force, a link and ways to share it) only while it is still public: a receipt opened
+    after a takedown must not bring the appeal back."""
     try:
         reference = signing.loads(receipt, salt=RECEIPT_SALT, max_age=24 * 3600)
     except signing.BadSignature as error:
         raise Http404 from error
     sighting = get_object_or_404(Sighting, reference=reference)
-    response = TemplateResponse(
-        request, "sightings/received.html", {"reference": reference, "sighting": sighting}
-    )
-    return _private(response)
+    context = {
+        "reference": reference,
+        "sighting": sighting,
+        "public_appeal": appeal_taking_sightings(appeal_id=sighting.appeal_id),
+    }
+    return _private(TemplateResponse(request, "sightings/received.html", context))
 
 
 def _refuse_cheaply(request: HttpRequest) -> HttpResponse | None:
@@ -144,15 +148,6 @@ def _declared_length(request: HttpRequest) -> int:
         return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
     except ValueError:
         return 0
-
-
-def _with_fresh_token(data, appeal) -> SightingForm:
-    """The reporter's answers again, unchecked, with a new token to send them with.
-
-    A chosen photo cannot be kept: browsers never refill a file input.
-    """
-    keep = {name: data.get(name) for name in data if name not in {"token", "website"}}
-    return SightingForm(appeal=appeal, initial=keep)
 
 
 def _render_form(request, appeal, form, *, problem: str = "", status: int = 200) -> HttpResponse:

@@ -41,8 +41,9 @@ STORED_ANSWERS = [
     "clothing",
     "companions",
     "direction",
-    "consent_to_contact",
 ]
+# What the police may contact a reporter by, kept only if they chose to be contacted.
+CONTACT_ANSWERS = {"name": "reporter_name", "phone": "reporter_phone", "email": "reporter_email"}
 
 # What the form leaves in its cleaned data when a question is not answered.
 UNANSWERED = {
@@ -57,7 +58,6 @@ UNANSWERED = {
     "name": "",
     "phone": "",
     "email": "",
-    "consent_to_contact": False,
 }
 
 
@@ -81,8 +81,14 @@ def sighting_create(
     """Store a sighting and its photo together, or nothing. Returns (sighting, created).
 
     A form sent twice (same token, same answers) returns the first sighting. Alerting
-    the police is queued after the commit and never holds up the reporter.
+    the police is queued after the commit and never holds up the reporter. Choosing to
+    be contacted is the consent to it; contact details given with "anonymous" are refused
+    (ValueError), never quietly dropped.
     """
+    anonymous = answers["identity"] == "anonymous"
+    contact = {field: answers[answer] for answer, field in CONTACT_ANSWERS.items()}
+    if anonymous and any(contact.values()):
+        raise ValueError("An anonymous sighting keeps no contact details.")
     received_at = timezone.now()
     points = priority.priority_points(
         risk_level=appeal.risk_level, has_photo=photo is not None, corroborations=0
@@ -105,10 +111,9 @@ def sighting_create(
                 ),
                 submission_key=submission_key,
                 seen_at_approximate=answers["time_is_approximate"],
-                anonymous=answers["identity"] == "anonymous",
-                reporter_name=answers["name"],
-                reporter_phone=answers["phone"],
-                reporter_email=answers["email"],
+                anonymous=anonymous,
+                consent_to_contact=not anonymous,
+                **contact,
                 **{name: answers[name] for name in STORED_ANSWERS},
             )
             if photo:

@@ -238,7 +238,6 @@ def _demo_sightings() -> None:
                     identity="named" if index == 1 else "anonymous",
                     name="Demo Reporter" if index == 1 else "",
                     email="reporter@example.invalid" if index == 1 else "",
-                    consent_to_contact=index == 1,
                 ),
                 photo=None,
                 submission_key=f"demo-{appeal.pk}-{index}",

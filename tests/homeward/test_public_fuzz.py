@@ -49,6 +49,9 @@ def test_the_feed_and_the_home_page_answer_any_query_string(client, directory, q
         st.sampled_from(
             [
                 "seen_on",
+                "seen_on_day",
+                "seen_on_month",
+                "seen_on_year",
                 "seen_time",
                 "location",
                 "description",

@@ -1,5 +1,5 @@
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import signing
@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeward import roles
+from homeward.widgets import PARTS
 from sightings.forms import TOKEN_SALT
 from tests import factories
 
@@ -16,11 +17,19 @@ def aged_token(appeal_pk: int, *, seconds: float = 30) -> str:
     return signing.dumps({"appeal": appeal_pk, "issued": time.time() - seconds}, salt=TOKEN_SALT)
 
 
+def date_parts(day: date | None) -> dict:
+    """A date as the form's Day, Month and Year boxes post it (all empty for None)."""
+    parts = [day.day, day.month, day.year] if day else ["", "", ""]
+    return {f"seen_on_{name}": str(part) for name, part in zip(PARTS, parts, strict=True)}
+
+
 def sighting_data(appeal, **overrides) -> dict:
-    """A complete, anonymous sighting as the form posts it."""
+    """A complete, anonymous sighting as the form posts it. ``seen_on`` is a date, or None
+    for none given; the boxes can be set one by one (``seen_on_month="13"``)."""
+    seen_on = overrides.pop("seen_on", timezone.localdate() - timedelta(days=1))
     data = {
         "token": aged_token(appeal.pk),
-        "seen_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        **date_parts(seen_on),
         "seen_time": "14:30",
         "location": "Outside the bus station on Station Parade",
         "description": "A girl matching the photo, sitting alone on a bench, looking upset.",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from homeward.text import single_line
 from sightings.forms import MARKUP, SightingForm
 from sightings.models import Sighting
-from tests.sightings.conftest import sighting_data
+from tests.sightings.conftest import date_parts, sighting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,9 @@ examples = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 any_text = st.text(max_size=2200)
-dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)).map(date.isoformat)
+dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1))
+# What people type in a date's Day, Month or Year box.
+date_box = st.one_of(st.integers(-1, 10_000).map(str), st.text(max_size=6))
 
 
 @examples
@@ -28,7 +30,10 @@ dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)).map(dat
     location=any_text,
     description=any_text,
     clothing=any_text,
-    seen_on=st.one_of(dates, any_text),
+    seen_on=st.one_of(
+        dates.map(date_parts),
+        st.fixed_dictionaries({f"seen_on_{box}": date_box for box in ["day", "month", "year"]}),
+    ),
     identity=st.sampled_from(["anonymous", "named", "", "other"]),
     email=any_text,
 )
@@ -40,9 +45,9 @@ def test_the_form_always_decides_and_what_it_accepts_is_clean(
         location=location,
         description=description,
         clothing=clothing,
-        seen_on=seen_on,
         identity=identity,
         email=email,
+        **seen_on,
     )
     form = SightingForm(data, appeal=appeal)
     if form.is_valid():

@@ -1,6 +1,6 @@
 """The public sighting form: what it keeps, what it refuses, and that it never half-saves."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from appeals.models import AppealPage
 from homeward.models import PoliceForce
+from sightings.forms import SightingForm
 from sightings.models import Sighting, SightingPhoto
 from tests import factories
 from tests.sightings.conftest import WHO_SEES_SIGHTINGS, aged_token, login_as, sighting_data
@@ -40,39 +41,99 @@ def receipt_of(response) -> str:
 # Happy paths
 
 
-def test_an_anonymous_sighting_is_kept_and_the_receipt_gives_a_reference(
+def test_an_anonymous_sighting_is_kept_and_the_receipt_says_what_happens_next(
     client, appeal, report_url
 ):
-    data = sighting_data(appeal, name="Should Not Be Kept", email="nobody@example.invalid")
-    receipt = client.get(receipt_of(client.post(report_url, data)))
+    receipt = client.get(receipt_of(client.post(report_url, sighting_data(appeal))))
     sighting = Sighting.objects.get()
-    assert sighting.appeal == appeal and sighting.anonymous
-    assert sighting.reporter_name == sighting.reporter_email == ""  # they chose anonymity
+    assert sighting.appeal == appeal and sighting.anonymous and not sighting.consent_to_contact
     assert sighting.status == Sighting.Status.NEW
     html = receipt.content.decode()
-    assert sighting.reference in html
     main = html[html.index("<main") : html.index("</main>")]
-    for case_detail in [appeal.title, appeal.case_reference, "North Yorkshire", "Harrogate"]:
-        assert case_detail not in main  # the receipt reveals nothing about the case
+    assert "Sighting sent" in main and sighting.reference in main
+    assert "What happens next" in main and "North Yorkshire Police reads every sighting" in main
+    assert "will not contact you" in main
+    assert f'href="{appeal.url}"' in main  # back to the appeal
+    assert "Share this appeal" in main and "wa.me" in main
+    for private in [appeal.case_reference, "Outside the bus station", "Black puffer jacket"]:
+        assert private not in main  # nothing of the case's file, nor the report read back
     assert "no-store" in receipt["Cache-Control"]
 
 
-def test_a_named_sighting_keeps_the_details_and_consent(client, appeal, report_url):
-    data = sighting_data(
-        appeal,
-        identity="named",
-        name="Fictional Witness",
-        phone="+44 7700 900123",
-        consent_to_contact="on",
-    )
-    receipt_of(client.post(report_url, data))
+def test_a_receipt_opened_after_the_appeal_went_private_does_not_bring_it_back(
+    client, appeal, report_url
+):
+    from appeals.models import PublicityCheck
+    from homeward.page_cache import page_cache_purge
+
+    receipt_url = receipt_of(client.post(report_url, sighting_data(appeal)))
+    PublicityCheck.objects.update(expires_at=timezone.now())
+    page_cache_purge()
+    main = client.get(receipt_url).content.decode()
+    main = main[main.index("<main") : main.index("</main>")]
+    assert Sighting.objects.get().reference in main
+    for withdrawn in [appeal.title, appeal.url, "North Yorkshire", "Share this appeal"]:
+        assert withdrawn not in main
+
+
+def test_contact_details_with_stay_anonymous_are_asked_about_not_dropped(
+    client, appeal, report_url
+):
+    data = sighting_data(appeal, name="Fictional Witness", email="witness@example.invalid")
+    response = client.post(report_url, data)
+    assert response.status_code == 400
+    assert not Sighting.objects.exists()
+    errors = response.context["form"].errors
+    assert "You chose to stay anonymous but gave your name, phone or email" in errors["identity"][0]
+    html = response.content.decode()
+    assert 'href="#id_identity_0"' in html  # the summary links to the question
+    assert 'value="Fictional Witness"' in html and 'value="witness@example.invalid"' in html
+
+    receipt_of(client.post(report_url, {**data, "identity": "named"}))
     sighting = Sighting.objects.get()
-    assert not sighting.anonymous
+    assert not sighting.anonymous and sighting.consent_to_contact
+    assert (sighting.reporter_name, sighting.reporter_email) == (
+        "Fictional Witness",
+        "witness@example.invalid",
+    )
+
+
+def test_a_named_sighting_keeps_the_details_and_the_answer_is_the_consent(
+    client, appeal, report_url
+):
+    data = sighting_data(
+        appeal, identity="named", name="Fictional Witness", phone="+44 7700 900123"
+    )
+    receipt = client.get(receipt_of(client.post(report_url, data)))
+    sighting = Sighting.objects.get()
+    assert not sighting.anonymous and sighting.consent_to_contact
     assert (sighting.reporter_name, sighting.reporter_phone) == (
         "Fictional Witness",
         "+44 7700 900123",
     )
-    assert sighting.consent_to_contact
+    html = receipt.content.decode()
+    assert "The police may contact you" in html
+    assert "Fictional Witness" not in html and "7700 900123" not in html
+
+
+def test_an_anonymous_sighting_can_never_hold_contact_details(appeal):
+    """The rule lives below the form: the service refuses, and the database refuses."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(ValueError, match="no contact details"):
+        factories.sighting_create(appeal, identity="anonymous", phone="07700 900123")
+    sighting = factories.sighting_create(appeal)
+    for details in [{"reporter_email": "a@example.invalid"}, {"consent_to_contact": True}]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Sighting.objects.filter(pk=sighting.pk).update(**details)
+
+
+def test_a_date_posted_as_one_value_is_still_read(client, appeal, report_url):
+    """A page cached before the date had three boxes, and scripts, post YYYY-MM-DD."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    data = {key: value for key, value in sighting_data(appeal).items() if "seen_on" not in key}
+    receipt_of(client.post(report_url, {**data, "seen_on": yesterday.isoformat()}))
+    assert timezone.localtime(Sighting.objects.get().seen_at).date() == yesterday
 
 
 def test_a_photo_is_kept_privately_without_its_metadata(client, appeal, report_url):
@@ -97,12 +158,12 @@ def test_an_urgent_sighting_shows_999_first_and_alerts_the_force_once(
         duty_email="duty@nyp.police.invalid"
     )
     mail.outbox.clear()
-    data = sighting_data(appeal, with_them_now="on", seen_on="", seen_time="")
+    data = sighting_data(appeal, with_them_now="on", seen_on=None, seen_time="")
     with django_capture_on_commit_callbacks(execute=True):
         receipt = client.get(receipt_of(client.post(report_url, data)))
     html = receipt.content.decode()
     main = html[html.index("<main") : html.index("</main>")]
-    assert main.index("call 999") < main.index("Sighting received")
+    assert main.index("call 999") < main.index("Sighting sent")
     sighting = Sighting.objects.get()
     assert sighting.with_them_now and sighting.alert_sent_at
     assert [message.to for message in mail.outbox] == [["duty@nyp.police.invalid"]]
@@ -194,28 +255,46 @@ def test_sending_the_same_form_twice_keeps_one_sighting(client, appeal, report_u
 
 # Bad inputs: each gets a clear response and stores nothing.
 
-FUTURE = (timezone.localdate() + timedelta(days=2)).isoformat()
+FUTURE = timezone.localdate() + timedelta(days=2)
+LATER_TODAY = (timezone.localtime() + timedelta(hours=1)).strftime("%H:%M")
 
 
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"location": ""}, "location", "required"),
-        ({"description": "   "}, "description", "required"),
-        ({"seen_on": ""}, "seen_on", "Enter the date you saw them"),
-        ({"seen_on": FUTURE}, "seen_on", "cannot be in the future"),
-        ({"seen_on": "2001-01-01"}, "seen_on", "before they went missing"),
-        ({"seen_on": "31/02/2026"}, "seen_on", "Enter a valid date"),
-        ({"seen_time": "25:99"}, "seen_time", "Enter a valid time"),
-        ({"location": "x" * 301}, "location", "at most 300 characters"),
-        ({"description": "x" * 2001}, "description", "at most 2000 characters"),
+        ({"location": ""}, "location", "Enter where you saw them"),
+        ({"description": "   "}, "description", "Tell us what you saw"),
+        ({"seen_on": None}, "seen_on", "Enter the date you saw them"),
+        ({"seen_on_month": ""}, "seen_on", "The date you saw them must include a month"),
+        (
+            {"seen_on_day": "", "seen_on_year": ""},
+            "seen_on",
+            "The date you saw them must include a day and year",
+        ),
+        ({"seen_on_day": "31", "seen_on_month": "2"}, "seen_on", "must be a real date"),
+        ({"seen_on_month": "June"}, "seen_on", "must be a real date"),
+        ({"seen_on_year": "26"}, "seen_on", "The year you saw them must include 4 numbers"),
+        ({"seen_on": FUTURE}, "seen_on", "must be today or in the past"),
+        ({"seen_on": date(2001, 1, 1)}, "seen_on", "when they went missing"),
+        ({"seen_time": "25:99"}, "seen_time", "Enter the time like 14:30"),
+        ({"location": "x" * 301}, "location", "must be 300 characters or fewer (you wrote 301)"),
+        ({"description": "x" * 2001}, "description", "must be 2,000 characters or fewer"),
         ({"description": "<script>alert('hi')</script>"}, "description", "without web code"),
         ({"clothing": 'Red <b onmouseover="x()">coat</b>'}, "clothing", "without web code"),
         ({"direction": "javascript:alert(1)"}, "direction", "without web code"),
-        ({"identity": "named"}, "name", "Give your name, a phone number or an email"),
-        ({"identity": "named", "email": "not-an-email"}, "email", "valid email"),
-        ({"identity": "named", "phone": "call me maybe"}, "phone", "phone number"),
-        ({"identity": "someone-else"}, "identity", "Select a valid choice"),
+        ({"identity": None}, "identity", "Choose whether the police may contact you"),
+        ({"identity": "someone-else"}, "identity", "Choose whether the police may contact you"),
+        ({"identity": "named"}, "name", "Enter your name, a phone number or an email address"),
+        (
+            {"identity": "named", "email": "not-an-email"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"identity": "named", "phone": "call me maybe"},
+            "phone",
+            "Enter a phone number, like 07700 900 982 or +44 7700 900 982",
+        ),
         ({"latitude": "123.4"}, "latitude", "less than or equal to 90"),
     ],
 )
@@ -227,9 +306,24 @@ def test_bad_answers_are_explained_and_nothing_is_kept(
     errors = response.context["form"].errors
     assert any(message in error for error in errors.get(field, [])), errors
     html = response.content.decode()
-    assert "Your sighting has not been sent yet" in html and f'href="#id_{field}"' in html
+    # The summary links each message to its answer: a date to its Day box, radios to the first.
+    target = {"seen_on": "seen_on_day", "identity": "identity_0"}.get(field, field)
+    assert "There is a problem" in html and f'href="#id_{target}"' in html
     assert "<script>alert" not in html
     assert not Sighting.objects.exists()
+
+
+def test_a_time_later_today_is_refused_and_every_way_of_writing_a_time_is_read(
+    client, appeal, report_url
+):
+    today = sighting_data(appeal, seen_on=timezone.localdate(), seen_time=LATER_TODAY)
+    if timezone.localtime().hour < 23:  # an hour ahead is still today
+        later = client.post(report_url, today)
+        assert "must be in the past" in later.context["form"].errors["seen_time"][0]
+    for written in ["9:05am", "9.05 am", "09:05", "9am"]:
+        form = SightingForm(sighting_data(appeal, seen_time=written), appeal=appeal)
+        assert form.is_valid(), form.errors
+        assert timezone.localtime(form.cleaned_data["seen_at"]).hour == 9
 
 
 def truncated_jpeg() -> bytes:
