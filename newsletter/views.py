@@ -12,9 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from homeward.places import Place
 from homeward.ratelimit import client_key, rate_limit_exceeded
 from newsletter import services
-from newsletter.forms import ChoicesForm, SignUpForm
+from newsletter.forms import ManageForm, SignUpForm, WhereForm
 from newsletter.models import NewsletterSettings
 from newsletter.selectors import hero_by_public_id
 from newsletter.tokens import (
@@ -39,22 +40,72 @@ def _bad_link(request, *, expired: bool = False) -> HttpResponse:
 
 @never_cache
 def hero_sign_up(request: HttpRequest) -> HttpResponse:
+    """Two pages at one address, without JavaScript: where (a postcode or town, areas from
+    the list, or all of the UK) and the email address; then the areas that means, to
+    adjust, with urgent alerts and the agreement. The button pressed says which."""
     policy = NewsletterSettings.load()
-    form = SignUpForm(request.POST or None, consent_wording=policy.consent_wording)
-    if request.method == "POST":
-        limit, window = settings.HERO_SIGN_UP_RATE_LIMIT
-        if rate_limit_exceeded(
-            scope="hero-sign-up", key=client_key(request), limit=limit, window=window
-        ):
-            return _page(request, "too_many.html", status=429)
-        if form.is_valid():
-            if form.is_robot():
-                logger.info("Hero sign-up refused: the hidden field was filled in")
-            else:
-                services.hero_sign_up(email=form.cleaned_data["email"], **form.choices())
-            # The same answer whoever signs up, so no one can test which addresses are ours.
+    action = request.POST.get("action")
+    if request.method != "POST":
+        return _where_page(request, WhereForm())
+    if action == "change":
+        return _where_page(request, WhereForm(initial=_said_back(request.POST)))
+    if action not in ("find", "sign-up"):
+        where = WhereForm(request.POST)
+        if not where.is_valid():
+            return _where_page(request, where)
+        if where.is_robot():
             return redirect("hero-check-email")
-    return _page(request, "sign_up.html", {"form": form}, status=400 if form.errors else 200)
+        return _areas_page(request, SignUpForm(initial=where.carried_forward(), **_wording(policy)))
+
+    finding = action == "find"
+    if not finding and _too_many(request):
+        return _page(request, "too_many.html", status=429)
+    form = SignUpForm(request.POST, finding=finding, **_wording(policy))
+    if not form.is_valid():
+        if "email" in form.errors or "address_is_right" in form.errors:
+            return _where_page(request, WhereForm(request.POST))  # the address is asked there
+        return _areas_page(request, form)
+    if finding:
+        found = form.cleaned_data["place"]
+        form = SignUpForm(initial=form.carried_forward(), **_wording(policy))
+        return _areas_page(request, form, found=found)
+    if form.is_robot():
+        logger.info("Hero sign-up refused: the hidden field was filled in")
+    else:
+        services.hero_sign_up(email=form.cleaned_data["email"], **form.choices())
+    # The same answer whoever signs up, so no one can test which addresses are ours.
+    return redirect("hero-check-email")
+
+
+def _wording(policy: NewsletterSettings) -> dict:
+    return {"consent_wording": policy.consent_wording}
+
+
+def _said_back(data) -> dict:
+    """The first page again, as it was answered: the address and the last place given."""
+    places = data.getlist("places_said")
+    return {
+        "email": data.get("email", ""),
+        "address_is_right": bool(data.get("address_is_right")),
+        "place": places[-1] if places else "",
+    }
+
+
+def _too_many(request: HttpRequest) -> bool:
+    limit, window = settings.HERO_SIGN_UP_RATE_LIMIT
+    return rate_limit_exceeded(
+        scope="hero-sign-up", key=client_key(request), limit=limit, window=window
+    )
+
+
+def _where_page(request, form: WhereForm) -> HttpResponse:
+    status = 400 if form.errors else 200
+    return _page(request, "sign_up.html", {"form": form}, status=status)
+
+
+def _areas_page(request, form: SignUpForm, found: Place | None = None) -> HttpResponse:
+    status = 400 if form.errors else 200
+    return _page(request, "sign_up_areas.html", {"form": form, "found": found}, status=status)
 
 
 @never_cache
@@ -98,16 +149,21 @@ def hero_manage(request: HttpRequest, token: str) -> HttpResponse:
             services.hero_resubscribe(hero=hero)
             return redirect("hero-manage", token=token)
         return _page(request, "not_subscribed.html", {"hero": hero, "token": token})
-    form = ChoicesForm(request.POST or None, initial=ChoicesForm.initial_for(hero))
-    saved = False
+    finding = request.POST.get("action") == "find"
+    form = ManageForm(request.POST or None, finding=finding, initial=ManageForm.initial_for(hero))
+    saved, found = False, None
     if request.method == "POST" and form.is_valid():
-        services.hero_preferences_update(hero=hero, **form.choices())
-        saved = True
+        if finding:
+            found = form.cleaned_data["place"]
+            form = ManageForm(initial=form.carried_forward())
+        else:
+            services.hero_preferences_update(hero=hero, **form.choices())
+            saved = True
     status = 400 if form.errors else 200
     return _page(
         request,
         "manage.html",
-        {"form": form, "hero": hero, "token": token, "saved": saved},
+        {"form": form, "hero": hero, "token": token, "saved": saved, "found": found},
         status=status,
     )
 

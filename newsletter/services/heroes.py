@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ def hero_sign_up(
     Nothing here reveals whether an address is subscribed: the person who owns the
     address learns it from the email they get, and the page says the same either way.
     """
+    areas = [] if all_of_uk else _known_forces(areas)  # before anything is written or sent
     email = email.strip().lower()
     hero, _ = Hero.objects.get_or_create(email=email)
     hero = Hero.objects.select_for_update().get(pk=hero.pk)
@@ -74,6 +76,7 @@ def hero_resubscribe(*, hero: Hero) -> bool:
 def hero_preferences_update(
     *, hero: Hero, all_of_uk: bool, areas: Iterable[PoliceForce], urgent_alerts: bool
 ) -> None:
+    areas = [] if all_of_uk else _known_forces(areas)
     hero = Hero.objects.select_for_update().get(pk=hero.pk)
     _set_choices(hero, all_of_uk=all_of_uk, areas=areas, urgent_alerts=urgent_alerts)
     _record_consent(hero, HeroConsent.Action.CHANGED, policy=NewsletterSettings.load())
@@ -114,6 +117,19 @@ def _set_choices(
     hero.urgent_alerts = urgent_alerts
     hero.save()
     hero.areas.set([] if all_of_uk else list(areas))
+
+
+def _known_forces(areas: Iterable[PoliceForce]) -> list[PoliceForce]:
+    """A subscription is to one or more of our police forces, or to all of the UK: never
+    to nothing (it would look subscribed and get nothing), nor to a force we do not have."""
+    areas = list(areas)
+    if not areas:
+        raise ValidationError("Choose at least one area, or all of the UK.")
+    ids = {getattr(force, "pk", None) for force in areas}
+    known = PoliceForce.objects.filter(pk__in=ids - {None})
+    if None in ids or known.count() != len(ids):
+        raise ValidationError("Choose areas from the list of police forces.")
+    return list(known)
 
 
 def _activate(hero: Hero, *, agreed: HeroConsent | None) -> None:

@@ -24,8 +24,8 @@ SIGN_UP = reverse("hero-sign-up")
 def sign_up(client, forces, django_capture_on_commit_callbacks):
     def post(remote_addr="127.0.0.1", **overrides):
         data = {
+            "action": "sign-up",
             "email": "ada@example.org",
-            "where": "areas",
             "areas": [forces[0].pk, forces[1].pk],
             "urgent_alerts": "yes",
             "consent": "on",
@@ -143,10 +143,10 @@ def test_repeated_sign_ups_send_one_email(sign_up, mailbox):
         ({"email": "a" * 250 + "@example.org"}, "Ensure this value has at most 254 characters"),
         ({"email": "zoë@example.org"}, "Enter an email address like name@example.com."),
         ({"consent": None}, "Tick the box to say you agree"),
-        ({"where": None}, "Choose all of the UK, or the areas you want."),
-        ({"where": "areas", "areas": None}, "Choose at least one area"),
-        ({"where": "somewhere"}, "Select a valid choice"),
-        ({"areas": ["999999"]}, "Select a valid choice"),
+        ({"areas": None}, "Choose at least one area, or choose all of the UK."),
+        ({"areas": ["999999"]}, "Choose areas from the list."),
+        ({"areas": ["x"]}, "Choose areas from the list."),
+        ({"areas": None, "place": "Xyz"}, "We could not find “Xyz”."),
         ({"urgent_alerts": None}, "Say whether you want urgent alerts."),
     ],
 )
@@ -229,18 +229,18 @@ def test_choices_change_through_the_signed_manage_link(client, forces):
     url = reverse("hero-manage", args=[manage_token(hero.public_id)])
     assert client.get(url).status_code == 200
 
-    bad = client.post(url, {"where": "areas", "urgent_alerts": "no"})
+    bad = client.post(url, {"action": "save", "urgent_alerts": "no"})
     assert bad.status_code == 400
     assert list(hero.areas.all()) == [forces[0]]
 
-    response = client.post(url, {"where": "areas", "areas": [forces[1].pk], "urgent_alerts": "yes"})
+    response = client.post(url, {"action": "save", "areas": [forces[1].pk], "urgent_alerts": "yes"})
     assert b"Saved." in response.content
     hero.refresh_from_db()
     assert list(hero.areas.all()) == [forces[1]]
     assert hero.urgent_alerts
     assert hero.consents.get().action == HeroConsent.Action.CHANGED
 
-    client.post(url, {"where": "all", "areas": [forces[1].pk], "urgent_alerts": "yes"})
+    client.post(url, {"all_of_uk": "on", "areas": [forces[1].pk], "urgent_alerts": "yes"})
     hero.refresh_from_db()
     assert hero.all_of_uk
     assert not hero.areas.exists()
