@@ -1,0 +1,53 @@
+"""axe in the states no single journey stops at: pages not found and gone, a closed
+appeal's form, the Heroes' confirmation, management and unsubscribe pages and their
+broken links, the feedback page. Each journey checks the states it walks through."""
+
+import pytest
+from django.urls import reverse
+
+from newsletter.tokens import confirm_token, manage_token
+from tests import factories
+from tests.e2e.accessibility import assert_no_axe_violations
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.newsletter.conftest import hero_create
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def states(appeal, closed, pending, confirmed) -> dict[str, tuple[str, int]]:
+    """Each state's address and the status it answers with."""
+    return {
+        "not-found": ("/no-such-page/", 404),
+        "appeal-gone": (closed.url, 410),
+        "closed-appeal-form": (reverse("sighting-report", args=[closed.pk]), 404),
+        "sighting-form-own-page": (reverse("sighting-report", args=[appeal.pk]), 200),
+        "heroes-confirm": (reverse("hero-confirm", args=[confirm_token(pending.public_id)]), 200),
+        "heroes-manage": (reverse("hero-manage", args=[manage_token(confirmed.public_id)]), 200),
+        "heroes-unsubscribe": (
+            reverse("hero-unsubscribe", args=[manage_token(confirmed.public_id)]),
+            200,
+        ),
+        "heroes-bad-link": (reverse("hero-confirm", args=["not-a-token"]), 404),
+        "heroes-check-email": (reverse("hero-check-email"), 200),
+    }
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_every_public_state_passes_axe(
+    browser, live_server, artifacts_dir, directory, django_capture_on_commit_callbacks, viewport
+):
+    appeal = factories.appeal_create(title="Sweepstake Sorrel")
+    closed = factories.appeal_create(title="Homebound Hollis")
+    factories.appeal_found(closed, capture=django_capture_on_commit_callbacks)
+    pending = hero_create("pending.sweep@example.invalid", status="pending")
+    confirmed = hero_create("confirmed.sweep@example.invalid")
+    page = browser.new_page(viewport=viewport)
+    for name, (path, status) in states(appeal, closed, pending, confirmed).items():
+        response = page.goto(live_server.url + path)
+        assert response.status == status, (name, response.status)
+        assert page.locator("h1").count() == 1, name
+        assert_no_axe_violations(page, state=name)
+        page.screenshot(
+            path=artifacts_dir / f"state-{name}-{'phone' if viewport is PHONE else 'desktop'}.png",
+            full_page=True,
+        )
