@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from appeals.models import AppealPage, PoliceAuthorisation, PublicityCheck
 from appeals.models.publicity import consent_sources
-from appeals.selectors import OVER_A_YEAR, SINCE_PERIODS
+from appeals.selectors import AGE_RANGES, OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
 
 
@@ -31,6 +31,24 @@ class DirectoryFilterForm(forms.Form):
         choices=[("", "Children and adults"), ("child", "Children"), ("adult", "Adults")],
         required=False,
     )
+    age = forms.ChoiceField(
+        label="Age when missing",
+        choices=[("", "Any age"), *[(key, label) for key, (label, *_) in AGE_RANGES.items()]],
+        required=False,
+    )
+    gender = forms.ChoiceField(
+        label="Gender",
+        choices=[
+            ("", "Any gender"),
+            # Someone looking for a person has a gender in mind; "not stated" is not one.
+            *[
+                (value, label)
+                for value, label in AppealPage.Gender.choices
+                if value != AppealPage.Gender.NOT_STATED
+            ],
+        ],
+        required=False,
+    )
     since = forms.ChoiceField(
         label="Missing since",
         choices=[
@@ -40,9 +58,30 @@ class DirectoryFilterForm(forms.Form):
         ],
         required=False,
     )
+    # Every filter but the search: folded under one line until used, so that a phone's
+    # first screen shows faces.
+    FOLDED = ("force", "person", "age", "gender", "since")
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+    def folded_fields(self):
+        return [self[name] for name in self.FOLDED]
+
+    def summary(self) -> str:
+        """The filters applied, in words: 'West Yorkshire Police, children, female'. None
+        are applied while any is wrong (the error summary says which)."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        words = {
+            "force": lambda force: force.name,
+            "person": lambda person: "children" if person == "child" else "adults",
+            "age": lambda age: f"aged {AGE_RANGES[age][0].lower()}",
+            "gender": lambda gender: AppealPage.Gender(gender).label.lower(),
+            "since": lambda since: f"missing {dict(self.fields['since'].choices)[since].lower()}",
+        }
+        return ", ".join(words[name](data[name]) for name in self.FOLDED if data.get(name))
 
 
 class PublicityCheckForm(forms.ModelForm):

@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -18,6 +17,7 @@ from appeals.models import (
     PublicityRecord,
     SocialPost,
 )
+from appeals.search import appeals_matching, forces_named_in, search_words
 from homeward import roles
 from homeward.models import PoliceForce
 
@@ -25,8 +25,10 @@ from homeward.models import PoliceForce
 TAKEDOWN_REPORT_ROLES = {roles.PUBLISHERS, roles.ADMINISTRATORS}
 
 # Renditions every listing shows: prefetched so a page of cards costs a fixed number of
-# queries.
+# queries. Cards offer the same crop at three widths (srcset); the middle one is the
+# fallback, and the one emails use.
 CARD_PHOTO_FILTER = "fill-400x500-c100"
+CARD_PHOTO_FILTERS = ("fill-200x250-c100", CARD_PHOTO_FILTER, "fill-600x750-c100")
 
 SINCE_PERIODS = {
     "7d": ("In the last 7 days", timedelta(days=7)),
@@ -34,6 +36,14 @@ SINCE_PERIODS = {
     "1y": ("In the last 12 months", timedelta(days=365)),
 }
 OVER_A_YEAR = "over1y"
+# The age the appeal gives first: their age when they went missing, as its photo shows them.
+AGE_RANGES = {
+    "under-12": ("Under 12", 0, 11),
+    "12-17": ("12 to 17", 12, 17),
+    "18-25": ("18 to 25", 18, 25),
+    "26-64": ("26 to 64", 26, 64),
+    "65-plus": ("65 and over", 65, None),
+}
 
 
 def appeal_photos(filter_specs: Iterable[str]):
@@ -44,7 +54,7 @@ def appeal_photos(filter_specs: Iterable[str]):
 
 def _with_card_photos(appeals):
     return appeals.select_related("police_force").prefetch_related(
-        Prefetch("photos", queryset=appeal_photos([CARD_PHOTO_FILTER]))
+        Prefetch("photos", queryset=appeal_photos(CARD_PHOTO_FILTERS))
     )
 
 
@@ -54,33 +64,39 @@ def appeal_list_latest(*, limit: int):
     return _with_card_photos(appeals)[:limit]
 
 
-SEARCH_WORD = re.compile(r"\w+")
-
-
 def appeal_search(
-    *, query: str = "", force: PoliceForce | None = None, person: str = "", since: str = ""
+    *,
+    query: str = "",
+    force: PoliceForce | None = None,
+    person: str = "",
+    age: str = "",
+    gender: str = "",
+    since: str = "",
 ):
-    """Live appeals matching the directory's filters, newest first (best match first)."""
+    """Live appeals matching the directory's filters: the best match to the search first
+    (see appeals.search), otherwise the most recently missing first."""
     appeals = AppealPage.objects.publicly_visible()
     if force is not None:
         appeals = appeals.filter(police_force=force)
     if person:
         appeals = appeals.filter(is_child=(person == "child"))
+    if age in AGE_RANGES:
+        _, youngest, oldest = AGE_RANGES[age]
+        appeals = appeals.filter(age_when_missing__gte=youngest)
+        if oldest is not None:
+            appeals = appeals.filter(age_when_missing__lte=oldest)
+    if gender:
+        appeals = appeals.filter(gender=gender)
     today = timezone.localdate()
     if since == OVER_A_YEAR:
         appeals = appeals.filter(missing_since__lt=today - timedelta(days=365))
     elif since in SINCE_PERIODS:
         appeals = appeals.filter(missing_since__gte=today - SINCE_PERIODS[since][1])
-    # Words only: quotes and operators mean something to the search backends' query
-    # languages (a lone '"' was an error on SQLite), and nothing in a name needs them.
-    query = " ".join(SEARCH_WORD.findall(query))
-    if query:
-        # The search backend filters only on indexed fields, not on the clearance
-        # subquery: search among the matching appeals by their ids.
-        matching = list(appeals.values_list("pk", flat=True))
-        appeals = _with_card_photos(AppealPage.objects.filter(pk__in=matching))
-        return appeals.search(query, order_by_relevance=True)
-    return _with_card_photos(appeals).order_by("-missing_since", "-pk")
+    if search_words(query):
+        appeals = appeals_matching(appeals, query=query, forces=forces_named_in(query))
+    else:
+        appeals = appeals.order_by("-missing_since", "-pk")
+    return _with_card_photos(appeals)
 
 
 # Charity staff work on every force's cases; a police officer only on their own force's.

@@ -56,20 +56,29 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
             query=filters.get("q", ""),
             force=filters.get("force"),
             person=filters.get("person", ""),
+            age=filters.get("age", ""),
+            gender=filters.get("gender", ""),
             since=filters.get("since", ""),
         )
         appeals_page = Paginator(results, self.APPEALS_PER_PAGE).get_page(request.GET.get("page"))
+        # One query for the page's cards, however the template slices them.
+        appeals_page.object_list = list(appeals_page.object_list)
+        folded = [name for name in form.FOLDED if filters.get(name)]
         response = self.render(
             request,
             context_overrides={
                 "form": form,
                 "appeals_page": appeals_page,
+                "query": filters.get("q", ""),
+                "filter_summary": form.summary(),
                 "is_filtered": any(filters.values()),
+                # Filters other than the search stay unfolded once used, or when wrong.
+                "filters_open": bool(folded or form.errors),
             },
         )
         if filters.get("q"):
-            # The search index is written by a worker after the publish that purged the
-            # caches: a search shared-cached in between would hide a new appeal for minutes.
+            # Searches are as many as people type: each one kept in the shared cache would
+            # push out the pages everyone asks for.
             patch_cache_control(response, private=True, no_cache=True)
         return response
 

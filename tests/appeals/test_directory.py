@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from wagtail.search import index
 
 from appeals.models import AppealPage
 from appeals.services.takedown import appeal_expire
@@ -23,6 +22,7 @@ def appeals():
         "leeds_child": factories.appeal_create(
             title="Ysolde Marrowby",
             age_when_missing=14,
+            gender=AppealPage.Gender.NON_BINARY,
             last_seen_area="Leeds",
             police_force=PoliceForce.objects.get(slug="west-yorkshire-police"),
             missing_since=today - timedelta(days=2),
@@ -31,6 +31,7 @@ def appeals():
         "glasgow_adult": factories.appeal_create(
             title="Thaddeus Crumpwell",
             age_when_missing=44,
+            gender=AppealPage.Gender.MALE,
             last_seen_area="Glasgow",
             police_force=PoliceForce.objects.get(slug="police-scotland"),
             missing_since=today - timedelta(days=45),
@@ -75,6 +76,14 @@ def test_drafts_and_closed_appeals_are_not_listed(client, directory, appeals):
         ("q=glasgow", ["Thaddeus Crumpwell"]),
         ("q=braided", ["Ysolde Marrowby"]),
         ("q=cardiff&person=adult", []),
+        ("q=Marowby", ["Ysolde Marrowby"]),
+        ("age=12-17", ["Ysolde Marrowby", "Oriel Fenwright"]),
+        ("age=26-64", ["Thaddeus Crumpwell"]),
+        ("age=under-12", []),
+        ("gender=male", ["Thaddeus Crumpwell"]),
+        ("gender=female", ["Oriel Fenwright"]),
+        ("gender=non-binary&age=12-17", ["Ysolde Marrowby"]),
+        ("age=12-17&since=over1y&force=south-wales-police", ["Oriel Fenwright"]),
     ],
 )
 def test_filters_and_search_are_bookmarkable_urls(client, directory, appeals, query, expected):
@@ -90,6 +99,8 @@ def test_filters_and_search_are_bookmarkable_urls(client, directory, appeals, qu
         ("force=atlantis-constabulary", "force"),
         ("person=robot", "person"),
         ("since=forever", "since"),
+        ("age=ancient", "age"),
+        ("gender=not-stated", "gender"),
     ],
 )
 def test_bad_filter_values_get_an_error_summary_not_a_500(client, directory, appeals, query, field):
@@ -134,15 +145,44 @@ def test_a_page_of_twelve_cards_costs_a_fixed_number_of_queries(
         client.get(directory.url)
 
 
-def test_search_results_are_never_shared_cached_as_the_index_is_written_after_publishing(
-    client, directory, appeals
-):
-    """Publishing purges the caches at its commit, but a worker writes the search index a
-    moment later: a search cached in between would hide the new appeal for minutes."""
+def test_searches_are_never_shared_cached(client, directory, appeals):
+    """Searches are as many as people type: kept in the shared cache, they would push out
+    the pages everyone asks for. And a search always reads the appeals as they are now."""
     assert "s-maxage" in client.get(directory.url)["Cache-Control"]
     searched = client.get(directory.url, {"q": "Marrowby"})
     assert "private" in searched["Cache-Control"] and "s-maxage" not in searched["Cache-Control"]
 
     AppealPage.objects.filter(pk=appeals["leeds_child"].pk).update(title="Ysolde Other")
-    index.insert_or_update_object(AppealPage.objects.get(pk=appeals["leeds_child"].pk))
     assert names(client.get(directory.url, {"q": "Marrowby"})) == []  # not from a cache
+
+
+def test_age_ranges_are_of_the_age_when_missing_and_meet_without_gaps(client, directory):
+    for age in [11, 12, 17, 18, 65]:
+        factories.appeal_create(title=f"Aged {age}", age_when_missing=age)
+    ranges = {
+        "under-12": ["Aged 11"],
+        "12-17": ["Aged 12", "Aged 17"],
+        "18-25": ["Aged 18"],
+        "26-64": [],
+        "65-plus": ["Aged 65"],
+    }
+    for age, expected in ranges.items():
+        assert sorted(names(client.get(directory.url, {"age": age}))) == expected
+
+
+def test_cards_one_link_each_photos_in_three_widths_the_first_row_at_once(client, directory):
+    for _ in range(6):
+        factories.appeal_create()
+    for url in [directory.url, "/"]:
+        html = client.get(url).content.decode()
+        cards = html.split('<li class="appeal-card">')[1:]
+        assert len(cards) == 6
+        for number, card in enumerate(cards, start=1):
+            card = card.split("</li>", 1)[0]
+            assert card.count("<a ") == 1  # the photo is inside the link's reach, not a second link
+            photo = card.split("<img ", 1)[1].split(">", 1)[0]
+            srcset = photo.split('srcset="', 1)[1].split('"', 1)[0]
+            for width in ["fill-200x250-c100", "fill-400x500-c100", "fill-600x750-c100"]:
+                assert srcset.count(width) == 1  # the same crop at three widths
+            assert 'sizes="' in photo and 'width="' in photo and 'height="' in photo
+            assert f'loading="{"eager" if number <= 4 else "lazy"}"' in photo

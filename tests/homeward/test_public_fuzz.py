@@ -20,7 +20,9 @@ awkward = st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.sampl
     ['"', '"a', "a & b", "!", "(", "-", "\\", "a:b", "*", "'", "%", "\x00", "\u202e", "OR", ""]
 )
 params = st.dictionaries(
-    st.sampled_from(["q", "force", "person", "since", "page", "other"]), awkward, max_size=5
+    st.sampled_from(["q", "force", "person", "age", "gender", "since", "page", "other"]),
+    awkward,
+    max_size=6,
 )
 
 
@@ -32,6 +34,7 @@ def answered(response) -> bool:
 @given(query=params)
 @example(query={"q": '"'})  # an error from SQLite's full-text search, once
 @example(query={"q": "a OR (b"})
+@example(query={"q": "Leigh's", "age": "65-plus", "gender": "male", "since": "over1y"})
 def test_the_directory_answers_any_query_string(client, directory, appeal, query):
     assert answered(client.get(directory.url, query))
 
