@@ -9,6 +9,7 @@ a migration); elsewhere (SQLite, for development) the same measure runs in Pytho
 candidates, which the other filters have already narrowed to a few hundred at most.
 """
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -35,6 +36,7 @@ PLACE_MIN_LENGTH = 3
 # The order of results: the name matches every word, then each word matches something of
 # the person's, then the force covers the place searched.
 NAME_MATCH, TEXT_MATCH, PLACE_MATCH = 2, 1, 0
+WORD = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str) -> str:
@@ -45,16 +47,7 @@ def normalise(text: str) -> str:
 
 def search_words(text: str) -> list[str]:
     """The words pg_trgm sees: runs of letters and digits."""
-    words, word = [], []
-    for char in normalise(text):
-        if char.isalnum():
-            word.append(char)
-        elif word:
-            words.append("".join(word))
-            word = []
-    if word:
-        words.append("".join(word))
-    return words
+    return WORD.findall(normalise(text))
 
 
 def _trigrams(word: str) -> list[str]:
