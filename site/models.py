@@ -239,7 +239,8 @@ class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
         from appeals.selectors import appeal_list_latest
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_appeals"] = appeal_list_latest(limit=6)
+        # Two full rows of the grid on a desktop (four across), four rows on a phone.
+        context["latest_appeals"] = appeal_list_latest(limit=8)
         return context
 
 

@@ -186,3 +186,10 @@ def test_cards_one_link_each_photos_in_three_widths_the_first_row_at_once(client
                 assert srcset.count(width) == 1  # the same crop at three widths
             assert 'sizes="' in photo and 'width="' in photo and 'height="' in photo
             assert f'loading="{"eager" if number <= 4 else "lazy"}"' in photo
+
+
+def test_the_home_page_shows_two_full_rows_of_faces(client, directory):
+    for _ in range(9):
+        factories.appeal_create()
+    html = client.get("/").content.decode()
+    assert html.count('<li class="appeal-card">') == 8
