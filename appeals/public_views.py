@@ -64,7 +64,7 @@ def appeal_poster(request: HttpRequest, code: str, paper: str) -> HttpResponse:
     appeal = _publicly_visible_appeal(code)
     if appeal is None:
         return _gone(request)
-    short_link = AppealShortLink.for_appeal(appeal.pk)
+    short_link = appeal.public_short_link()
     content = PosterContent.of(
         appeal, photo=_main_photo_bytes(appeal), short_url=absolute_url(short_link.url)
     )

@@ -59,7 +59,7 @@ class AppealPageQuerySet(PageQuerySet):
 
     def for_serving(self):
         """What serving an appeal page needs, fetched with the page itself."""
-        return self.select_related("police_force").annotate(
+        return self.select_related("police_force", "short_link").annotate(
             public_clearance_expires_at=Subquery(
                 _valid_clearance_of_live_revision().values("expires_at")[:1]
             )
@@ -512,8 +512,15 @@ class AppealPage(PublicPageMixin, Page):
         context["more_photos"] = photos[1:]
         context["sighting_form"] = SightingForm(appeal=self)
         # A new page's preview has no id yet, so no short address.
-        context["short_link"] = AppealShortLink.for_appeal(self.pk) if self.pk else None
+        context["short_link"] = self.public_short_link() if self.pk else None
         return context
+
+    def public_short_link(self) -> AppealShortLink:
+        """Its short address (for_serving() fetches it with the page), made if need be."""
+        try:
+            return self.short_link
+        except AppealShortLink.DoesNotExist:
+            return AppealShortLink.for_appeal(self.pk)
 
     def permissions_for_user(self, user):
         return AppealPermissionTester(user, self)

@@ -11,6 +11,8 @@ import secrets
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
+from homeward.links import absolute_url
+
 # No 0/o, 1/i/l: read off a poster and typed on a phone without doubt.
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 7  # 31**7: about 27 billion codes
@@ -35,6 +37,11 @@ class AppealShortLink(models.Model):
     @property
     def url(self) -> str:
         return reverse("appeal-short-link", kwargs={"code": self.code})
+
+    @property
+    def address(self) -> str:
+        """As printed and typed: the full address without its scheme."""
+        return absolute_url(self.url).split("://", 1)[-1]
 
     @property
     def poster_url(self) -> str:

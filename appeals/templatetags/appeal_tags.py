@@ -2,39 +2,45 @@ from urllib.parse import quote, urlencode
 
 from django import template
 
-from appeals.models import AppealPage
+from appeals.models import AppealPage, AppealShortLink
 from homeward.links import absolute_url
 
 register = template.Library()
 
 
 @register.inclusion_tag("appeals/share_links.html")
-def share_links(page: AppealPage) -> dict:
-    """Plain share links: no third-party scripts, nothing loaded until someone clicks."""
+def share_links(page: AppealPage, short_link: AppealShortLink | None = None) -> dict:
+    """Plain share links: no third-party scripts, nothing loaded until someone clicks.
+    With the short link, the poster and flyer too."""
     url = absolute_url(page.url)
     text = f"Missing: {page.summary} Please share."
     return {
+        "url": url,
+        "name": page.title,
+        "title": f"Missing: {page.title}",
+        "text": text,
+        "short_link": short_link,
         "links": [
             {
-                "label": "Share on Facebook",
-                "where": "Facebook",
+                "action": "Share on",
+                "label": "Facebook",
                 "href": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
             },
             {
-                "label": "Share on X",
-                "where": "X",
+                "action": "Share on",
+                "label": "X",
                 "href": "https://x.com/intent/post?" + urlencode({"text": text, "url": url}),
             },
             {
-                "label": "Share on WhatsApp",
-                "where": "WhatsApp",
+                "action": "Share on",
+                "label": "WhatsApp",
                 "href": "https://wa.me/?" + urlencode({"text": f"{text} {url}"}),
             },
             {
-                "label": "Share by email",
-                "where": "your email app",
+                "action": "Share by",
+                "label": "Email",
                 "href": f"mailto:?subject={quote('Missing: ' + page.title)}"
                 f"&body={quote(text + chr(10) + chr(10) + url)}",
             },
-        ]
+        ],
     }

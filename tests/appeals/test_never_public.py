@@ -2,8 +2,9 @@
 
 import pytest
 
-from appeals.models import AppealPage
+from appeals.models import AppealPage, AppealShortLink
 from tests import factories
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,12 @@ def test_search_cannot_find_an_appeal_by_them(client, directory, flagged, query)
     response = client.get(directory.url, {"q": query})
     assert list(response.context["appeals_page"].object_list) == []
     assert "Perdita" not in response.content.decode()
+
+
+def test_the_poster_and_flyer_reveal_them_neither(client, flagged):
+    link = AppealShortLink.for_appeal(flagged.pk)
+    for url in [link.poster_url, link.flyer_url]:
+        text = pdf_text(client.get(url).content)
+        assert "Perdita Sallowmere" in text, url
+        for word in REVEALING:
+            assert word.lower() not in text.lower(), f"{word!r} found in {url}"

@@ -64,7 +64,9 @@ def test_every_appeal_page_says_how_to_help(client, appeal):
 def test_share_links_and_card_meta_use_no_third_party_scripts(client, appeal):
     html = client.get(appeal.url).content.decode()
     scripts = re.findall(r"<script[^>]*>", html, re.IGNORECASE)
-    assert scripts == ['<script src="/static/sightings/js/location.js" defer>']  # ours only
+    # Ours only: static files of this site, deferred (sharing, and the form's own).
+    assert '<script src="/static/appeals/js/share.js" defer>' in scripts
+    assert all(re.fullmatch(r'<script src="/static/[\w/.-]+\.js" defer>', tag) for tag in scripts)
     assert (
         "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F127.0.0.1%3A8000%2Fappeals%2F"
         in html
