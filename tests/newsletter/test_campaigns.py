@@ -124,6 +124,11 @@ def test_the_links_in_an_email_work_and_nothing_tracks_or_loads_from_elsewhere(
     assert "@import" not in html
     for source in re.findall(r'<img[^>]+src="([^"]+)"', html):
         assert source.startswith(f"{settings.BASE_URL}/media/images/")
+    # Each appeal's photo links to the appeal, as its name and button do.
+    photo_links = re.findall(r'<a href="([^"]+)"[^>]*>\s*<img', html)
+    assert photo_links and len(photo_links) == html.count("<img")
+    for appeal_link in photo_links:
+        assert html.count(f'href="{appeal_link}"') == 3  # photo, name, button
     links = set(re.findall(r'href="([^"]+)"', html))
     for link in links:
         assert link.startswith(settings.BASE_URL), link
