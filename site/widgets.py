@@ -43,10 +43,11 @@ class DateInput(forms.MultiWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        for label, subwidget in zip(
-            ("Day", "Month", "Year"), context["widget"]["subwidgets"], strict=True
-        ):
-            subwidget["label"] = label
+        for part, subwidget in zip(PARTS, context["widget"]["subwidgets"], strict=True):
+            subwidget["label"] = part.capitalize()
+            # Named for what it holds (id_seen_on_day), not its position, like its name.
+            if subwidget["attrs"].get("id"):
+                subwidget["attrs"]["id"] = f"{context['widget']['attrs']['id']}_{part}"
         return context
 
     def id_for_label(self, id_):

@@ -308,7 +308,8 @@ def test_bad_answers_are_explained_and_nothing_is_kept(
     html = response.content.decode()
     # The summary links each message to its answer: a date to its Day box, radios to the first.
     target = {"seen_on": "seen_on_day", "identity": "identity_0"}.get(field, field)
-    assert "There is a problem" in html and f'href="#id_{target}"' in html
+    assert "There is a problem" in html
+    assert f'href="#id_{target}"' in html and f'id="id_{target}"' in html
     assert "<script>alert" not in html
     assert not Sighting.objects.exists()
 

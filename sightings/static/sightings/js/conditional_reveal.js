@@ -1,7 +1,8 @@
 // GOV.UK's conditional reveal: the questions under a radio show only once it is chosen.
 // Without JavaScript they are always shown, with a question that says when to answer them.
 // A panel someone has typed in stays open whichever radio is chosen, so nothing they
-// typed is ever hidden from them.
+// typed is ever hidden from them. The radio names its panel with aria-controls, as
+// GOV.UK's does (aria-expanded is not allowed on a radio).
 (function () {
   document.querySelectorAll("[data-reveal-for]").forEach(function (panel) {
     var radio = document.getElementById(panel.getAttribute("data-reveal-for"));
@@ -17,7 +18,6 @@
 
     function update() {
       panel.hidden = !(radio.checked || typedIn());
-      radio.setAttribute("aria-expanded", String(!panel.hidden));
     }
 
     radio.setAttribute("aria-controls", panel.id);
