@@ -165,6 +165,8 @@ def hero_manage(request: HttpRequest, token: str) -> HttpResponse:
             form = ManageForm(initial=form.carried_forward())
         else:
             services.hero_preferences_update(hero=hero, **form.choices())
+            hero.refresh_from_db()
+            form = ManageForm(initial=ManageForm.initial_for(hero))  # as saved, places gone
             saved = True
     status = 400 if form.errors else 200
     return _page(
