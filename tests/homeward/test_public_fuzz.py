@@ -7,7 +7,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from newsletter.tokens import manage_token
 from sightings.models import Sighting
+from tests.newsletter.conftest import hero_create
 from tests.sightings.conftest import aged_token
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,13 @@ def test_the_feed_and_the_home_page_answer_any_query_string(client, directory, q
     with_token=st.booleans(),
     content_length=st.none() | st.sampled_from(["abc", "-1", "", "1e9", "99999999999999"]),
 )
+# The date's three boxes: a day that does not exist, a year of digits no int() accepts.
+@example(
+    fields={"seen_on_day": "31", "seen_on_month": "2", "seen_on_year": "\u0663\u0662"},
+    with_token=True,
+    content_length=None,
+)
+@example(fields={"seen_on": "9999-99-99", "seen_on_day": ""}, with_token=True, content_length=None)
 def test_the_sighting_form_answers_any_post(client, appeal, fields, with_token, content_length):
     data = {**fields, **({"token": aged_token(appeal.pk)} if with_token else {})}
     extra = {"CONTENT_LENGTH": content_length} if content_length is not None else {}
@@ -85,16 +94,49 @@ def test_the_sighting_form_answers_any_post(client, appeal, fields, with_token, 
         assert Sighting.objects.count() == before  # refused: nothing stored
 
 
-@examples
-@given(
-    fields=st.dictionaries(
-        st.sampled_from(["email", "where", "areas", "urgent_alerts", "consent", "website"]),
-        awkward,
-        max_size=6,
+# The Heroes' pages: both steps of the sign-up (the button pressed says which) and the
+# manage page's lookup and save.
+hero_fields = st.dictionaries(
+    st.sampled_from(
+        [
+            "email",
+            "place",
+            "places_said",
+            "areas",
+            "all_of_uk",
+            "address_is_right",
+            "urgent_alerts",
+            "consent",
+            "website",
+        ]
+    ),
+    awkward,
+    max_size=7,
+).flatmap(
+    lambda fields: st.sampled_from([None, "find", "sign-up", "change", "save", "x"]).map(
+        lambda action: fields if action is None else {**fields, "action": action}
     )
 )
+
+
+@examples
+@given(fields=hero_fields)
+@example(fields={"email": "a@example.invalid", "place": "LS6", "action": "find"})
+@example(fields={"areas": ["1", "99999", "x"], "places_said": "LS6", "action": "sign-up"})
 def test_the_heroes_sign_up_answers_any_post(client, fields):
     assert answered(client.post(reverse("hero-sign-up"), fields))
+
+
+@pytest.fixture
+def manage_url(db) -> str:
+    hero = hero_create("fuzz.manage@example.invalid")
+    return reverse("hero-manage", args=[manage_token(hero.public_id)])
+
+
+@examples
+@given(fields=hero_fields)
+def test_the_heroes_manage_page_answers_any_post(client, manage_url, fields):
+    assert answered(client.post(manage_url, fields))
 
 
 @examples
