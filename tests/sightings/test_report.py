@@ -5,7 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.conf import settings
-from django.core import mail
+from django.core import mail, signing
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,6 +31,12 @@ def photo_with_gps(size=(64, 48)) -> SimpleUploadedFile:
         ExifTags.GPS.GPSLatitude: (54.0, 0.0, 0.0),
     }
     return SimpleUploadedFile("IMG_1234.jpg", factories.image_bytes(size=size, exif=exif))
+
+
+def reference_of(receipt_url: str) -> str:
+    from sightings.views import RECEIPT_SALT
+
+    return signing.loads(receipt_url.rstrip("/").rsplit("/", 1)[1], salt=RECEIPT_SALT)
 
 
 def receipt_of(response) -> str:
@@ -134,6 +140,16 @@ def test_a_date_posted_as_one_value_is_still_read(client, appeal, report_url):
     data = {key: value for key, value in sighting_data(appeal).items() if "seen_on" not in key}
     receipt_of(client.post(report_url, {**data, "seen_on": yesterday.isoformat()}))
     assert timezone.localtime(Sighting.objects.get().seen_at).date() == yesterday
+
+
+def test_the_form_chooses_nothing_for_them_and_says_optional_once(client, appeal, report_url):
+    response = client.get(report_url)
+    html = response.content.decode()
+    assert "checked" not in str(response.context["form"]["identity"])
+    assert 'A photo <span class="field__optional">(optional)</span>' in html
+    assert "(optional) <span" not in html and "(optional)</span> (optional)" not in html
+    assert 'autocomplete="name"' in html and 'type="tel"' in html and 'type="email"' in html
+    assert 'inputmode="numeric"' in html and "If you chose yes: how can the police reach" in html
 
 
 def test_a_photo_is_kept_privately_without_its_metadata(client, appeal, report_url):
@@ -249,7 +265,8 @@ def test_sending_the_same_form_twice_keeps_one_sighting(client, appeal, report_u
     data = sighting_data(appeal)
     first = receipt_of(client.post(report_url, data))
     second = receipt_of(client.post(report_url, data))
-    assert first == second
+    # The same receipt: signed again, so its address differs if a second passed between.
+    assert reference_of(first) == reference_of(second)
     assert Sighting.objects.count() == 1
 
 
