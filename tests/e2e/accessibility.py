@@ -20,3 +20,11 @@ def assert_no_axe_violations(page, *, state: str) -> None:
         for violation in violations
     )
     assert not violations, f"axe found problems on {state} ({page.url}):\n{report}"
+
+
+def page_without_scripts(browser, *, viewport):
+    """A page whose own scripts never load: the state someone without JavaScript sees,
+    which axe (itself a script, injected by the harness) can still check."""
+    context = browser.new_context(viewport=viewport)
+    context.route("**/*.js", lambda route: route.abort())
+    return context.new_page()

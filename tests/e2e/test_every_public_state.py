@@ -1,13 +1,14 @@
 """axe in the states no single journey stops at: pages not found and gone, a closed
 appeal's form, the Heroes' confirmation, management and unsubscribe pages and their
-broken links, the feedback page. Each journey checks the states it walks through."""
+broken links; and the forms' pages as someone without JavaScript gets them. Each journey
+checks the states it walks through."""
 
 import pytest
 from django.urls import reverse
 
 from newsletter.tokens import confirm_token, manage_token
 from tests import factories
-from tests.e2e.accessibility import assert_no_axe_violations
+from tests.e2e.accessibility import assert_no_axe_violations, page_without_scripts
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.newsletter.conftest import hero_create
 
@@ -29,25 +30,42 @@ def states(appeal, closed, pending, confirmed) -> dict[str, tuple[str, int]]:
         ),
         "heroes-bad-link": (reverse("hero-confirm", args=["not-a-token"]), 404),
         "heroes-check-email": (reverse("hero-check-email"), 200),
+        "heroes-sign-up": (reverse("hero-sign-up"), 200),
+        "appeal": (appeal.url, 200),
     }
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    ("viewport", "scripts"),
+    [(PHONE, True), (DESKTOP, True), (PHONE, False)],
+    ids=["phone", "desktop", "phone-without-javascript"],
+)
 def test_every_public_state_passes_axe(
-    browser, live_server, artifacts_dir, directory, django_capture_on_commit_callbacks, viewport
+    browser,
+    live_server,
+    artifacts_dir,
+    directory,
+    django_capture_on_commit_callbacks,
+    viewport,
+    scripts,
 ):
     appeal = factories.appeal_create(title="Sweepstake Sorrel")
     closed = factories.appeal_create(title="Homebound Hollis")
     factories.appeal_found(closed, capture=django_capture_on_commit_callbacks)
     pending = hero_create("pending.sweep@example.invalid", status="pending")
     confirmed = hero_create("confirmed.sweep@example.invalid")
-    page = browser.new_page(viewport=viewport)
+    page = (
+        browser.new_page(viewport=viewport)
+        if scripts
+        else page_without_scripts(browser, viewport=viewport)
+    )
+    label = ("phone" if viewport is PHONE else "desktop") + ("" if scripts else "-no-js")
     for name, (path, status) in states(appeal, closed, pending, confirmed).items():
         response = page.goto(live_server.url + path)
         assert response.status == status, (name, response.status)
         assert page.locator("h1").count() == 1, name
         assert_no_axe_violations(page, state=name)
         page.screenshot(
-            path=artifacts_dir / f"state-{name}-{'phone' if viewport is PHONE else 'desktop'}.png",
+            path=artifacts_dir / f"state-{name}-{label}.png",
             full_page=True,
         )
