@@ -250,6 +250,9 @@ class SightingForm(forms.Form):
     def _clean_when(self, data) -> None:
         now = timezone.localtime()
         if data.get("with_them_now"):
+            # Happening now: a half-typed date or time must not hold up an urgent report.
+            for name in ("seen_on", "seen_time"):
+                self.errors.pop(name, None)
             data["seen_at"], data["time_is_approximate"] = now, False
             return
         if "seen_on" not in data:

@@ -61,6 +61,7 @@ def test_an_anonymous_sighting_is_kept_and_the_receipt_says_what_happens_next(
     assert "will not contact you" in main
     assert f'href="{appeal.url}"' in main  # back to the appeal
     assert "Share this appeal" in main and "wa.me" in main
+    assert "/static/appeals/js/share.js" in main  # the phone's share sheet and copying
     for private in [appeal.case_reference, "Outside the bus station", "Black puffer jacket"]:
         assert private not in main  # nothing of the case's file, nor the report read back
     assert "no-store" in receipt["Cache-Control"]
@@ -165,6 +166,20 @@ def test_a_photo_is_kept_privately_without_its_metadata(client, appeal, report_u
     with PILImage.open(BytesIO(data)) as decoded:
         assert len(decoded.getexif()) == 0
     assert (photo.width, photo.height) == (64, 48)
+
+
+@pytest.mark.parametrize(
+    "half_typed",
+    [{"seen_on_day": "31", "seen_on_month": "2"}, {"seen_on_year": "20"}, {"seen_time": "25:99"}],
+    ids=["no such date", "a short year", "no such time"],
+)
+def test_a_half_typed_date_never_holds_up_a_report_made_with_them_now(
+    client, appeal, report_url, half_typed
+):
+    data = {**sighting_data(appeal, with_them_now="on"), **half_typed}
+    receipt_of(client.post(report_url, data))
+    sighting = Sighting.objects.get()
+    assert sighting.with_them_now and not sighting.seen_at_approximate
 
 
 def test_an_urgent_sighting_shows_999_first_and_alerts_the_force_once(
