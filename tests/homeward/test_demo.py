@@ -56,9 +56,10 @@ def test_loads_fictional_appeals_and_a_user_for_every_role_and_is_idempotent(set
     assert held_roles == set(roles.ROLES)
 
 
-def test_a_made_up_charity_runs_the_demo(settings, client):
+def test_a_made_up_charity_runs_the_demo(settings, client, django_capture_on_commit_callbacks):
     settings.DEBUG = True
-    load_demo()
+    with django_capture_on_commit_callbacks(execute=True):  # as the command's commit does
+        load_demo()
     footer = client.get("/").content.decode()
     assert "Homeward (demo charity) publishes appeals" in footer
     about = client.get("/about/").content.decode()
