@@ -6,7 +6,6 @@ it runs on the production processes, not in this one.
 """
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from wagtail.search import index
 
 from appeals.models import AppealPage
 from homeward.models import PoliceForce
@@ -19,12 +18,6 @@ DUTY_EMAIL = "duty@nyp.police.invalid"
 def draft_appeal(**fields) -> AppealPage:
     """An appeal under the directory, with photos, not yet checked or published."""
     return factories.appeal_create(publish=False, **fields)
-
-
-def index_forget(page: AppealPage) -> None:
-    """Take a page out of Wagtail's search index (the test process indexes drafts as it
-    saves them; only production's indexing must put it back)."""
-    index.remove_object(page)
 
 
 def staff_sign_in_details(role: str) -> tuple[str, str]:
