@@ -1,11 +1,12 @@
-"""axe in the states no single journey stops at: pages not found and gone, a closed
-appeal's form, the Heroes' confirmation, management and unsubscribe pages and their
-broken links; and the forms' pages as someone without JavaScript gets them. Each journey
-checks the states it walks through."""
+"""axe, and reflow at 320 pixels, in the states no single journey stops at: pages not
+found and gone, a closed appeal's form, the Heroes' confirmation, management and
+unsubscribe pages and their broken links; and the forms' pages as someone without
+JavaScript gets them. Each journey checks the states it walks through."""
 
 import pytest
 from django.urls import reverse
 
+from appeals.models import AppealIndexPage
 from newsletter.tokens import confirm_token, manage_token
 from tests import factories
 from tests.e2e.accessibility import assert_no_axe_violations, page_without_scripts
@@ -13,6 +14,8 @@ from tests.e2e.conftest import DESKTOP, PHONE
 from tests.newsletter.conftest import hero_create
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+NARROWEST = {"width": 320, "height": 640}
 
 
 def states(appeal, closed, pending, confirmed) -> dict[str, tuple[str, int]]:
@@ -32,6 +35,9 @@ def states(appeal, closed, pending, confirmed) -> dict[str, tuple[str, int]]:
         "heroes-check-email": (reverse("hero-check-email"), 200),
         "heroes-sign-up": (reverse("hero-sign-up"), 200),
         "appeal": (appeal.url, 200),
+        "home": ("/", 200),
+        "directory": (AppealIndexPage.objects.get().url, 200),
+        "privacy": ("/privacy/", 200),
     }
 
 
@@ -69,3 +75,13 @@ def test_every_public_state_passes_axe(
             path=artifacts_dir / f"state-{name}-{label}.png",
             full_page=True,
         )
+        if viewport is PHONE and scripts:
+            assert_reflows_at_320_pixels(page, state=name)
+
+
+def assert_reflows_at_320_pixels(page, *, state: str) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels wide nothing scrolls sideways."""
+    page.set_viewport_size(NARROWEST)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(PHONE)
+    assert width <= NARROWEST["width"], f"{state} is {width}px wide at 320px"
