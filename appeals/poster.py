@@ -2,10 +2,11 @@
 
 Drawn from what the public page shows and nothing else: the caller passes the live,
 cleared appeal and the rendition of its first photo that the page shows. Text is real
-text (searchable, read out by screen readers, copied), in Bitstream Vera, which ships
-with reportlab, so no machine needs fonts installed. The QR code is drawn as vector
-squares: sharp at any size a print shop scales it to. The flyer is the poster scaled
-down by 1/sqrt(2) (A4 to A5), so both always say the same.
+text (searchable, read out by screen readers, copied), in DejaVu Sans, kept beside this
+module so no machine needs fonts installed: unlike the Bitstream Vera that ships with
+reportlab, it has the letters of names from across Europe and beyond (Ł, Ş, ễ). The QR
+code is drawn as vector squares: sharp at any size a print shop scales it to. The flyer
+is the poster scaled down by 1/sqrt(2) (A4 to A5), so both always say the same.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,6 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 import segno
 from django.utils.formats import date_format
 from reportlab.lib.colors import HexColor, white
@@ -30,14 +30,14 @@ PAPERS = {"a4": A4, "a5": A5}
 PURPLE, YELLOW, INK = HexColor("#3d2272"), HexColor("#ffdd00"), HexColor("#0b0c0c")
 MARGIN = 36  # points: half an inch, inside what home printers can reach
 
-_FONTS = Path(reportlab.__file__).parent / "fonts"
-pdfmetrics.registerFont(TTFont("Vera", _FONTS / "Vera.ttf"))
-pdfmetrics.registerFont(TTFont("Vera-Bold", _FONTS / "VeraBd.ttf"))
-pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold")
+_FONTS = Path(__file__).parent / "fonts"
+pdfmetrics.registerFont(TTFont("PosterSans", _FONTS / "DejaVuSans.ttf"))
+pdfmetrics.registerFont(TTFont("PosterSans-Bold", _FONTS / "DejaVuSans-Bold.ttf"))
+pdfmetrics.registerFontFamily("PosterSans", normal="PosterSans", bold="PosterSans-Bold")
 
-BODY = ParagraphStyle("body", fontName="Vera", fontSize=12, leading=15, textColor=INK)
+BODY = ParagraphStyle("body", fontName="PosterSans", fontSize=12, leading=15, textColor=INK)
 FACT = ParagraphStyle("fact", parent=BODY, fontSize=13, leading=16, spaceAfter=5)
-NAME = ParagraphStyle("name", parent=BODY, fontName="Vera-Bold", fontSize=30, leading=34)
+NAME = ParagraphStyle("name", parent=BODY, fontName="PosterSans-Bold", fontSize=30, leading=34)
 CALL = ParagraphStyle("call", parent=BODY, fontSize=14, leading=18, spaceAfter=3)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=11, textColor=HexColor("#505a5f"))
 
@@ -108,12 +108,12 @@ def _draw(canvas: Canvas, content: PosterContent) -> None:
     canvas.setFillColor(PURPLE)
     canvas.rect(0, height - band, width, band, stroke=0, fill=1)
     canvas.setFillColor(white)
-    canvas.setFont("Vera-Bold", 72)
+    canvas.setFont("PosterSans-Bold", 72)
     canvas.drawCentredString(width / 2, height - band + 22, "MISSING")
 
     # The name, as large as fits on one line.
     name_size = 40
-    while name_size > 22 and stringWidth(content.name, "Vera-Bold", name_size) > inner:
+    while name_size > 22 and stringWidth(content.name, "PosterSans-Bold", name_size) > inner:
         name_size -= 1
     name_style = NAME.clone("name-fitted", fontSize=name_size, leading=name_size * 1.15)
     name_top = height - band - 16

@@ -83,6 +83,20 @@ def test_the_poster_and_flyer_say_who_when_where_and_what_to_do(client, appeal):
         assert len(images) == 1  # the photo
 
 
+def test_every_letter_of_a_name_is_in_the_poster_font(client, directory):
+    """Names come from everywhere: a letter the font lacks prints as an empty box."""
+    from reportlab.pdfbase import pdfmetrics
+
+    name = "Łucja Şahin-Nguyễn Ólafsdóttir"
+    appeal = factories.appeal_create(title=name, last_seen_area="Ørsted Way, Čapek Court")
+    poster, _ = poster_urls(appeal)
+    assert name in pdf_text(client.get(poster).content)
+    for font_name in ["PosterSans", "PosterSans-Bold"]:
+        glyphs = pdfmetrics.getFont(font_name).face.charToGlyph
+        missing = {letter for letter in name + appeal.last_seen_area if ord(letter) not in glyphs}
+        assert not missing, (font_name, missing)
+
+
 def test_the_poster_shows_the_live_revision_never_a_later_draft(client, appeal):
     draft = appeal.get_latest_revision_as_object()
     draft.title = "Someone Else Entirely"
