@@ -45,9 +45,12 @@ class StrictHTTPBackend(HTTPBackend):
 
 
 def listing_purge_batch(page: Page) -> PurgeBatch:
-    """The CDN addresses that list a page: its live ancestors (with their feeds) and the
-    sitemap."""
+    """The CDN addresses that list or show a page, besides its own: its live ancestors
+    (with their feeds), the sitemap, and any address of its own elsewhere (an appeal's
+    short address and poster)."""
     batch = PurgeBatch()
     batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
     batch.add_url(absolute_url(reverse("sitemap")))
+    elsewhere = getattr(page.specific_deferred, "cached_paths_elsewhere", list)
+    batch.add_urls(absolute_url(path) for path in elsewhere())
     return batch

@@ -522,6 +522,12 @@ class AppealPage(PublicPageMixin, Page):
         except AppealShortLink.DoesNotExist:
             return AppealShortLink.for_appeal(self.pk)
 
+    def cached_paths_elsewhere(self) -> list[str]:
+        """Addresses outside the page's own that show it (the short address, the poster
+        and flyer under it): caches must forget them whenever they forget the page."""
+        links = AppealShortLink.objects.filter(appeal_id=self.pk)
+        return [path for link in links for path in link.public_paths()]
+
     def permissions_for_user(self, user):
         return AppealPermissionTester(user, self)
 

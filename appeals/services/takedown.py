@@ -32,7 +32,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.search import index
 
-from appeals.models import AppealPage, AppealShortLink, AppealTakedown
+from appeals.models import AppealPage, AppealTakedown
 from appeals.off_site import unpublish_refusal
 from appeals.services.photos import (
     images_no_missing_appeal_shares,
@@ -386,9 +386,7 @@ def _caches_purge(takedown: AppealTakedown) -> dict:
         absolute_url(url)
         for url in takedown.steps.get(AppealTakedown.Step.MEDIA, {}).get("urls", [])
     )
-    # The short address and the poster and flyer under it (appeals.public_views).
-    for link in AppealShortLink.objects.filter(appeal=takedown.appeal):
-        batch.add_urls(absolute_url(path) for path in link.public_paths())
+    batch.add_urls(absolute_url(path) for path in takedown.appeal.cached_paths_elsewhere())
     purge_urls_from_cache_task.call(sorted(batch.urls))
     return {"frontend": True}
 

@@ -74,3 +74,18 @@ def test_after_takedown_and_after_the_purge_the_short_address_is_gone(
     assert takedown.purged_at is not None
     for path in [link.url, link.poster_url, link.flyer_url]:
         assert client.get(path).status_code == 410, path
+
+
+def test_a_new_revision_going_live_purges_the_poster_from_the_cdn(
+    client, appeal, frontend_cache, django_capture_on_commit_callbacks
+):
+    """The poster shows the live revision: when another goes live, a CDN's copy of the old
+    one must go, though it lives outside the page's own address."""
+    link = AppealShortLink.for_appeal(appeal.pk)
+    appeal.hair = "Dyed red since she went missing"
+    appeal.save_revision(user=factories.staff(roles.EDITORS))
+    frontend_cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.publicity_clear(appeal)
+    for path in [link.poster_url, link.flyer_url, link.url]:
+        assert path in frontend_cache, path
