@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +13,6 @@ from homeward.models import PoliceForce
 from newsletter import jobs
 from newsletter.models import Delivery, Hero, HeroConsent, NewsletterSettings
 
-# Unconfirmed sign-ups are deleted after this long (the link itself lasts 3 days).
-PENDING_KEPT_FOR = timedelta(days=7)
 # However often someone signs an address up, it gets at most one email in this time.
 TRANSACTIONAL_EMAIL_GAP = timedelta(minutes=10)
 
@@ -104,8 +103,10 @@ def hero_suppress(*, email: str, complaint: bool) -> bool:
 
 
 def heroes_expire_unconfirmed(*, now: datetime | None = None) -> int:
-    """Forget sign-ups never confirmed: the address, the choices and the consent record."""
-    cutoff = (now or timezone.now()) - PENDING_KEPT_FOR
+    """Forget sign-ups never confirmed, HERO_UNCONFIRMED_RETENTION_DAYS after (the link
+    itself lasts 3 days): the address, the choices and the consent record."""
+    kept_for = timedelta(days=settings.HERO_UNCONFIRMED_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - kept_for
     deleted, _ = Hero.objects.filter(status=Hero.Status.PENDING, created_at__lt=cutoff).delete()
     return deleted
 

@@ -331,3 +331,12 @@ def test_bounces_by_management_command(forces, capsys):
     call_command("newsletter_feedback", "bounce", "ada@example.org", "nobody@example.org")
     assert Hero.objects.get().status == Hero.Status.BOUNCED
     assert "nobody@example.org: not a Hero" in capsys.readouterr().out
+
+
+def test_how_long_unconfirmed_sign_ups_are_kept_is_the_setting_the_privacy_notice_states(
+    forces, settings
+):
+    settings.HERO_UNCONFIRMED_RETENTION_DAYS = 2
+    old = hero_create("older@example.org", status=Hero.Status.PENDING)
+    Hero.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+    assert heroes_expire_unconfirmed() == 1
