@@ -9,7 +9,8 @@ the next one's symptom. After a failing scenario the tail of every process's log
 printed.
 
 Test data is made in the test process and committed (transactional tests); pytest-django
-empties the database after each, with the processes paused meanwhile.
+empties the database after each and restores it before the next, with the processes
+paused from the one to the other.
 
 The suite needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL) and /usr/bin/redis-server;
 without them it is skipped, like tests/newsletter/test_killed_worker.py.
@@ -30,6 +31,8 @@ from tests.production.stack import REDIS_SERVER, Stack, database_url, start_stac
 
 HERE = Path(__file__).parent
 PHASES = pytest.StashKey[dict]()
+# The processes a teardown paused, for the next test's `stack` fixture to resume.
+PAUSED = pytest.StashKey[list[str]]()
 
 
 def _missing() -> str:
@@ -56,17 +59,23 @@ def _here(item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """pytest-django empties the database after each transactional test (TRUNCATE of every
-    table). With the production processes running it could deadlock with a worker's
-    transaction, so for the teardown they are paused and their connections ended; they go
-    on (and reconnect) afterwards. After the last test of this folder the stack stops."""
+    table), and the next test's setup restores it. With the production processes running
+    the TRUNCATE could deadlock with a worker's transaction, and a job run in between (a
+    cron sweep, in a fresh work-horse) would write rows the restore then collides with
+    (a content type made again): so the processes are paused, their connections ended,
+    from this teardown until the next test's database is restored. After the last test
+    of this folder the stack stops."""
     stack = item.funcargs.get("production")
     if stack is None or stack.closed:
         return (yield)
+    paused = stack.quiet_database()
     try:
-        with stack.quiet_database():
-            return (yield)
+        return (yield)
     finally:
-        if not _here(nextitem):
+        if _here(nextitem):
+            item.session.stash[PAUSED] = paused  # resumed by the next test's `stack`
+        else:
+            stack.resume(paused)
             stack.close()
 
 
@@ -102,6 +111,9 @@ def stack(production, request) -> Iterator[Stack]:
         "the production stack was stopped: run this folder's tests together"
     )
     production.release()  # the test database was just restored as the test process made it
+    # What the last teardown paused goes on, now that this test's database is restored.
+    production.resume(request.session.stash.get(PAUSED, []))
+    request.session.stash[PAUSED] = []
     restarted = production.ensure_running()
     if restarted:
         print(f"\nRestarted before {request.node.name}: {', '.join(restarted)}")

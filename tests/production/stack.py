@@ -323,14 +323,19 @@ class Stack:
             for name in names:
                 self.processes[name].resume()
 
-    @contextlib.contextmanager
-    def quiet_database(self) -> Iterator[None]:
+    def quiet_database(self) -> list[str]:
         """Pause every Procfile process and end their database connections (releasing
-        their locks), so that the test process alone uses the database meanwhile."""
+        their locks), so that the test process alone uses the database until
+        ``resume(names)`` with the names returned."""
         names = [name for name, process in self.processes.items() if process.running]
-        with self.paused(*names):
-            self.database_connections_end()
-            yield
+        for name in names:
+            self.processes[name].pause()
+        self.database_connections_end()
+        return names
+
+    def resume(self, names: list[str]) -> None:
+        for name in names:
+            self.processes[name].resume()
 
     def database_connections_end(self) -> int:
         """End every connection to the test database but the test process's own."""
