@@ -17,13 +17,9 @@ def channels_on() -> list[Channel]:
 
 
 def channels_off() -> list[ChannelOff]:
-    """Channels switched off for want of settings, and the settings that would switch them on."""
+    """Channels switched off for want of settings, said as staff would say it."""
     return [
-        ChannelOff(
-            name=kind.name,
-            label=kind.label,
-            reason=f"switched off: set {', '.join(kind.setting_names)} to post to it",
-        )
+        ChannelOff(name=kind.name, label=kind.label, reason=kind.not_connected())
         for kind in CHANNELS
         if kind.from_settings() is None
     ]

@@ -68,6 +68,12 @@ class Channel(ABC):
     def from_settings(cls) -> Self | None:
         """The channel, or None when it is switched off (its settings are not all given)."""
 
+    @classmethod
+    def not_connected(cls) -> str:
+        """Why nothing is posted to it, in staff's words (the setting names are for the
+        people who run the site, in the README)."""
+        return "not connected: ask your site administrator to connect its account"
+
     @abstractmethod
     def post(self, appeal: AppealPage, *, key: str) -> PostReference:
         """Post the appeal; ``key`` is the same for every attempt at this one post."""
