@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from appeals.models import AppealPage, SocialPost
 from appeals.selectors import appeal_publicity_record
-from appeals.services import fanout
+from appeals.services import social_posts
 from homeward.admin_views import AdminPageMixin, permission_require
 
 VIEW_PERMISSION = "appeals.view_socialpost"
@@ -39,12 +39,12 @@ class PublicityRecordView(AdminPageMixin, TemplateView):
 
 @require_POST
 def social_post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _change(request, post_id, fanout.social_post_retry, "queued to be tried again")
+    return _change(request, post_id, social_posts.social_post_retry, "queued to be tried again")
 
 
 @require_POST
 def social_post_cancel(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _change(request, post_id, fanout.social_post_cancel, "cancelled: it will not be made")
+    return _change(request, post_id, social_posts.social_post_cancel, "cancelled: it will not be made")
 
 
 def _change(request: HttpRequest, post_id: int, service, done: str) -> HttpResponse:

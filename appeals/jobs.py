@@ -1,10 +1,12 @@
-"""Jobs for the RQ workers. They stay thin: the work is in services."""
+"""Jobs for the RQ workers. They stay thin: the work is in services.
+
+Each job imports its service in its body: services enqueue these jobs, so importing them
+here at the top would make the two modules need each other to load.
+"""
 
 from django.core.management import call_command
 
-from appeals import services
 from appeals.models import AppealPage
-from appeals.services import fanout
 
 
 def publish_scheduled() -> None:
@@ -12,37 +14,53 @@ def publish_scheduled() -> None:
 
 
 def publicity_review() -> None:
-    services.publicity_review()
+    from appeals.services.publicity import publicity_review
+
+    publicity_review()
 
 
 def appeal_fan_out(*, appeal_id: int) -> None:
+    from appeals.services.go_live import appeal_fan_out
+
     if appeal := AppealPage.objects.filter(pk=appeal_id).first():
-        fanout.appeal_fan_out(appeal=appeal)
+        appeal_fan_out(appeal=appeal)
 
 
-def partner_briefing_send(*, appeal_id: int) -> None:
+def appeal_cleared_restricted(*, appeal_id: int) -> None:
+    from appeals.services.go_live import appeal_cleared_restricted
+
     if appeal := AppealPage.objects.filter(pk=appeal_id).first():
-        fanout.partner_briefing_send(appeal=appeal)
+        appeal_cleared_restricted(appeal=appeal)
 
 
 def social_post_send(*, post_id: int) -> None:
-    fanout.social_post_send(post_id=post_id)
+    from appeals.services.social_posts import social_post_send
+
+    social_post_send(post_id=post_id)
 
 
 def social_post_delete(*, post_id: int) -> None:
-    fanout.social_post_delete(post_id=post_id)
+    from appeals.services.social_posts import social_post_delete
+
+    social_post_delete(post_id=post_id)
 
 
 def social_posts_sweep() -> dict[str, int]:
-    return fanout.social_posts_sweep()
+    from appeals.services.social_posts import social_posts_sweep
+
+    return social_posts_sweep()
 
 
 def appeal_takedown_run(*, takedown_id: int) -> bool:
-    return services.appeal_takedown_run(takedown_id=takedown_id)
+    from appeals.services.takedown import appeal_takedown_run
+
+    return appeal_takedown_run(takedown_id=takedown_id)
 
 
-def takedowns_retry() -> int:
-    return services.takedowns_retry()
+def takedowns_sweep() -> int:
+    from appeals.services.takedown import takedowns_sweep
+
+    return takedowns_sweep()
 
 
 def photos_public_sweep() -> int:
@@ -52,4 +70,6 @@ def photos_public_sweep() -> int:
 
 
 def appeals_retention_purge() -> int:
-    return services.appeals_retention_purge()
+    from appeals.services.retention import appeals_retention_purge
+
+    return appeals_retention_purge()

@@ -1,4 +1,4 @@
-"""Fan-out's two triggers: a page published, and a workflow approved (see services.fanout).
+"""Going live's two triggers: a page published, and a workflow approved (services.go_live).
 
 Going live first copies the appeal's photos to the public media (services.photos), before
 anything announces the page; an appeal back live after its clearance expired then ends its
@@ -14,19 +14,19 @@ from wagtail.signals import page_published, pre_page_move, workflow_approved
 
 from appeals import off_site
 from appeals.models import AppealPage
-from appeals.services import fanout, photos, takedown
+from appeals.services import go_live, photos, takedown
 
 
 @receiver(page_published, sender=AppealPage)
 def fan_out_on_go_live(sender, instance: AppealPage, **kwargs) -> None:
     photos.appeal_photos_publish(appeal=instance)
     takedown.appeal_renewal_finish(appeal=instance)
-    fanout.appeal_published(appeal=instance)
+    go_live.appeal_published(appeal=instance)
 
 
 @receiver(workflow_approved)
 def brief_partners_on_restricted_approval(sender, instance, **kwargs) -> None:
-    fanout.appeal_workflow_approved(workflow_state=instance)
+    go_live.appeal_workflow_approved(workflow_state=instance)
 
 
 # Every way off the public site is a takedown, or is refused (see appeals.off_site): these

@@ -1,31 +1,44 @@
-"""Jobs for the RQ workers. They stay thin: the work is in services."""
+"""Jobs for the RQ workers. They stay thin: the work is in services.
 
-from newsletter import services
+Each job imports its service in its body: services enqueue these jobs, so importing them
+here at the top would make the two modules need each other to load.
+"""
+
+from appeals.models import AppealPage
 
 
 def delivery_send(*, delivery_id: int) -> bool:
-    return services.delivery_send(delivery_id=delivery_id)
+    from newsletter.services import delivery_send
+
+    return delivery_send(delivery_id=delivery_id)
 
 
 def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
-    return services.campaign_batch_send(campaign_id=campaign_id, batch=batch)
+    from newsletter.services import campaign_batch_send
+
+    return campaign_batch_send(campaign_id=campaign_id, batch=batch)
 
 
 def campaign_regular_due() -> None:
-    services.campaign_regular_due()
+    from newsletter.services import campaign_regular_due
+
+    campaign_regular_due()
 
 
 def campaigns_sweep() -> dict[str, int]:
-    return services.campaigns_sweep()
+    from newsletter.services import campaigns_sweep
+
+    return campaigns_sweep()
 
 
 def heroes_expire_unconfirmed() -> int:
-    return services.heroes_expire_unconfirmed()
+    from newsletter.services import heroes_expire_unconfirmed
+
+    return heroes_expire_unconfirmed()
 
 
 def campaign_urgent_alert(*, appeal_id: int) -> None:
-    from appeals.models import AppealPage
+    from newsletter.services import campaign_urgent_alert
 
-    appeal = AppealPage.objects.filter(pk=appeal_id).first()
-    if appeal is not None:
-        services.campaign_urgent_alert(appeal=appeal)
+    if appeal := AppealPage.objects.filter(pk=appeal_id).first():
+        campaign_urgent_alert(appeal=appeal)

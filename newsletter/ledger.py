@@ -16,7 +16,6 @@ Raw SQL: these run once per message, and RETURNING claims and reads rows in one 
 trip (PostgreSQL and SQLite alike).
 """
 
-import secrets
 from datetime import datetime
 
 from django.db import connection
@@ -38,10 +37,6 @@ QUEUED, SENDING, UNCERTAIN, SENT, FAILED, CANCELLED = (
 AT_LEAST_ONCE = (Campaign.Kind.URGENT.value, Campaign.Kind.BRIEFING.value)
 # A message refused for now (4xx) is tried this many times in all before it fails.
 MAX_ATTEMPTS = 3
-
-
-def new_claim() -> int:
-    return secrets.randbits(62)
 
 
 def claim_batch(*, campaign_id: int, batch: int, claim: int) -> list[tuple[int, int, int]]:

@@ -12,7 +12,7 @@ from sightings import jobs as sighting_jobs
 cron.register(appeal_jobs.publish_scheduled, queue_name="default", cron="* * * * *")
 cron.register(appeal_jobs.publicity_review, queue_name="default", cron="*/5 * * * *")
 cron.register(appeal_jobs.social_posts_sweep, queue_name="default", cron="* * * * *")
-cron.register(appeal_jobs.takedowns_retry, queue_name="default", cron="* * * * *")
+cron.register(appeal_jobs.takedowns_sweep, queue_name="default", cron="* * * * *")
 cron.register(appeal_jobs.photos_public_sweep, queue_name="default", cron="*/10 * * * *")
 cron.register(appeal_jobs.appeals_retention_purge, queue_name="default", cron="29 3 * * *")
 cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")

@@ -1,5 +1,11 @@
 """Writes for appeals. Views and jobs call these; each area of work has its own module."""
 
+from appeals.services.closing import (
+    AppealAlreadyClosed,
+    appeal_close,
+    appeals_expire_scheduled,
+    scheduled_unpublishing_refuse,
+)
 from appeals.services.publicity import (
     StaleRevision,
     appeal_workflow_finish,
@@ -14,15 +20,7 @@ from appeals.services.publicity import (
     publicity_scheduled_refuse,
 )
 from appeals.services.retention import appeals_retention_purge
-from appeals.services.takedown import (
-    AppealAlreadyClosed,
-    appeal_close,
-    appeal_takedown_run,
-    appeals_expire_scheduled,
-    scheduled_unpublishing_refuse,
-    takedown_retry,
-    takedowns_retry,
-)
+from appeals.services.takedown import appeal_takedown_run, takedown_retry, takedowns_sweep
 
 __all__ = [
     "AppealAlreadyClosed",
@@ -43,5 +41,5 @@ __all__ = [
     "publicity_scheduled_refuse",
     "scheduled_unpublishing_refuse",
     "takedown_retry",
-    "takedowns_retry",
+    "takedowns_sweep",
 ]

@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Revision, WorkflowState
 
 from appeals.models import AppealPage, AppealPhoto, PublicityCheck
+from appeals.selectors import appeals_visible_to, image_visible_to
 
 # Going live copies photos before its transaction commits, so that the page never goes out
 # with missing photos: a public copy younger than this may be a publish still under way.
@@ -136,8 +137,6 @@ def image_previewable_by(*, image, user) -> bool:
     """Whether staff may see the image's private files: an image they may see anywhere
     (appeals.selectors), or one the latest draft of an appeal they may see shows (the
     police authorisation and the safety check show the draft's photos)."""
-    from appeals.selectors import appeals_visible_to, image_visible_to
-
     if image_visible_to(image=image, user=user):
         return True
     drafts = Revision.page_revisions.filter(

@@ -24,6 +24,7 @@ from appeals.models import (
     PublicityDecision,
 )
 from appeals.models.publicity import needs_four_eyes
+from appeals.services.closing import appeal_expire
 from homeward.links import absolute_url
 from homeward.text import single_line
 
@@ -195,8 +196,6 @@ def publicity_expire(*, now: datetime | None = None) -> list[AppealPage]:
     """Take down every live appeal whose live content has no valid clearance: the same
     takedown as closing it, with the outcome "expired", but the appeal stays open until a
     renewed check is approved."""
-    from appeals.services.takedown import appeal_expire
-
     now = now or timezone.now()
     cleared = PublicityCheck.objects.valid_clearances(now=now).values("revision")
     expired = list(AppealPage.objects.live().exclude(live_revision__in=cleared))

@@ -17,9 +17,10 @@ from wagtail.log_actions import log
 from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, TaskState
 from wagtail.search import index
 
+from appeals.lifecycle_hooks import BEFORE_PURGE, lifecycle_hooks_run
 from appeals.models import AppealPage, AppealPhoto, AppealTakedown
+from appeals.services.closing import CLOSING_OUTCOMES
 from appeals.services.photos import images_no_missing_appeal_shares
-from appeals.services.takedown import CLOSING_OUTCOMES
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ def appeals_retention_purge(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
-    from newsletter.services import campaigns_forget_appeal
-
     takedown = AppealTakedown.objects.select_for_update().get(pk=takedown_id)
     page = AppealPage.objects.select_for_update().get(pk=takedown.appeal_id)
     names = _names_of(page)
@@ -94,7 +93,8 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
         _scrub_row(state, names)
     for row in _rows_about(page):
         _scrub_row(row, names)
-    campaigns_forget_appeal(appeal_id=page.pk)
+    # Other apps' copies of the person's details (the Heroes emails).
+    lifecycle_hooks_run(BEFORE_PURGE, appeal_id=page.pk)
 
     takedown.reason = ""
     # What each step removed named the photos' files; when it was done is all that stays.
@@ -150,7 +150,8 @@ def _anonymise(page: AppealPage) -> None:
 
 def _rows_about(page: AppealPage):
     """Rows of other tables that belong to the appeal, except sightings (the police's,
-    purged on their own schedule), emails (see campaigns_forget_appeal) and the record."""
+    purged on their own schedule), emails (forgotten by newsletter's purge hook) and the
+    record."""
     for relation in AppealPage._meta.get_fields(include_hidden=True):
         if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
             continue

@@ -1,45 +1,40 @@
-"""Closing an appeal and taking it down everywhere, quietly; then forgetting the person.
+"""Taking an appeal down everywhere, quietly: every surface it reached, step by step.
 
-Closing unpublishes the page in the same transaction (its address answers 410 Gone from
-that commit); right after the commit, in the same request, photos and renditions leave
-the public media, unsent emails are cancelled, social posts are deleted and the search
-index forgets the page; a job then purges the caches (the CDN may be slow). Each step is
-recorded as it completes, under a claim (appeal_takedown_run). A step that fails does not
-stop the others; the sweep runs the takedown again, with backoff, until every step is
-done. Nothing announces the outcome anywhere.
+Closing (appeals.services.closing) starts a takedown. Right after the commit, in the same
+request, photos and renditions leave the public media, unsent emails are cancelled, social
+posts are deleted and the search index forgets the page; a job then purges the caches (the
+CDN may be slow). Each step is recorded as it completes, under a claim
+(appeal_takedown_run). A step that fails does not stop the others; the sweep runs the
+takedown again, with backoff, until every step is done. Nothing announces the outcome.
 
-An ended publicity clearance takes the appeal down the same way, but it stays open: the
-person is still missing. Its takedown record (outcome "expired") lasts until a renewed
-check is approved and the appeal goes live again, or until it is closed after all.
-
-After APPEAL_RETENTION_DAYS the retention purge (appeals.services.retention) forgets the
-person.
+Steps that belong to other apps (the Heroes emails) are registered through
+appeals.lifecycle_hooks; the report names every step of AppealTakedown.Step.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.log_actions import log
-from wagtail.models import Page
 from wagtail.search import index
 
+from appeals import jobs
+from appeals.lifecycle_hooks import takedown_steps_registered
 from appeals.models import AppealPage, AppealTakedown
-from appeals.off_site import unpublish_refusal
 from appeals.services.photos import (
     images_no_missing_appeal_shares,
     images_not_shown_elsewhere,
     images_shown_by,
     images_unpublish,
 )
+from appeals.services.social_posts import social_posts_withdraw
+from homeward.claims import backoff, unclaimed
 from homeward.frontend_cache import listing_purge_batch
 from homeward.jobs import enqueue_after_commit
 from homeward.links import absolute_url
@@ -47,147 +42,16 @@ from homeward.page_cache import page_cache_purge
 
 logger = logging.getLogger(__name__)
 
-CLOSING_OUTCOMES = (AppealTakedown.Outcome.FOUND, AppealTakedown.Outcome.WITHDRAWN)
 # A takedown with steps left is run again after 1, 2, 4 … minutes, then hourly.
-RETRY_BACKOFF_MAX = timedelta(hours=1)
+RETRY_FIRST, RETRY_LONGEST = timedelta(minutes=1), timedelta(hours=1)
 # A run holds its takedown this long past its last recorded step; longer than any one
 # step takes (the CDN's purges time out well within it).
 TAKEDOWN_LEASE = timedelta(minutes=5)
 
 
-class AppealAlreadyClosed(ValidationError):
-    """Someone else closed the appeal first (or its clearance ended)."""
-
-
-def appeal_close(
-    *, appeal: AppealPage, user: AbstractBaseUser, outcome: str, reason: str
-) -> AppealTakedown:
-    """Mark an appeal found or withdrawn and start its takedown at once.
-
-    Staff who may publish, or an officer of the owning force. The reason is for staff
-    and police only: it is never published, and it is purged with the person's data.
-    """
-    if not appeal.permissions_for_user(user).can_close():
-        if appeal.is_closed:
-            raise AppealAlreadyClosed("This appeal is closed already.")
-        raise PermissionDenied("Only publishers or the force that owns the case can close it.")
-    reason = reason.strip()
-    errors = {}
-    if outcome not in CLOSING_OUTCOMES:
-        errors["outcome"] = "Choose whether they were found or publicity was withdrawn."
-    if not reason:
-        errors["reason"] = "Give the reason: staff and police will see it, the public never."
-    elif len(reason) > AppealTakedown._meta.get_field("reason").max_length:
-        errors["reason"] = "Keep the reason under 1,000 characters."
-    if errors:
-        raise ValidationError(errors)
-    return _takedown_start(appeal=appeal, outcome=outcome, reason=reason, user=user)
-
-
-def appeal_expire(
-    *, appeal: AppealPage, reason: str = "The publicity clearance reached its review date."
-) -> AppealTakedown | None:
-    """The live appeal's publicity ended: the same takedown, outcome "expired".
-
-    The appeal stays open (still missing, no closed_at, so no retention purge starts) and
-    any workflow under way stays, since it may be the renewal.
-    """
-    try:
-        return _takedown_start(
-            appeal=appeal,
-            outcome=AppealTakedown.Outcome.EXPIRED,
-            reason=reason,
-            user=None,
-            log_action="homeward.publicity.expired",
-        )
-    except AppealAlreadyClosed:
-        return None
-
-
-def appeals_expire_scheduled(*, now: datetime) -> list[AppealPage]:
-    """Live appeals whose scheduled unpublishing (Wagtail's expiry date) has come: their
-    publicity ends with the takedown, as at the end of a clearance. Wagtail's scheduled
-    publishing would only unpublish them, which the model refuses (appeals.off_site)."""
-    due = AppealPage.objects.live().filter(expire_at__lt=now)
-    return [
-        appeal
-        for appeal in due
-        if appeal_expire(appeal=appeal, reason="Its scheduled unpublishing date was reached.")
-    ]
-
-
-def scheduled_unpublishing_refuse(*, now: datetime) -> list[Page]:
-    """Pages above live appeals whose scheduled unpublishing has come: it is cancelled (its
-    date cleared, and logged). Unpublishing them would take appeals off the site without
-    their takedown, so the model refuses it, and Wagtail's scheduled publishing would stop
-    at that refusal every minute, holding up every other page's."""
-    due = Page.objects.live().not_type(AppealPage).filter(expire_at__lt=now)
-    refused = [page for page in due if unpublish_refusal(page)]
-    for page in refused:
-        Page.objects.filter(pk=page.pk).update(expire_at=None)
-        log(
-            instance=page,
-            action="homeward.unpublishing.refused",
-            data={"reason": "scheduled to be unpublished while it holds live appeals"},
-        )
-    return refused
-
-
-@transaction.atomic
-def _takedown_start(
-    *,
-    appeal: AppealPage,
-    outcome: str,
-    reason: str,
-    user: AbstractBaseUser | None,
-    log_action: str = "wagtail.unpublish",
-) -> AppealTakedown:
-    page = AppealPage.objects.select_for_update().get(pk=appeal.pk)
-    existing = AppealTakedown.objects.select_for_update().filter(appeal=page).first()
-    closing = outcome in CLOSING_OUTCOMES
-    if page.is_closed or (
-        existing and not (closing and existing.outcome == existing.Outcome.EXPIRED)
-    ):
-        raise AppealAlreadyClosed("This appeal is closed already.")
-    now = timezone.now()
-    # Closing an appeal that is down after expiry takes over its record and runs every
-    # step again (all are safe to repeat): drafts since may have added photos.
-    takedown, _ = AppealTakedown.objects.update_or_create(
-        appeal=page,
-        defaults={
-            "police_force_id": page.police_force_id,
-            "outcome": outcome,
-            "reason": reason,
-            "closed_by": user,
-            "missing_since": page.missing_since,
-            "first_published_at": page.first_published_at,
-            "closed_at": now,
-            "steps": {},
-            "attempts": 0,
-            "last_attempt_at": None,
-            "last_error": "",
-            "completed_at": None,
-        },
-    )
-    if page.live:
-        # Purges the page cache and the frontend cache after the commit (signal handlers).
-        # Closing is the authority: a police officer holds no unpublish permission.
-        UnpublishPageAction(page, user=user, log_action=log_action).execute(
-            skip_permission_checks=True
-        )
-    if closing:
-        AppealPage.objects.filter(pk=page.pk).update(status=outcome, closed_at=now)
-        if page.current_workflow_state:
-            page.current_workflow_state.cancel(user=user)
-        log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
-    # The steps that touch only our own storage run right after the commit, so the photos
-    # leave the public media before the closing request answers, whether or not the queue
-    # is up; the CDN's purges, which may be slow, go to a worker (or the sweep).
-    transaction.on_commit(partial(_takedown_run_here, takedown))
-    return takedown
-
-
-def _takedown_run_here(takedown: AppealTakedown) -> None:
+def takedown_run_at_once(*, takedown: AppealTakedown) -> None:
+    """What closing runs before it answers, after its commit: every step but the CDN's
+    purges, here, whether or not the queue is up; the rest goes to a worker (or the sweep)."""
     try:
         appeal_takedown_run(takedown_id=takedown.pk, steps=STEPS_RUN_AT_ONCE)
     except Exception:
@@ -225,8 +89,6 @@ def appeal_renewal_finish(*, appeal: AppealPage) -> bool:
 
 
 def _enqueue(takedown: AppealTakedown) -> None:
-    from appeals import jobs
-
     enqueue_after_commit(jobs.appeal_takedown_run, {"takedown_id": takedown.pk})
 
 
@@ -245,9 +107,11 @@ def appeal_takedown_run(*, takedown_id: int, steps=tuple(AppealTakedown.Step)) -
         return False  # done already, or another run holds it now
     takedown = AppealTakedown.objects.select_related("appeal").get(pk=takedown_id)
     errors = []
+    clearing = takedown_steps()
     for step in [step for step in takedown.steps_pending() if step in steps]:
+        clear = clearing.get(step, _nothing_clears)
         try:
-            done = TAKEDOWN_STEPS[step](takedown)
+            done = clear(takedown)
         except Exception as error:
             logger.exception("Takedown %s: step %s failed; will retry", takedown.pk, step)
             errors.append(f"{AppealTakedown.Step(step).label}: {error}")
@@ -275,14 +139,10 @@ def _takedown_claim(takedown_id: int) -> datetime | None:
         AppealTakedown.objects.filter(
             pk=takedown_id, completed_at__isnull=True, appeal__isnull=False
         )
-        .filter(_unclaimed(now))
+        .filter(unclaimed(now=now, lease=TAKEDOWN_LEASE))
         .update(claimed_at=now, last_attempt_at=now)
     )
     return now if claimed else None
-
-
-def _unclaimed(now: datetime) -> Q:
-    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - TAKEDOWN_LEASE)
 
 
 def _step_record(takedown_id: int, step: str, done: dict, claim: datetime):
@@ -303,26 +163,26 @@ def _now_iso() -> str:
     return timezone.now().isoformat()
 
 
-def takedowns_retry(*, now: datetime | None = None) -> int:
+def takedowns_sweep(*, now: datetime | None = None) -> int:
     """The sweep: run again every unfinished takedown whose backoff has passed and that no
     live run holds (a run that died holding one lets go after TAKEDOWN_LEASE)."""
     now = now or timezone.now()
     due = [
         takedown
-        for takedown in AppealTakedown.objects.filter(_unclaimed(now), completed_at__isnull=True)
+        for takedown in AppealTakedown.objects.filter(
+            unclaimed(now=now, lease=TAKEDOWN_LEASE), completed_at__isnull=True
+        )
         .exclude(appeal=None)
         .only("pk", "attempts", "last_attempt_at")
         if takedown.last_attempt_at is None
-        or takedown.last_attempt_at + _backoff(takedown.attempts) <= now
+        or takedown.last_attempt_at
+        + backoff(takedown.attempts, first=RETRY_FIRST, factor=2, longest=RETRY_LONGEST)
+        <= now
     ]
     with transaction.atomic():
         for takedown in due:
             _enqueue(takedown)
     return len(due)
-
-
-def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), RETRY_BACKOFF_MAX)
 
 
 def takedown_retry(*, takedown: AppealTakedown, user: AbstractBaseUser) -> None:
@@ -346,16 +206,8 @@ def _media_withdraw(takedown: AppealTakedown) -> dict:
     )
 
 
-def _emails_cancel(takedown: AppealTakedown) -> dict:
-    from newsletter.services import campaigns_withdraw_appeal
-
-    return {"cancelled": campaigns_withdraw_appeal(appeal_id=takedown.appeal_id)}
-
-
 def _social_withdraw(takedown: AppealTakedown) -> dict:
     # Deleting each post is its own job, retried until done (see the publicity record).
-    from appeals.services.fanout import social_posts_withdraw
-
     social_posts_withdraw(appeal=takedown.appeal)
     return {}
 
@@ -398,10 +250,18 @@ STEPS_RUN_AT_ONCE = [
     AppealTakedown.Step.SOCIAL,
     AppealTakedown.Step.SEARCH,
 ]
-TAKEDOWN_STEPS = {
+OWN_STEPS = {
     AppealTakedown.Step.MEDIA: _media_withdraw,
-    AppealTakedown.Step.EMAILS: _emails_cancel,
     AppealTakedown.Step.SOCIAL: _social_withdraw,
     AppealTakedown.Step.SEARCH: _search_forget,
     AppealTakedown.Step.CACHES: _caches_purge,
 }
+
+
+def takedown_steps() -> dict[str, Callable[[AppealTakedown], dict]]:
+    """How each step is cleared: appeals' own, and those other apps register."""
+    return {**takedown_steps_registered(), **OWN_STEPS}
+
+
+def _nothing_clears(takedown: AppealTakedown) -> dict:
+    raise RuntimeError("nothing is registered to clear this step")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from appeals.models import AppealPage
+from homeward.claims import JOB_LOST_AFTER
 from homeward.jobs import enqueue_after_commit
 from newsletter import jobs, ledger
 from newsletter.emails import email_compile
@@ -34,8 +35,6 @@ BATCH_SIZE = 500
 # none of them, but for an urgent alert or a briefing the message it had in hand may
 # then go twice, which their at-least-once rule accepts (docs/DELIVERY.md).
 STALE_CLAIM_AFTER = timedelta(seconds=40)
-# Queued rows and no batch started for this long: the batch jobs were lost; queue them again.
-STALLED_AFTER = timedelta(minutes=5)
 
 
 def campaign_regular_due(*, now: datetime | None = None) -> Campaign | None:
@@ -216,8 +215,8 @@ def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
             for campaign_id, numbers in batches.items()
         )
     stalled = Campaign.objects.filter(
-        status=Campaign.Status.SENDING, batches_enqueued_at__lt=now - STALLED_AFTER
-    ).exclude(last_progress_at__gt=now - STALLED_AFTER)
+        status=Campaign.Status.SENDING, batches_enqueued_at__lt=now - JOB_LOST_AFTER
+    ).exclude(last_progress_at__gt=now - JOB_LOST_AFTER)
     for campaign in stalled:
         queued = (
             campaign.deliveries.filter(status=Delivery.Status.QUEUED)
@@ -233,7 +232,7 @@ def campaigns_sweep(*, now: datetime | None = None) -> dict[str, int]:
         campaign_finish_if_done(campaign_id=campaign_id)
     single.update(
         Delivery.objects.filter(
-            campaign=None, status=Delivery.Status.QUEUED, created_at__lt=now - STALLED_AFTER
+            campaign=None, status=Delivery.Status.QUEUED, created_at__lt=now - JOB_LOST_AFTER
         ).values_list("pk", flat=True)[:1000]
     )
     if single:

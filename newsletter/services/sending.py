@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from homeward.claims import new_claim
 from homeward.links import absolute_url
 from homeward.models import PoliceForce
 from newsletter import ledger
@@ -59,7 +60,7 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
     campaign = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).first()
     if campaign is None:
         return 0
-    claim = ledger.new_claim()
+    claim = new_claim()
     rows = ledger.claim_batch(campaign_id=campaign_id, batch=batch, claim=claim)
     if not rows:
         return 0
@@ -98,7 +99,7 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
 
 def delivery_send(*, delivery_id: int) -> bool:
     """Send one transactional email (a confirmation): once, whoever calls."""
-    claim = ledger.new_claim()
+    claim = new_claim()
     rows = ledger.claim_one(delivery_id=delivery_id, claim=claim)
     if not rows:
         return False

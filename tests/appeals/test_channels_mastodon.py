@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from appeals.models import SocialPost
-from appeals.services.fanout import social_posts_sweep, social_posts_withdraw
+from appeals.services.social_posts import social_posts_sweep, social_posts_withdraw
 from tests import factories
 from tests.appeals.channel_fakes import (
     MASTODON_MEDIA,

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from appeals.services.takedown import appeal_expire
+from appeals.services.closing import appeal_expire
 from homeward.models import PoliceForce
 from tests import factories
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from appeals.models import AppealPage, PublicityDecision, SocialPost
 from appeals.selectors import appeal_publicity_record
-from appeals.services.fanout import (
+from appeals.services.social_posts import (
     social_post_delete,
     social_post_retry,
     social_post_send,
@@ -151,7 +151,7 @@ def test_a_restricted_decision_briefs_partners_and_reaches_no_public_channel(
     with jobs_run():  # replayed: once only
         from appeals import jobs
 
-        jobs.partner_briefing_send(appeal_id=appeal.pk)
+        jobs.appeal_cleared_restricted(appeal_id=appeal.pk)
         jobs.appeal_fan_out(appeal_id=appeal.pk)
     assert Campaign.objects.count() == 1
     assert len(both_channels.calls) == 0

@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from appeals.models import AppealPage, PublicityDecision, PublicityRefused
-from appeals.services.takedown import appeal_expire
+from appeals.services.closing import appeal_expire
 from homeward import roles
 from tests import factories
 

@@ -20,7 +20,7 @@ from appeals.services import (
     appeal_close,
     appeal_takedown_run,
     publicity_expire,
-    takedowns_retry,
+    takedowns_sweep,
 )
 from homeward import roles
 from tests import factories
@@ -309,8 +309,8 @@ def test_a_failing_step_does_not_stop_the_others_and_is_retried(
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        assert takedowns_retry() == 0  # backing off
-        assert takedowns_retry(now=timezone.now() + timedelta(minutes=1)) == 1
+        assert takedowns_sweep() == 0  # backing off
+        assert takedowns_sweep(now=timezone.now() + timedelta(minutes=1)) == 1
     takedown.refresh_from_db()
     assert takedown.step_done("media") and takedown.step_done("caches")
     assert takedown.completed_at is not None and takedown.last_error == ""

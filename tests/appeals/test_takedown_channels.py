@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from appeals.models import AppealPage, AppealTakedown, SocialPost
-from appeals.services.fanout import social_posts_sweep
+from appeals.services.social_posts import social_posts_sweep
 from homeward.models import PoliceForce
 from newsletter.models import Campaign, Delivery
 from newsletter.services import campaign_batch_send, campaign_regular_due, campaign_urgent_alert

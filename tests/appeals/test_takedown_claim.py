@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from appeals.models import AppealTakedown
-from appeals.services import appeal_close, appeal_takedown_run, takedowns_retry
+from appeals.services import appeal_close, appeal_takedown_run, takedowns_sweep
 from appeals.services import takedown as takedown_service
 from homeward import roles
 from tests import factories
@@ -28,6 +28,15 @@ def appeal(directory):
     return factories.appeal_create(parent=directory, title="Ottoline Brackenbury", photos=2)
 
 
+@pytest.fixture
+def steps(monkeypatch):
+    """How each step is cleared (appeals' own and those other apps register), for a test
+    to replace some; ``monkeypatch.undo()`` puts them all back."""
+    clearing = takedown_service.takedown_steps()
+    monkeypatch.setattr(takedown_service, "takedown_steps", lambda: clearing)
+    return clearing
+
+
 def closed_without_running(appeal, capture) -> AppealTakedown:
     """Closed, with the takedown's run left for the test to make."""
     with capture(execute=False):
@@ -40,7 +49,7 @@ def closed_without_running(appeal, capture) -> AppealTakedown:
 
 
 def test_a_run_killed_after_the_photos_step_keeps_their_addresses_for_the_cdn(
-    appeal, frontend_cache, monkeypatch, django_capture_on_commit_callbacks
+    appeal, frontend_cache, monkeypatch, steps, django_capture_on_commit_callbacks
 ):
     originals = {photo.image.file.url for photo in appeal.photos.all()}
     takedown = closed_without_running(appeal, django_capture_on_commit_callbacks)
@@ -48,7 +57,7 @@ def test_a_run_killed_after_the_photos_step_keeps_their_addresses_for_the_cdn(
     def killed(takedown):
         raise ProcessKilled
 
-    monkeypatch.setitem(takedown_service.TAKEDOWN_STEPS, Step.EMAILS, killed)
+    monkeypatch.setitem(steps, Step.EMAILS, killed)
     with pytest.raises(ProcessKilled):
         appeal_takedown_run(takedown_id=takedown.pk)
 
@@ -61,10 +70,10 @@ def test_a_run_killed_after_the_photos_step_keeps_their_addresses_for_the_cdn(
     monkeypatch.undo()
     # While the lease lasts, nothing runs it again: the run may be alive, only slow.
     assert appeal_takedown_run(takedown_id=takedown.pk) is False
-    assert takedowns_retry(now=timezone.now() + timedelta(minutes=2)) == 0
+    assert takedowns_sweep(now=timezone.now() + timedelta(minutes=2)) == 0
     after_the_lease = timezone.now() + takedown_service.TAKEDOWN_LEASE + timedelta(seconds=1)
     with time_machine.travel(after_the_lease), django_capture_on_commit_callbacks(execute=True):
-        assert takedowns_retry() == 1  # the sweep's job runs here (no queue in tests)
+        assert takedowns_sweep() == 1  # the sweep's job runs here (no queue in tests)
     takedown.refresh_from_db()
     assert takedown.completed_at is not None and takedown.claimed_at is None
     assert all(takedown.step_done(step) for step in Step.values)
@@ -73,7 +82,7 @@ def test_a_run_killed_after_the_photos_step_keeps_their_addresses_for_the_cdn(
 
 
 def test_a_second_run_while_one_holds_the_takedown_runs_nothing(
-    appeal, monkeypatch, django_capture_on_commit_callbacks
+    appeal, monkeypatch, steps, django_capture_on_commit_callbacks
 ):
     takedown = closed_without_running(appeal, django_capture_on_commit_callbacks)
     runs = dict.fromkeys(Step.values, 0)
@@ -89,8 +98,8 @@ def test_a_second_run_while_one_holds_the_takedown_runs_nothing(
 
         return run
 
-    for step, work in list(takedown_service.TAKEDOWN_STEPS.items()):
-        monkeypatch.setitem(takedown_service.TAKEDOWN_STEPS, step, counted(step, work))
+    for step, work in list(steps.items()):
+        monkeypatch.setitem(steps, step, counted(step, work))
 
     assert appeal_takedown_run(takedown_id=takedown.pk) is True
     assert second_run == [False]
@@ -100,14 +109,14 @@ def test_a_second_run_while_one_holds_the_takedown_runs_nothing(
 
 
 def test_a_finished_run_lets_go_and_a_failed_step_is_retried_after_the_backoff(
-    appeal, monkeypatch, django_capture_on_commit_callbacks
+    appeal, monkeypatch, steps, django_capture_on_commit_callbacks
 ):
     takedown = closed_without_running(appeal, django_capture_on_commit_callbacks)
 
     def search_down(takedown):
         raise ConnectionError("search backend unreachable")
 
-    monkeypatch.setitem(takedown_service.TAKEDOWN_STEPS, Step.SEARCH, search_down)
+    monkeypatch.setitem(steps, Step.SEARCH, search_down)
     assert appeal_takedown_run(takedown_id=takedown.pk) is False
     takedown.refresh_from_db()
     assert takedown.claimed_at is None  # released at once: the sweep need not wait a lease
@@ -116,16 +125,16 @@ def test_a_finished_run_lets_go_and_a_failed_step_is_retried_after_the_backoff(
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        assert takedowns_retry(now=timezone.now() + timedelta(minutes=1)) == 1
+        assert takedowns_sweep(now=timezone.now() + timedelta(minutes=1)) == 1
     takedown.refresh_from_db()
     assert takedown.completed_at is not None and takedown.attempts == 2
 
 
 def test_a_run_whose_lease_ran_out_leaves_the_takedown_to_the_run_that_took_over(
-    appeal, frontend_cache, monkeypatch, django_capture_on_commit_callbacks
+    appeal, frontend_cache, monkeypatch, steps, django_capture_on_commit_callbacks
 ):
     takedown = closed_without_running(appeal, django_capture_on_commit_callbacks)
-    media = takedown_service.TAKEDOWN_STEPS[Step.MEDIA]
+    media = steps[Step.MEDIA]
     later = timezone.now() + takedown_service.TAKEDOWN_LEASE + timedelta(seconds=1)
 
     def slow_media(takedown):
@@ -134,11 +143,11 @@ def test_a_run_whose_lease_ran_out_leaves_the_takedown_to_the_run_that_took_over
         AppealTakedown.objects.filter(pk=takedown.pk).update(claimed_at=later)
         return media(takedown)
 
-    monkeypatch.setitem(takedown_service.TAKEDOWN_STEPS, Step.MEDIA, slow_media)
+    monkeypatch.setitem(steps, Step.MEDIA, slow_media)
     ran = []
     for step in (Step.EMAILS, Step.SOCIAL, Step.SEARCH, Step.CACHES):
         monkeypatch.setitem(
-            takedown_service.TAKEDOWN_STEPS,
+            steps,
             step,
             lambda takedown, step=step: ran.append(step) or {},
         )

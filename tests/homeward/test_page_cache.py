@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from appeals.models import AppealPage
-from appeals.services.takedown import appeal_close, appeal_expire
+from appeals.services.closing import appeal_close, appeal_expire
 from homeward import roles
 from homeward.page_cache import GENERATION_KEY, PageCacheMiddleware
 from tests import factories

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import AppealPage
+from homeward.claims import new_claim
 from newsletter import ledger
 from newsletter.models import Campaign, Delivery, Hero, NewsletterSettings
 from newsletter.selectors import campaign_figures
@@ -220,7 +221,7 @@ def test_a_dead_workers_batch_is_picked_up_again_and_sent_once(
 ):
     campaign = send_regular(run_jobs=False)
     # A worker claimed the batch, then died before sending anything.
-    ledger.claim_batch(campaign_id=campaign.pk, batch=0, claim=ledger.new_claim())
+    ledger.claim_batch(campaign_id=campaign.pk, batch=0, claim=new_claim())
     assert campaign_batch_send(campaign_id=campaign.pk, batch=0) == 0  # not ours: left alone
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from homeward.claims import new_claim
 from newsletter import ledger
 from newsletter.models import Campaign, Delivery, Partner
 from newsletter.selectors import campaign_figures
@@ -229,7 +230,7 @@ def test_a_dead_workers_batch_is_queued_again_40_seconds_after_its_last_heartbea
     regular, heroes, mailbox, django_capture_on_commit_callbacks
 ):
     # A worker claimed the batch, then died before sending anything.
-    ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=ledger.new_claim())
+    ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=new_claim())
     enqueued_at = Campaign.objects.get(pk=regular.pk).batches_enqueued_at
 
     swept = sweep(django_capture_on_commit_callbacks, after=timedelta(seconds=30))
@@ -247,7 +248,7 @@ def test_a_dead_workers_batch_is_queued_again_40_seconds_after_its_last_heartbea
 def test_a_campaign_that_looks_stalled_is_not_put_off_while_a_live_batch_holds_its_rows(
     regular, mailbox, django_capture_on_commit_callbacks
 ):
-    claim = ledger.new_claim()
+    claim = new_claim()
     ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=claim)
     enqueued_at = Campaign.objects.get(pk=regular.pk).batches_enqueued_at
     # Six minutes on, the batch is still heartbeating: nothing to release or queue...
@@ -330,7 +331,7 @@ def test_a_live_worker_whose_claim_was_released_sends_nothing_it_no_longer_owns(
 
 
 def test_a_released_claim_can_neither_heartbeat_nor_change_its_old_rows(regular):
-    claim = ledger.new_claim()
+    claim = new_claim()
     rows = ledger.claim_batch(campaign_id=regular.pk, batch=0, claim=claim)
     # Its worker stalled past the threshold: the sweep gave its rows back.
     ledger.release_stale(claimed_before=timezone.now() + timedelta(seconds=1))

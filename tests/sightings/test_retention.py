@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from appeals.services.takedown import appeal_expire
+from appeals.services.closing import appeal_expire
 from homeward import roles
 from sightings import services
 from sightings.models import (

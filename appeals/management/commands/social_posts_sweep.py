@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from appeals.services.fanout import social_posts_sweep
+from appeals.services.social_posts import social_posts_sweep
 
 
 class Command(BaseCommand):

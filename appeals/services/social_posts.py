@@ -1,29 +1,12 @@
-"""Fan-out: everything an appeal going public, or a restricted briefing, sets off. One place.
-
-An appeal goes public when a revision with a valid public clearance becomes its live
-revision: at the workflow's approval, or later, when ``publish_scheduled`` publishes a
-revision scheduled to go live. Wagtail's ``page_published`` fires on both, and also when a
-revision is only *scheduled* (the page is saved not live, with ``approved_go_live_at`` in
-the future) and on every re-publish, so the fan-out checks for itself: only a live,
-publicly visible appeal fans out, and each step can happen once per appeal only.
-
-- The urgent alert to Heroes of the area (high-risk appeals): newsletter's
-  ``campaign_urgent_alert``, once per appeal (a unique campaign per appeal).
-- The regular Heroes email needs nothing from here: it lists the publicly visible appeals
-  first published since the last edition (``first_published_at`` is set at go-live).
-- One post per configured social channel (``SocialPost``, unique per appeal and channel
-  among the posts no takedown has withdrawn: an appeal renewed after its clearance
-  expired is posted afresh, once).
-
-A restricted decision publishes nothing and sends only the partner briefing (newsletter's
-``campaign_partner_briefing``, once per appeal); no publicity sends nothing.
+"""The social posts' ledger: each appeal's post on each channel, made once and deleted
+when the appeal comes down.
 
 Posts follow the Heroes ledger: a job claims a post from ``queued`` into ``posting`` with
-one conditional UPDATE, so a replayed or parallel job finds nothing to claim, and only
-the claimer records the outcome. A rate limit puts the post back for the time the
-network gave, a temporary error for a backoff (a few attempts, then ``failed``), a refusal
-(bad credentials) fails it at once; each waits in RQ's scheduled registry, never in a
-sleeping worker, and the recurring sweep picks up whatever a lost job or a dead worker
+one conditional UPDATE (homeward.claims), so a replayed or parallel job finds nothing to
+claim, and only the claimer records the outcome. A rate limit puts the post back for the
+time the network gave, a temporary error for a backoff (a few attempts, then ``failed``), a
+refusal (bad credentials) fails it at once; each waits in RQ's scheduled registry, never
+in a sleeping worker, and the recurring sweep picks up whatever a lost job or a dead worker
 left. Deleting (takedown) is the same, and keeps trying until the post is gone.
 """
 
@@ -36,16 +19,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import WorkflowState
 
 from appeals import jobs
-from appeals.channels import channel_class, channels_on
+from appeals.channels import channel_class
 from appeals.channels.base import ChannelError, ChannelRefused, RateLimited
-from appeals.models import AppealPage, PublicityCheck, PublicityDecision, SocialPost
+from appeals.models import AppealPage, SocialPost
+from homeward.claims import JOB_LOST_AFTER, backoff, new_claim
 from homeward.jobs import enqueue_after_commit, enqueue_at_after_commit
-from newsletter import jobs as newsletter_jobs
-from newsletter import services as newsletter_services
-from newsletter.ledger import new_claim
 
 logger = logging.getLogger(__name__)
 
@@ -58,65 +38,10 @@ BACKOFF = timedelta(minutes=1)
 LONGEST_BACKOFF = timedelta(hours=1)
 # A post takes seconds; a claim this old belongs to a worker that died.
 STALE_CLAIM_AFTER = timedelta(minutes=15)
-# Queued and not claimed for this long: its job was lost.
-STALLED_AFTER = timedelta(minutes=5)
 # A post cut off mid-request on a network that may then have made it twice.
 INTERRUPTED = (
     "Interrupted while posting: check the channel for the post, and retry only if it is not there."
 )
-
-
-def appeal_published(*, appeal: AppealPage) -> None:
-    """Wagtail published a revision of the appeal: fan out if it has really gone live."""
-    if appeal.live:  # not when the revision was only scheduled to go live later
-        enqueue_after_commit(jobs.appeal_fan_out, {"appeal_id": appeal.pk})
-
-
-def appeal_fan_out(*, appeal: AppealPage) -> list[SocialPost]:
-    """The urgent alert and a post per channel, for a publicly visible appeal. Idempotent."""
-    appeal = AppealPage.objects.publicly_visible().filter(pk=appeal.pk).first()
-    if appeal is None:
-        return []
-    if appeal.risk_level == AppealPage.RiskLevel.HIGH:
-        enqueue_after_commit(newsletter_jobs.campaign_urgent_alert, {"appeal_id": appeal.pk})
-    with transaction.atomic():
-        SocialPost.objects.bulk_create(
-            [SocialPost(appeal=appeal, channel=channel.name) for channel in channels_on()],
-            ignore_conflicts=True,  # posted, or on its way, already
-        )
-        queued = list(
-            appeal.social_posts.filter(
-                status=Status.QUEUED, deletion=Deletion.NOT_ASKED, withdrawn_at__isnull=True
-            )
-        )
-        if queued:
-            enqueue_after_commit(jobs.social_post_send, *[{"post_id": post.pk} for post in queued])
-    return queued
-
-
-def appeal_workflow_approved(*, workflow_state: WorkflowState) -> None:
-    """An appeal's workflow was approved: a restricted decision briefs the partners.
-
-    (A public decision publishes the appeal, which fans out through ``appeal_published``;
-    no publicity does nothing.)
-    """
-    appeal = workflow_state.content_object.specific
-    if isinstance(appeal, AppealPage) and _restricted_clearance(appeal):
-        enqueue_after_commit(jobs.partner_briefing_send, {"appeal_id": appeal.pk})
-
-
-def partner_briefing_send(*, appeal: AppealPage) -> None:
-    """The partner briefing, while the appeal's latest revision is cleared for one. Once."""
-    if not appeal.live and _restricted_clearance(appeal):
-        newsletter_services.campaign_partner_briefing(appeal=appeal)
-
-
-def _restricted_clearance(appeal: AppealPage) -> bool:
-    return (
-        PublicityCheck.objects.valid_clearances(decision=PublicityDecision.RESTRICTED)
-        .filter(revision=appeal.get_latest_revision())
-        .exists()
-    )
 
 
 def social_post_send(*, post_id: int) -> SocialPost | None:
@@ -318,12 +243,12 @@ def social_posts_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
     to_send = list(
         SocialPost.objects.filter(status=Status.QUEUED, deletion=Deletion.NOT_ASKED)
-        .filter(Q(retry_at__lte=now) | Q(retry_at=None, created_at__lt=now - STALLED_AFTER))
+        .filter(Q(retry_at__lte=now) | Q(retry_at=None, created_at__lt=now - JOB_LOST_AFTER))
         .values_list("pk", flat=True)
     )
     to_delete = list(
         SocialPost.objects.filter(status=Status.POSTED, deletion=Deletion.QUEUED)
-        .filter(Q(retry_at__lte=now) | Q(retry_at=None, deletion_asked_at__lt=now - STALLED_AFTER))
+        .filter(Q(retry_at__lte=now) | Q(retry_at=None, deletion_asked_at__lt=now - JOB_LOST_AFTER))
         .values_list("pk", flat=True)
     )
     with transaction.atomic():
@@ -354,7 +279,7 @@ def _due(now: datetime) -> Q:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return min(BACKOFF * 4 ** max(attempts - 1, 0), LONGEST_BACKOFF)
+    return backoff(attempts, first=BACKOFF, factor=4, longest=LONGEST_BACKOFF)
 
 
 def _channel(post: SocialPost):
@@ -366,7 +291,7 @@ def _switched_off(post: SocialPost) -> str:
     kind = channel_class(post.channel)
     if kind is None:
         return f"No channel called {post.channel!r} any more."
-    return f"{kind.label} is switched off: set {', '.join(kind.setting_names)}."
+    return f"{kind.label} is {kind.not_connected()}."
 
 
 def _error_text(error: Exception) -> str:

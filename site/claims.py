@@ -1,0 +1,33 @@
+"""Claims, leases and backoff: one rule for every piece of work that must be done once.
+
+Takedowns, social posts, Heroes emails and urgent sighting alerts are each claimed with
+one conditional UPDATE: a row is taken only while no live claim holds it, so a replayed or
+parallel job finds nothing to take. A claim older than its lease belongs to a worker that
+died; the sweep lets it go and the work is done again. Retries wait longer each time, up
+to a ceiling, so a service that is down is not hammered.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+# Queued and not claimed for this long: the job that should have taken it was lost (a
+# Redis blip, a restart), so the sweep queues it again.
+JOB_LOST_AFTER = timedelta(minutes=5)
+
+
+def new_claim() -> int:
+    """A claim number no other worker will draw: whoever holds it may change the row."""
+    return secrets.randbits(62)
+
+
+def unclaimed(*, now: datetime, lease: timedelta, field: str = "claimed_at") -> Q:
+    """Rows no live claim holds: never claimed, or claimed longer ago than the lease."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": now - lease})
+
+
+def backoff(attempts: int, *, first: timedelta, factor: int, longest: timedelta) -> timedelta:
+    """How long to wait after try number ``attempts``: ``first``, growing by ``factor``
+    each time, never more than ``longest``."""
+    return min(first * factor ** max(attempts - 1, 0), longest)
