@@ -6,6 +6,7 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
-        from appeals import permission_policies, signal_handlers  # noqa: F401
+        # Load order: these connect to models, which are ready only now.
+        from appeals import image_rules, permission_policies, signal_handlers  # noqa: F401
 
         permission_policies.register()

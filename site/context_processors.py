@@ -1,7 +1,10 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
+
+from homeward.models import CharityDetails, InformationPage
 
 # The addresses and names every public page's header and footer show. Cleared whenever
 # a page is published, moved or removed, or the charity's details change (see
@@ -10,9 +13,9 @@ SITE_LINKS_KEY = "site-links"
 
 
 def _site_links() -> dict:
-    from appeals.models import AppealIndexPage
-    from homeward.models import CharityDetails, InformationPage
-
+    # The directory is appeals' page: named, as HomePage.subpage_types names it, since
+    # homeward imports no app that builds on it.
+    AppealIndexPage = apps.get_model("appeals", "AppealIndexPage")
     purpose = InformationPage.Purpose
     footer_order = [purpose.ABOUT, purpose.PRIVACY, purpose.COOKIES, purpose.ACCESSIBILITY]
     pages = {

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import Http404
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import (
     AbstractImage,
@@ -83,6 +84,8 @@ PICTURE_FIELDS = (
     "focal_point_width",
     "focal_point_height",
 )
+# A Wagtail hook: fn(*, image_id) -> why the image's picture may not change now, or "".
+PICTURE_LOCK = "register_image_picture_lock"
 
 
 class HomewardImage(AbstractImage):
@@ -145,25 +148,15 @@ class HomewardImage(AbstractImage):
         return super().save(*args, **kwargs)
 
     def assert_picture_may_change(self) -> None:
-        """Refuse a new file or focal point while an appeal's clearance covers the picture.
-
-        Live, in a check or awaiting approval, the appeal was (or is being) cleared with
-        this picture: every route that changes an image (the edit view, code) ends here.
-        """
+        """Refuse a new file or focal point while something that cleared this picture for
+        the public holds it (an appeal's publicity clearance: appeals register the
+        PICTURE_LOCK hook). Every route that changes an image (the edit view, code) ends
+        here."""
         if self.pk is None or not self._picture_changed():
             return
-        from appeals.services.photos import appeals_whose_clearance_covers
-
-        appeals = appeals_whose_clearance_covers(image_id=self.pk)
-        if appeals:
-            raise PictureCleared(
-                f"This photo is on {len(appeals)} appeal(s) that are live, being checked or "
-                "awaiting approval, so its picture and focal point cannot change: the public "
-                "may only see what the publicity safety check cleared. Upload the new picture "
-                "as a new image, put it on the appeal instead, and send the appeal through a "
-                "new check.",
-                code="picture_cleared",
-            )
+        for refusal in hooks.get_hooks(PICTURE_LOCK):
+            if message := refusal(image_id=self.pk):
+                raise PictureCleared(message, code="picture_cleared")
 
     def _picture_changed(self) -> bool:
         stored = type(self).objects.filter(pk=self.pk).values(*PICTURE_FIELDS).first()
@@ -234,14 +227,6 @@ class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["appeals.AppealIndexPage", "homeward.InformationPage"]
     max_count = 1
-
-    def get_context(self, request, *args, **kwargs):
-        from appeals.selectors import appeal_list_latest
-
-        context = super().get_context(request, *args, **kwargs)
-        # Two full rows of the grid on a desktop (four across), four rows on a phone.
-        context["latest_appeals"] = appeal_list_latest(limit=8)
-        return context
 
 
 # Defined in their own module; imported here so that Django registers them.

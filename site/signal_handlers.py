@@ -1,19 +1,19 @@
-"""Purging the page cache whenever the public site may have changed (a page, or an image
-a live appeal shows); keeping Wagtail's Site at the public address."""
+"""Purging the page cache whenever the public site may have changed (a page, the charity's
+details; an image a live appeal shows is appeals.image_rules'); keeping Wagtail's Site at
+the public address."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
-from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from homeward.context_processors import SITE_LINKS_KEY
 from homeward.frontend_cache import listing_purge_batch
-from homeward.models import CharityDetails, HomewardImage, HomewardRendition
+from homeward.models import CharityDetails
 from homeward.page_cache import page_cache_purge
 
 
@@ -38,40 +38,6 @@ def charity_details_changed(**kwargs) -> None:
     transaction.on_commit(page_cache_purge)
 
 
-class ImagePurge:
-    """After commit: the page cache, and on the CDN the live appeals that show the image
-    and the pages that list them. Queued once per image and transaction, however many of
-    its renditions are deleted."""
-
-    def __init__(self, image_id: int):
-        self.image_id = image_id
-
-    def __call__(self) -> None:
-        from appeals.models import AppealPage
-
-        appeals = list(AppealPage.objects.live().filter(photos__image_id=self.image_id).distinct())
-        if not appeals:
-            return
-        page_cache_purge()
-        if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-            batch = PurgeBatch()
-            for appeal in appeals:
-                batch.add_page(appeal)
-                batch.add_urls(listing_purge_batch(appeal).urls)
-            batch.purge()
-
-
-def purge_pages_showing_image(sender, instance, **kwargs) -> None:
-    """An image changed (its title, focal point or file) or lost a rendition: a cached
-    page that shows it would point at renditions that are gone, or show the old picture."""
-    image_id = instance.image_id if isinstance(instance, HomewardRendition) else instance.pk
-    queued = (callback for _, callback, _ in connection.run_on_commit)
-    if not any(isinstance(job, ImagePurge) and job.image_id == image_id for job in queued):
-        # Robust: the change is saved whatever the CDN says; a failed purge is logged, and
-        # the CDN's copy expires with its s-maxage.
-        transaction.on_commit(ImagePurge(image_id), robust=True)
-
-
 def site_at_public_address(**kwargs) -> None:
     """The default Site answers at BASE_URL: Wagtail builds full page URLs from it (the
     sitemap, and the addresses the frontend cache is told to purge)."""
@@ -92,9 +58,3 @@ def register() -> None:
     page_unpublished.connect(purge_public_caches, dispatch_uid="homeward-purge-unpublished")
     post_page_move.connect(purge_public_caches, dispatch_uid="homeward-purge-moved")
     post_delete.connect(purge_public_caches, sender=Page, dispatch_uid="homeward-purge-deleted")
-    post_save.connect(
-        purge_pages_showing_image, sender=HomewardImage, dispatch_uid="homeward-purge-image"
-    )
-    post_delete.connect(
-        purge_pages_showing_image, sender=HomewardRendition, dispatch_uid="homeward-purge-rendition"
-    )

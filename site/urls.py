@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
-from appeals import admin_scoped_views
+from appeals import admin_scoped_views, photo_views
 from appeals import public_urls as appeal_public_urls
 from homeward import views
 from homeward.sitemap import PublicSitemap
@@ -14,7 +14,7 @@ from sightings import urls as sightings_urls
 
 urlpatterns = [
     path("health/live", views.live, name="health-live"),
-    path("admin/photos/<path:name>", views.photo_preview, name="photo-preview"),
+    path("admin/photos/<path:name>", photo_views.photo_preview, name="photo-preview"),
     # Wagtail's explorer and page chooser at a page, less the appeals one may not see.
     *admin_scoped_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),

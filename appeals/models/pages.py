@@ -504,13 +504,11 @@ class AppealPage(PublicPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from appeals.selectors import appeal_photos
-        from sightings.forms import SightingForm
 
         context = super().get_context(request, *args, **kwargs)
         photos = list(appeal_photos(self.PHOTO_RENDITIONS).filter(page=self))
         context["main_photo"] = photos[0] if photos else None
         context["more_photos"] = photos[1:]
-        context["sighting_form"] = SightingForm(appeal=self)
         # A new page's preview has no id yet, so no short address.
         context["short_link"] = self.public_short_link() if self.pk else None
         return context

@@ -3,9 +3,16 @@ from urllib.parse import quote, urlencode
 from django import template
 
 from appeals.models import AppealPage, AppealShortLink
+from appeals.selectors import appeal_list_latest
 from homeward.links import absolute_url
 
 register = template.Library()
+
+
+@register.simple_tag
+def latest_appeals(limit: int):
+    """The most recently missing people, for pages of other apps (the home page)."""
+    return appeal_list_latest(limit=limit)
 
 
 @register.inclusion_tag("appeals/share_links.html")
