@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from appeals import public_views
 from appeals.models import AppealShortLink
-from appeals.services import appeal_close
 from homeward import roles
 from tests import factories
 from tests.pdf import pdf_read, pdf_text
@@ -126,13 +125,7 @@ def test_after_takedown_the_cached_poster_answers_410(
     urls = poster_urls(appeal)
     for url in urls:
         assert client.get(url).status_code == 200  # and now cached
-    with django_capture_on_commit_callbacks(execute=True):
-        appeal_close(
-            appeal=appeal,
-            user=factories.user_create(role=roles.PUBLISHERS),
-            outcome="found",
-            reason="Found safe.",
-        )
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks, reason="Found safe.")
     for url in urls:
         response = client.get(url)
         assert response.status_code == 410

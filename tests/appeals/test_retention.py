@@ -69,13 +69,11 @@ def test_personal_data_is_purged_after_the_period_leaving_an_anonymous_record(
         rendition.file.name for image in images for rendition in image.renditions.all()
     }
     assert len(photo_files) > len(images)
-    with django_capture_on_commit_callbacks(execute=True):
-        takedown = appeal_close(
-            appeal=appeal,
-            user=factories.user_create(role=roles.PUBLISHERS),
-            outcome="found",
-            reason="Marigold was found by the police.",
-        )
+    takedown = factories.appeal_found(
+        appeal,
+        capture=django_capture_on_commit_callbacks,
+        reason="Marigold was found by the police.",
+    )
     takedown.refresh_from_db()
     assert text_columns_containing(TRACES)  # still held, until the period ends
 

@@ -11,21 +11,10 @@ from django.core.management import call_command
 
 from appeals.models import AppealShortLink
 from appeals.models.short_links import ALPHABET, CODE_LENGTH
-from appeals.services import appeal_close
 from homeward import roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def close(appeal, capture):
-    with capture(execute=True):
-        return appeal_close(
-            appeal=appeal,
-            user=factories.user_create(role=roles.PUBLISHERS),
-            outcome="found",
-            reason="Found safe.",
-        )
 
 
 def test_the_page_shows_its_short_address_which_leads_to_it(client, appeal):
@@ -57,7 +46,9 @@ def test_after_takedown_and_after_the_purge_the_short_address_is_gone(
 ):
     link = AppealShortLink.for_appeal(appeal.pk)
     assert client.get(link.url).status_code == 302
-    takedown = close(appeal, django_capture_on_commit_callbacks)
+    takedown = factories.appeal_found(
+        appeal, capture=django_capture_on_commit_callbacks, reason="Found safe."
+    )
 
     gone = client.get(link.url)
     assert gone.status_code == 410

@@ -16,8 +16,7 @@ from rq import SimpleWorker
 from rq.exceptions import StopRequested
 from wagtail.images import get_image_model
 
-from appeals.services import appeal_close
-from homeward import cache_backend, cron_scheduler, roles
+from homeward import cache_backend, cron_scheduler
 from homeward.cron_scheduler import ResilientCronScheduler
 from homeward.task_backend import WAGTAIL_TASKS_QUEUE
 from tests import factories
@@ -74,13 +73,7 @@ def test_an_appeal_closes_while_redis_is_down_and_is_unsearchable_at_once(
     directory, redis_down, django_capture_on_commit_callbacks
 ):
     appeal = factories.appeal_create(parent=directory, title="Oriel Thistlewood")
-    with django_capture_on_commit_callbacks(execute=True):
-        appeal_close(
-            appeal=appeal,
-            user=factories.user_create(role=roles.PUBLISHERS),
-            outcome="found",
-            reason="Found by the police.",
-        )
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks)
     appeal.refresh_from_db()
     assert appeal.is_closed and not appeal.live
     # Wagtail's search update ran here, as Redis could not take it.
