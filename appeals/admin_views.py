@@ -44,7 +44,9 @@ def social_post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def social_post_cancel(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _change(request, post_id, social_posts.social_post_cancel, "cancelled: it will not be made")
+    return _change(
+        request, post_id, social_posts.social_post_cancel, "cancelled: it will not be made"
+    )
 
 
 def _change(request: HttpRequest, post_id: int, service, done: str) -> HttpResponse:

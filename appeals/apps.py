@@ -7,6 +7,6 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Load order: these connect to models, which are ready only now.
-        from appeals import image_rules, permission_policies, signal_handlers  # noqa: F401
+        from appeals import checks, image_rules, permission_policies, signal_handlers  # noqa: F401
 
         permission_policies.register()
