@@ -1,13 +1,16 @@
 from datetime import timedelta
 
+from django.urls import reverse
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 
-from homeward.roles import PUBLICITY_CHECK_READERS
+from homeward.capabilities import READ_PUBLICITY_CHECKS
 
 # What the dashboard shows: clearances ending this soon, expiries this recent.
 ENDING_WITHIN = timedelta(days=2)
 EXPIRED_WITHIN = timedelta(days=7)
+# Items a dashboard list names before it says how many more there are.
+SHOWN = 10
 
 
 class PublicityChecksPanel(Panel):
@@ -17,10 +20,7 @@ class PublicityChecksPanel(Panel):
         template_name = "appeals/admin/publicity_checks_panel.html"
 
         def is_shown(self):
-            user = self.request.user
-            return bool(self.instance.pk) and (
-                user.is_superuser or user.groups.filter(name__in=PUBLICITY_CHECK_READERS).exists()
-            )
+            return bool(self.instance.pk) and self.request.user.has_perm(READ_PUBLICITY_CHECKS)
 
         def get_context_data(self, parent_context=None):
             from appeals.selectors import publicity_checks_of  # models load this module
@@ -30,6 +30,19 @@ class PublicityChecksPanel(Panel):
             return context
 
 
+def appeal_link_for(appeal, user, check=None) -> str:
+    """Where this person may open the appeal: its editor, else its latest check's answers
+    (a safeguarding lead cannot edit a live appeal), else nowhere ('')."""
+    from appeals.selectors import publicity_check_readable_by
+
+    if appeal.permissions_for_user(user).can_edit():
+        return reverse("wagtailadmin_pages:edit", args=[appeal.pk])
+    check = check or appeal.publicity_checks.order_by("-completed_at").first()
+    if check is not None and publicity_check_readable_by(check=check, user=user):
+        return check.get_absolute_url()
+    return ""
+
+
 class ClearancesDashboardPanel(Component):
     """Clearances ending within two days, and appeals taken down by expiry this week."""
 
@@ -37,13 +50,106 @@ class ClearancesDashboardPanel(Component):
     template_name = "appeals/admin/clearances_dashboard_panel.html"
     order = 50
 
-    def __init__(self, *, now):
+    def __init__(self, *, now, user):
         self.now = now
+        self.user = user
 
     def get_context_data(self, parent_context):
         from appeals.selectors import publicity_clearances_ending, publicity_recent_expiries
 
         context = super().get_context_data(parent_context)
-        context["ending"] = publicity_clearances_ending(now=self.now, within=ENDING_WITHIN)
-        context["expired"] = publicity_recent_expiries(now=self.now, within=EXPIRED_WITHIN)
+        context["ending"] = [
+            (check, appeal_link_for(check.appeal, self.user, check))
+            for check in publicity_clearances_ending(now=self.now, within=ENDING_WITHIN)
+        ]
+        context["expired"] = [
+            (entry, appeal_link_for(entry.page.specific, self.user))
+            for entry in publicity_recent_expiries(now=self.now, within=EXPIRED_WITHIN)
+        ]
         return context
+
+
+class NextStepsDashboardPanel(Component):
+    """What this person is to do next, by what they may do: each list links to the screen
+    where they do it."""
+
+    name = "appeals_next_steps"
+    template_name = "appeals/admin/next_steps_dashboard_panel.html"
+    order = 40
+
+    def __init__(self, *, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["lists"] = [entry for entry in self._lists() if entry["items"]]
+        return context
+
+    def _lists(self):
+        from wagtail.permissions import policy_registry
+
+        from appeals import selectors
+        from appeals.models import (
+            AppealPage,
+            AppealTakedown,
+            PublicityCheckTask,
+            PublisherApprovalTask,
+            SocialPost,
+        )
+
+        user = self.user
+        force_id = selectors.police_force_id_of(user)
+        if force_id is not None:
+            yield _list(
+                "Appeals waiting for your authorisation",
+                [
+                    (appeal.draft_title, reverse("appeals_police_authorisation", args=[appeal.pk]))
+                    for appeal in selectors.police_authorisations_awaited(force_id=force_id)
+                ],
+                more_url=reverse("appeals_police_authorisation_index"),
+            )
+        for task_class, heading, url_name in [
+            (PublicityCheckTask, "Publicity safety checks waiting", "appeals_publicity_check"),
+            (PublisherApprovalTask, "Approvals waiting", "wagtailadmin_pages:edit"),
+        ]:
+            states = selectors.workflow_tasks_awaiting(user=user, task_class=task_class)
+            appeals = AppealPage.objects.in_bulk(
+                [int(state.workflow_state.object_id) for state in states]
+            )
+            yield _list(
+                heading,
+                [
+                    (appeal.draft_title, reverse(url_name, args=[appeal.pk]))
+                    for appeal in appeals.values()
+                ],
+            )
+        if policy_registry.get_by_type(SocialPost).user_has_permission(user, "view"):
+            yield _list(
+                "Failed social posts",
+                [
+                    (
+                        f"{post.appeal.title}: {post.channel}",
+                        reverse("appeals_publicity_record", args=[post.appeal_id]),
+                    )
+                    for post in selectors.social_posts_failed(user=user)
+                ],
+            )
+        if policy_registry.get_by_type(AppealTakedown).user_has_permission(user, "view"):
+            index = reverse("appeals_takedowns:index")
+            yield _list(
+                "Takedowns still pending",
+                [
+                    (takedown.appeal.title if takedown.appeal else "(deleted page)", index)
+                    for takedown in selectors.takedowns_pending(user=user)
+                ],
+                more_url=f"{index}?pending=true",
+            )
+
+
+def _list(heading, items, more_url=""):
+    return {
+        "heading": heading,
+        "items": items[:SHOWN],
+        "more": max(len(items) - SHOWN, 0),
+        "more_url": more_url,
+    }

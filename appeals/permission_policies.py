@@ -1,4 +1,4 @@
-"""Wagtail's page and image permission policies, less the appeals a person may not see.
+"""Wagtail's permission policies, less the appeals a person may not see.
 
 Every admin listing, search, report, dashboard panel and the admin API asks these
 policies which pages and images someone may see or act on; the page permission tester
@@ -8,6 +8,7 @@ answers for one appeal (see AppealPermissionTester). So the rule of who sees whi
 
 from wagtail.images import get_image_model
 from wagtail.models import AbstractPage
+from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -17,6 +18,8 @@ from appeals.selectors import (
     image_visible_to,
     images_visible_to,
     pages_visible_to,
+    police_force_id_of,
+    takedowns_visible_to,
 )
 
 
@@ -51,7 +54,37 @@ class AppealPhotoPermissionPolicy(CollectionOwnershipPermissionPolicy):
         )
 
 
+class TakedownPermissionPolicy(ModelPermissionPolicy):
+    """The takedowns report: its model permission opens it (with every force's takedowns
+    for those who may see every force), and a force's officers read their own force's
+    takedowns, as they own its cases (they may close them)."""
+
+    OWNERS_ACTIONS = {"view"}
+
+    def user_has_permission(self, user, action):
+        if super().user_has_permission(user, action):
+            return True
+        return action in self.OWNERS_ACTIONS and user.is_active and _serves_a_force(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return takedowns_visible_to(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return (
+            self.user_has_permission(user, action)
+            and takedowns_visible_to(user).filter(pk=instance.pk).exists()
+        )
+
+
+def _serves_a_force(user) -> bool:
+    return police_force_id_of(user) is not None
+
+
 def register() -> None:
+    from appeals.models import AppealTakedown
+
     register_permission_policy(AbstractPage, AppealPagePermissionPolicy())
     # For the exact class: wagtail.images registers its own policy after this app is ready.
     register_permission_policy(
@@ -63,3 +96,4 @@ def register() -> None:
         ),
         exact_class=True,
     )
+    register_permission_policy(AppealTakedown, TakedownPermissionPolicy(AppealTakedown))

@@ -1,28 +1,25 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.images import get_image_model
-from wagtail.models import PageLogEntry
+from wagtail.models import PageLogEntry, TaskState
 
 from appeals.models import (
     AppealPage,
     AppealPhoto,
     AppealTakedown,
-    CampaignFigures,
     PoliceAuthorisation,
     PublicityCheck,
+    PublicityCheckTask,
     PublicityRecord,
     SocialPost,
 )
 from appeals.search import appeals_matching, forces_named_in, search_words
-from homeward import roles
+from homeward.capabilities import READ_PUBLICITY_CHECKS, SEE_EVERY_FORCE
 from homeward.models import PoliceForce
-
-# Who sees every force's takedowns (an officer sees their own force's).
-TAKEDOWN_REPORT_ROLES = {roles.PUBLISHERS, roles.ADMINISTRATORS}
 
 # Renditions every listing shows: prefetched so a page of cards costs a fixed number of
 # queries. Cards offer the same crop at three widths (srcset); the middle one is the
@@ -99,14 +96,10 @@ def appeal_search(
     return _with_card_photos(appeals)
 
 
-# Charity staff work on every force's cases; a police officer only on their own force's.
-EVERY_FORCE_ROLES = {
-    roles.EDITORS,
-    roles.SAFEGUARDING_LEADS,
-    roles.PUBLISHERS,
-    roles.CASEWORKERS,
-    roles.ADMINISTRATORS,
-}
+def police_force_id_of(user) -> int | None:
+    """The force a police officer serves (their PoliceOfficer record), or None."""
+    officer = getattr(user, "police_officer", None)
+    return None if officer is None else officer.force_id
 
 
 def _forces_visible_to(user) -> frozenset[int] | None:
@@ -117,11 +110,11 @@ def _forces_visible_to(user) -> frozenset[int] | None:
     if not (user.is_authenticated and user.is_active):
         return frozenset()
     if not hasattr(user, "_appeal_forces_visible"):
-        if user.is_superuser or user.groups.filter(name__in=EVERY_FORCE_ROLES).exists():
+        if user.has_perm(SEE_EVERY_FORCE):
             forces = None
         else:
-            officer = getattr(user, "police_officer", None)
-            forces = frozenset() if officer is None else frozenset({officer.force_id})
+            force_id = police_force_id_of(user)
+            forces = frozenset() if force_id is None else frozenset({force_id})
         user._appeal_forces_visible = forces
     return user._appeal_forces_visible
 
@@ -129,8 +122,9 @@ def _forces_visible_to(user) -> frozenset[int] | None:
 def appeals_visible_to(user):
     """The one rule for staff: the appeals this person may see, anywhere in the admin.
 
-    Charity roles (and superusers) see every appeal; a police officer, their force's; anyone
-    else, none. What they may do with one is still their page permissions.
+    Those who may see every force's (charity roles, superusers) see every appeal; a police
+    officer, their force's; anyone else, none. What they may do with one is still their
+    page permissions.
     """
     forces = _forces_visible_to(user)
     appeals = AppealPage.objects.all()
@@ -169,19 +163,12 @@ def image_visible_to(*, image, user) -> bool:
     return _photos_visible_to(user).filter(image_id=image.pk).exists()
 
 
-CHECK_READERS = {
-    roles.SAFEGUARDING_LEADS,
-    roles.PUBLISHERS,
-    roles.CASEWORKERS,
-    roles.ADMINISTRATORS,
-}
-
-
 def publicity_check_readable_by(*, check: PublicityCheck, user) -> bool:
-    if user.is_superuser or user.groups.filter(name__in=CHECK_READERS).exists():
+    """Those who may read every check, and the officers of the force that owns the case."""
+    if user.has_perm(READ_PUBLICITY_CHECKS):
         return True
-    officer = getattr(user, "police_officer", None)
-    return officer is not None and officer.force_id == check.appeal.police_force_id
+    force_id = police_force_id_of(user)
+    return force_id is not None and force_id == check.appeal.police_force_id
 
 
 def publicity_checks_of(appeal: AppealPage):
@@ -237,54 +224,77 @@ def police_authorisation_latest(*, appeal: AppealPage) -> PoliceAuthorisation | 
 
 def appeal_publicity_record(*, appeal: AppealPage) -> PublicityRecord:
     """Everything the appeal went out on: its posts on each channel (status, id on the
-    channel, link, deletion, last error), its Heroes emails with their figures, and the
-    channels that are switched off. What staff see on the appeal, and what takedown uses."""
-    # Newsletter's reads build on appeals' (the email's cards): imported here, not above.
+    channel, link, deletion, last error), the channels that are switched off, and what
+    other apps sent it out as (their sections: the Heroes emails with their figures)."""
     from appeals.channels import channels_off
-    from newsletter.models import Campaign
-    from newsletter.selectors import campaign_figures
 
-    own = Campaign.objects.filter(appeal=appeal)
-    regular = Campaign.objects.none()
-    if appeal.first_published_at:
-        # Regular emails name their appeals in their content (in every database's JSON).
-        regular = Campaign.objects.filter(
-            kind=Campaign.Kind.REGULAR, created_at__gte=appeal.first_published_at
-        )
-    campaigns = sorted(
-        [
-            *own,
-            *(
-                campaign
-                for campaign in regular
-                if any(
-                    card.get("id") == appeal.pk
-                    for key in ("new_appeals", "pushed_appeals")
-                    for card in campaign.content.get(key, [])
-                )
-            ),
-        ],
-        key=lambda campaign: campaign.created_at,
+    sections = (
+        section(appeal=appeal) for section in hooks.get_hooks("register_publicity_record_section")
     )
     return PublicityRecord(
         appeal=appeal,
         posts=list(SocialPost.objects.filter(appeal=appeal)),
-        campaigns=[
-            CampaignFigures(campaign=campaign, figures=campaign_figures(campaign))
-            for campaign in campaigns
-        ],
+        sections=[section for section in sections if section is not None],
         channels_off=channels_off(),
     )
 
 
 def takedowns_visible_to(user):
-    """Publishers and administrators see every takedown; an officer, their force's."""
+    """The takedowns of the appeals' forces this person may see, with what the report shows.
+
+    Who may open the report at all is the permission policy's (appeals.permission_policies).
+    """
     takedowns = AppealTakedown.objects.select_related(
         "appeal", "police_force", "closed_by"
     ).prefetch_related("appeal__social_posts")
-    if user.is_superuser or user.groups.filter(name__in=TAKEDOWN_REPORT_ROLES).exists():
-        return takedowns
-    officer = getattr(user, "police_officer", None)
-    if officer is None:
-        raise PermissionDenied
-    return takedowns.filter(police_force_id=officer.force_id)
+    forces = _forces_visible_to(user)
+    return takedowns if forces is None else takedowns.filter(police_force_id__in=forces)
+
+
+def appeal_publicity_state(appeal: AppealPage) -> str:
+    """Where the appeal stands on its way to the public, in words for the police's list."""
+    if appeal.live:
+        return "Live on the public site"
+    task = appeal.current_workflow_task
+    if task is not None:
+        if isinstance(task.specific, PublicityCheckTask):
+            return "Waiting for the publicity safety check"
+        return "Waiting for a publisher's approval"
+    if AppealTakedown.objects.filter(appeal=appeal).exists():
+        return "Taken down: its publicity clearance ended"
+    return "Draft: not yet sent for the safety check"
+
+
+def police_authorisations_awaited(*, force_id: int):
+    """Open appeals of the force that no officer has authorised for their case reference."""
+    authorised = PoliceAuthorisation.objects.filter(
+        appeal=OuterRef("pk"),
+        force_id=OuterRef("police_force_id"),
+        case_reference=OuterRef("case_reference"),
+    )
+    return police_authorisation_queue(force=PoliceForce(pk=force_id)).exclude(Exists(authorised))
+
+
+def workflow_tasks_awaiting(*, user, task_class):
+    """The appeals' task states of this kind that this person may act on now, oldest first."""
+    states = TaskState.objects.none()
+    for task in task_class.objects.filter(active=True):
+        states |= task.get_task_states_user_can_moderate(user)
+    if _forces_visible_to(user) is not None:
+        visible = appeals_visible_to(user).values_list("pk", flat=True)
+        states = states.filter(workflow_state__object_id__in=[str(pk) for pk in visible])
+    return states.select_related("workflow_state").order_by("started_at")
+
+
+def social_posts_failed(*, user):
+    """Posts (or their deletions) that failed, of the appeals this person may see."""
+    return (
+        SocialPost.objects.filter(appeal__in=appeals_visible_to(user))
+        .filter(Q(status=SocialPost.Status.FAILED) | Q(deletion=SocialPost.Deletion.FAILED))
+        .select_related("appeal")
+        .order_by("-created_at")
+    )
+
+
+def takedowns_pending(*, user):
+    return takedowns_visible_to(user).filter(completed_at__isnull=True).order_by("closed_at")

@@ -7,20 +7,20 @@ from wagtail.admin.action_menu import ActionMenuItem, WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
+from wagtail.permissions import policy_registry
 
-from appeals import admin_views, off_site, views
-from appeals.models import AppealPage
-from appeals.panels import ClearancesDashboardPanel
-from appeals.selectors import TAKEDOWN_REPORT_ROLES, pages_visible_to
-from homeward import roles
-
-# Where staff find appeals' clearances on their dashboard.
-DASHBOARD_ROLES = {
-    roles.EDITORS,
-    roles.SAFEGUARDING_LEADS,
-    roles.PUBLISHERS,
-    roles.ADMINISTRATORS,
-}
+from appeals import (
+    admin_close,
+    admin_police,
+    admin_publicity_check,
+    admin_publicity_record,
+    off_site,
+)
+from appeals.admin_takedowns import TakedownViewSet
+from appeals.models import AppealPage, SocialPost
+from appeals.panels import ClearancesDashboardPanel, NextStepsDashboardPanel
+from appeals.selectors import pages_visible_to, police_force_id_of
+from homeward.capabilities import READ_PUBLICITY_CHECKS
 
 
 @hooks.register("register_admin_urls")
@@ -28,56 +28,57 @@ def register_admin_urls():
     return [
         path(
             "appeals/<int:page_id>/publicity-check/",
-            views.PublicityCheckView.as_view(),
+            admin_publicity_check.PublicityCheckView.as_view(),
             name="appeals_publicity_check",
         ),
         path(
             "appeals/publicity-checks/<int:check_id>/",
-            views.PublicityCheckDetailView.as_view(),
+            admin_publicity_check.PublicityCheckDetailView.as_view(),
             name="appeals_publicity_check_detail",
         ),
         path(
             "appeals/police-authorisation/",
-            views.PoliceAuthorisationIndexView.as_view(),
+            admin_police.PoliceAuthorisationIndexView.as_view(),
             name="appeals_police_authorisation_index",
         ),
         path(
             "appeals/<int:page_id>/police-authorisation/",
-            views.PoliceAuthorisationView.as_view(),
+            admin_police.PoliceAuthorisationView.as_view(),
             name="appeals_police_authorisation",
         ),
         path(
             "appeals/<int:page_id>/publicity-record/",
-            admin_views.PublicityRecordView.as_view(),
+            admin_publicity_record.PublicityRecordView.as_view(),
             name="appeals_publicity_record",
         ),
         path(
             "appeals/posts/<int:post_id>/retry/",
-            admin_views.social_post_retry,
+            admin_publicity_record.social_post_retry,
             name="appeals_social_post_retry",
         ),
         path(
             "appeals/posts/<int:post_id>/cancel/",
-            admin_views.social_post_cancel,
+            admin_publicity_record.social_post_cancel,
             name="appeals_social_post_cancel",
         ),
-        path("appeals/<int:page_id>/close/", views.AppealCloseView.as_view(), name="appeals_close"),
         path(
-            "appeals/takedowns/", views.TakedownReportView.as_view(), name="appeals_takedown_report"
-        ),
-        path(
-            "appeals/takedowns/<int:takedown_id>/retry/",
-            views.TakedownRetryView.as_view(),
-            name="appeals_takedown_retry",
+            "appeals/<int:page_id>/close/",
+            admin_close.AppealCloseView.as_view(),
+            name="appeals_close",
         ),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_takedowns_viewset():
+    return TakedownViewSet()
 
 
 def _appeal_buttons(page, user, priority):
     """The appeal's publicity record and its closing, for those allowed them."""
     if not issubclass(page.specific_class, AppealPage):
         return
-    if user.has_perm(admin_views.VIEW_PERMISSION):
+    if policy_registry.get_by_type(SocialPost).user_has_permission(user, "view"):
         yield Button(
             "Publicity record",
             reverse("appeals_publicity_record", args=[page.pk]),
@@ -170,7 +171,8 @@ def _bulk_refused(request, action_type, page, action):
 
 class PoliceMenuItem(MenuItem):
     def is_shown(self, request):
-        return hasattr(request.user, "police_officer")
+        # Officers authorise publicity for their own force's cases.
+        return police_force_id_of(request.user) is not None
 
 
 @hooks.register("register_admin_menu_item")
@@ -184,7 +186,8 @@ def register_police_authorisation_menu_item():
 
 
 class PublicityCheckMenuItem(ActionMenuItem):
-    """The check's action in the editor leads to the checklist, not to a modal."""
+    """The check's action in the editor leads to the checklist, not to a modal; it is the
+    editor's main button for the safeguarding lead, not hidden under Save draft."""
 
     label = "Complete the publicity safety check"
     name = "action-publicity-check"
@@ -195,17 +198,32 @@ class PublicityCheckMenuItem(ActionMenuItem):
 
 
 @hooks.register("construct_page_action_menu")
-def link_check_action_to_checklist(menu_items, request, context):
+def publicity_actions_first(menu_items, request, context):
+    """The checklist is the check's main action; approving publishes, so it asks first
+    (Wagtail's modal, with an optional comment) and never goes in one click."""
     for index, item in enumerate(menu_items):
         if isinstance(item, WorkflowMenuItem) and item.name == "check":
-            menu_items[index] = PublicityCheckMenuItem(order=item.order)
+            menu_items.pop(index)
+            menu_items.insert(0, PublicityCheckMenuItem(order=item.order))
+            return
+    approvals = [
+        item for item in menu_items if isinstance(item, WorkflowMenuItem) and item.name == "approve"
+    ]
+    for item in approvals:
+        if item.launch_modal:
+            item.label = "Approve and publish…"
+        else:
+            menu_items.remove(item)
 
 
 @hooks.register("construct_homepage_panels")
-def add_clearances_panel(request, panels):
+def add_appeals_panels(request, panels):
     user = request.user
-    if user.is_superuser or user.groups.filter(name__in=DASHBOARD_ROLES).exists():
-        panels.append(ClearancesDashboardPanel(now=timezone.now()))
+    panels.append(NextStepsDashboardPanel(user=user))
+    # Clearances are renewed by editing the appeal and checking it again.
+    may_renew = policy_registry.get_by_type(Page).user_has_permission(user, "change")
+    if may_renew or user.has_perm(READ_PUBLICITY_CHECKS):
+        panels.append(ClearancesDashboardPanel(now=timezone.now(), user=user))
 
 
 @hooks.register("register_log_actions")
@@ -259,20 +277,3 @@ def register_publicity_log_actions(actions):
         ("homeward.appeal.purged", "Personal data purged", "Personal data purged (retention)"),
     ]:
         actions.register_action(action, label, message)
-
-
-class TakedownReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        user = request.user
-        return (
-            user.is_superuser
-            or hasattr(user, "police_officer")
-            or user.groups.filter(name__in=TAKEDOWN_REPORT_ROLES).exists()
-        )
-
-
-@hooks.register("register_admin_menu_item")
-def register_takedown_report_menu_item():
-    return TakedownReportMenuItem(
-        "Takedowns", reverse("appeals_takedown_report"), icon_name="bin", order=160
-    )

@@ -5,6 +5,6 @@ class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = "Heroes"
 
-    def ready(self):
-        # Load order: the hooks need the models of both apps, ready only now.
-        from newsletter import appeal_lifecycle  # noqa: F401
+    def ready(self) -> None:
+        # Load order: these register Wagtail hooks that need both apps' models.
+        from newsletter import appeal_lifecycle, publicity_record_section  # noqa: F401

@@ -230,4 +230,5 @@ class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
 
 
 # Defined in their own module; imported here so that Django registers them.
+from homeward.capabilities import Capability  # noqa: E402, F401
 from homeward.information_pages import CharityDetails, InformationPage  # noqa: E402, F401

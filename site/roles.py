@@ -1,9 +1,10 @@
 """The roles people hold in Homeward, each with the least it needs.
 
-A role is a Django group. ``roles_sync`` makes the groups match these definitions
-exactly; it runs from data migrations, so every database gets the same roles. When a
-later change alters what a role may do, it adds a migration that calls ``roles_sync``
-again.
+A role is a Django group that grants permissions; code asks ``user.has_perm(...)``,
+never which group someone is in (permissions of no model: ``homeward.capabilities``).
+``roles_sync`` makes the groups match these definitions exactly; it runs from data
+migrations, so every database gets the same roles. When a later change alters what a role
+may do, it adds a migration that calls ``roles_sync`` again.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 
+from homeward.capabilities import READ_PUBLICITY_CHECKS, SEE_EVERY_FORCE
 from homeward.image_collections import appeal_photos_collection
 
 
@@ -45,27 +47,36 @@ HEROES_EMAILS = (
 # An appeal's publicity record: its posts, with retrying and cancelling them.
 SOCIAL_POSTS = ("appeals.view_socialpost", "appeals.change_socialpost")
 IMAGE_AUTHORING = ("wagtailimages.add_image", "wagtailimages.choose_image")
+# The takedowns report (with SEE_EVERY_FORCE, every force's takedowns).
+TAKEDOWN_REPORT = ("appeals.view_appealtakedown",)
 
 ROLES: dict[str, Role] = {
     EDITORS: Role(
         description="Charity publicity staff who draft appeals from police referrals.",
-        permissions=("wagtailadmin.access_admin",),
+        permissions=("wagtailadmin.access_admin", SEE_EVERY_FORCE),
         page_permissions=("add", "change"),
         collection_permissions=IMAGE_AUTHORING,
     ),
     SAFEGUARDING_LEADS: Role(
         description="Complete the publicity safety check before anything goes public.",
-        permissions=("wagtailadmin.access_admin",),
+        permissions=("wagtailadmin.access_admin", SEE_EVERY_FORCE, READ_PUBLICITY_CHECKS),
     ),
     PUBLISHERS: Role(
         description="Approve, publish and close appeals; run the Heroes emails.",
-        permissions=("wagtailadmin.access_admin", *HEROES_EMAILS, *SOCIAL_POSTS),
+        permissions=(
+            "wagtailadmin.access_admin",
+            SEE_EVERY_FORCE,
+            READ_PUBLICITY_CHECKS,
+            *TAKEDOWN_REPORT,
+            *HEROES_EMAILS,
+            *SOCIAL_POSTS,
+        ),
         page_permissions=("add", "change", "publish", "lock", "unlock"),
         collection_permissions=(*IMAGE_AUTHORING, "wagtailimages.change_image"),
     ),
     CASEWORKERS: Role(
         description="Charity caseworkers who see sightings for every case.",
-        permissions=("wagtailadmin.access_admin",),
+        permissions=("wagtailadmin.access_admin", SEE_EVERY_FORCE, READ_PUBLICITY_CHECKS),
     ),
     POLICE_OFFICERS: Role(
         description="Officers of one force: their force's cases and sightings only.",
@@ -76,6 +87,9 @@ ROLES: dict[str, Role] = {
         "check's review periods, all pages.",
         permissions=(
             "wagtailadmin.access_admin",
+            SEE_EVERY_FORCE,
+            READ_PUBLICITY_CHECKS,
+            *TAKEDOWN_REPORT,
             "auth.add_user",
             "auth.change_user",
             "auth.delete_user",
@@ -102,6 +116,7 @@ ROLES: dict[str, Role] = {
 }
 
 # Who may read a publicity safety check's answers (the owning force's officers may too).
+# Kept until appeals/panels.py asks for READ_PUBLICITY_CHECKS instead.
 PUBLICITY_CHECK_READERS = frozenset({SAFEGUARDING_LEADS, PUBLISHERS, CASEWORKERS, ADMINISTRATORS})
 
 # Groups Wagtail creates on install, with broad rights on the whole page tree.

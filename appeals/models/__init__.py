@@ -9,9 +9,9 @@ from appeals.models.publicity import (
     PublicitySettings,
 )
 from appeals.models.publicity_record import (
-    CampaignFigures,
     ChannelOff,
     PublicityRecord,
+    PublicityRecordSection,
     SocialPost,
 )
 from appeals.models.short_links import AppealShortLink
@@ -26,13 +26,13 @@ __all__ = [
     "AppealPhoto",
     "AppealShortLink",
     "AppealTakedown",
-    "CampaignFigures",
     "ChannelOff",
     "PoliceAuthorisation",
     "PublicityCheck",
     "PublicityCheckTask",
     "PublicityDecision",
     "PublicityRecord",
+    "PublicityRecordSection",
     "PublicityRefused",
     "PublicitySettings",
     "PublisherApprovalTask",

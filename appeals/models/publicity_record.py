@@ -16,7 +16,6 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from appeals.models.pages import AppealPage
-    from newsletter.models import Campaign
 
 
 class SocialPost(models.Model):
@@ -100,9 +99,17 @@ class SocialPost(models.Model):
 
 
 @dataclass(frozen=True)
-class CampaignFigures:
-    campaign: "Campaign"
-    figures: dict[str, int]
+class PublicityRecordSection:
+    """What another app sent the appeal out as (the Heroes emails), in its own template.
+
+    Apps add theirs with the ``register_publicity_record_section`` hook: a function of
+    ``appeal`` returning a section, or None; so appeals never imports them.
+    """
+
+    name: str
+    heading: str
+    template_name: str
+    context: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,9 +121,13 @@ class ChannelOff:
 
 @dataclass(frozen=True)
 class PublicityRecord:
-    """Everything an appeal went out on: its posts, its emails, and channels that are off."""
+    """Everything an appeal went out on: its posts, other apps' sections (its emails), and
+    channels that are off."""
 
     appeal: "AppealPage"
     posts: list[SocialPost] = field(default_factory=list)
-    campaigns: list[CampaignFigures] = field(default_factory=list)
+    sections: list[PublicityRecordSection] = field(default_factory=list)
     channels_off: list[ChannelOff] = field(default_factory=list)
+
+    def section(self, name: str) -> PublicityRecordSection | None:
+        return next((section for section in self.sections if section.name == name), None)

@@ -3,7 +3,9 @@
 Administrators manage other people's roles, never their own, never another
 administrator's or a superuser's, and never make anyone a superuser or an administrator:
 only a superuser touches ``is_superuser``, the administrators' role, or the account of an
-administrator or a superuser (whoever could reset it could sign in as them).
+administrator or a superuser (whoever could reset it could sign in as them). An
+administrator is whoever a role lets change people's accounts (``auth.change_user``),
+whatever the role is called.
 The admin's views and forms ask ``may_*`` below so nobody is offered what they may not
 do; the signal handlers refuse the same changes on the models, whatever route saves them
 (a view nobody thought of, a bulk action, code run for a request).
@@ -18,19 +20,32 @@ import contextlib
 from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
-
-from homeward import roles
 
 _acting_request = ContextVar("acting_request", default=None)
 _acting_user = ContextVar("acting_user", default=None)
 
 
+def _change_user_permission():
+    return Permission.objects.filter(content_type__app_label="auth", codename="change_user")
+
+
+def _people_managers():
+    """Everyone granted the change of people's accounts, and so of their roles. Asked of the
+    grants, not ``has_perm``, which says no for a deactivated account: yet whoever could
+    reactivate one and reset its password could sign in as its holder."""
+    granted = _change_user_permission()
+    return get_user_model()._default_manager.filter(
+        Q(groups__permissions__in=granted) | Q(user_permissions__in=granted)
+    )
+
+
 def manages_people(user) -> bool:
     """A superuser or an administrator: whoever controls such an account can set roles."""
-    return user.is_superuser or user.groups.filter(name=roles.ADMINISTRATORS).exists()
+    return user.is_superuser or _people_managers().filter(pk=user.pk).exists()
 
 
 def may_manage_user(actor, target) -> bool:
@@ -61,7 +76,7 @@ def users_whose_roles_may_change(actor):
     return (
         users.exclude(pk=actor.pk)
         .exclude(is_superuser=True)
-        .exclude(groups__name=roles.ADMINISTRATORS)
+        .exclude(pk__in=_people_managers().values("pk"))
     )
 
 
@@ -152,10 +167,11 @@ def user_roles_guard(sender, instance, action, reverse, pk_set, **kwargs) -> Non
 
 
 def _administrators_among(instance, reverse: bool, pk_set) -> bool:
-    """Whether the groups being given include the administrators' role."""
+    """Whether the groups being given include one that manages people (the administrators')."""
+    groups = Group.objects.filter(permissions__in=_change_user_permission())
     if reverse:
-        return instance.name == roles.ADMINISTRATORS
-    return Group.objects.filter(pk__in=pk_set or (), name=roles.ADMINISTRATORS).exists()
+        return groups.filter(pk=instance.pk).exists()
+    return groups.filter(pk__in=pk_set or ()).exists()
 
 
 def police_force_link_guard(sender, instance, **kwargs) -> None:

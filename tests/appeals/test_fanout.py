@@ -323,8 +323,9 @@ def test_the_record_has_posts_and_emails_with_their_figures(directory, both_chan
         ("x", X_TWEET_ID),
         ("mastodon", "109327813577220436"),
     }
-    assert [entry.campaign.kind for entry in record.campaigns] == [Campaign.Kind.URGENT]
-    assert record.campaigns[0].figures["sent"] == 0
+    emails = record.section("emails").context["campaigns"]  # newsletter's section
+    assert [entry["campaign"].kind for entry in emails] == [Campaign.Kind.URGENT]
+    assert emails[0]["figures"]["sent"] == 0
     assert record.channels_off == []
 
 

@@ -123,3 +123,35 @@ def test_admin_url_matrix(client, directory, who, name):
 def test_police_officers_belong_to_one_force(directory):
     officer = factories.user_create(role=PO, force_slug="kent-police")
     assert officer.police_officer.force.name == "Kent Police"
+
+
+# Permissions of no model that the code asks for instead of group names, and who holds
+# them. Police officers hold none: they see their own force's records only.
+CAPABILITY_HOLDERS = {
+    "homeward.see_every_force": {ED, SG, PB, CW, AD},
+    "homeward.read_publicity_checks": {SG, PB, CW, AD},
+    "appeals.view_appealtakedown": {PB, AD},
+}
+
+
+@pytest.mark.parametrize("who", [*ALL_ROLES, NO_ROLE])
+@pytest.mark.parametrize("permission", CAPABILITY_HOLDERS)
+def test_capability_matrix(who, permission):
+    user = factories.user_create(role=None if who == NO_ROLE else who)
+    assert user.has_perm(permission) == (who in CAPABILITY_HOLDERS[permission])
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_each_group_holds_exactly_its_roles_permissions(role):
+    held = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    assert held == set(roles.ROLES[role].permissions)
+
+
+def test_a_deactivated_account_loses_its_roles_permissions():
+    user = factories.user_create(role=AD, is_active=False)
+    assert not any(user.has_perm(permission) for permission in CAPABILITY_HOLDERS)

@@ -279,6 +279,35 @@ def test_model_guard_covers_the_groups_side_of_the_relation():
     assert not caseworkers.user_set.filter(pk__in=[administrator.pk, superuser.pk]).exists()
 
 
+def test_any_role_that_changes_accounts_is_an_administrators_role():
+    """What makes someone an administrator here is the permission, not the group's name: a
+    role a superuser makes for managing people is kept from administrators in the same way."""
+    people_team = Group.objects.create(name="People team")
+    people_team.permissions.add(Permission.objects.get(codename="change_user"))
+    member = factories.user_create()
+    member.groups.add(people_team)
+    caseworkers = Group.objects.get(name=roles.CASEWORKERS)
+    refused = [
+        lambda: member.groups.add(caseworkers),
+        lambda: factories.user_create(role=roles.EDITORS).groups.add(people_team),
+        lambda: people_team.user_set.add(factories.user_create()),
+    ]
+    with acting_as(actor_create(ADMINISTRATOR)):
+        for change in refused:
+            with pytest.raises(PermissionDenied), transaction.atomic():
+                change()
+    assert set(member.groups.all()) == {people_team}
+    assert not people_team.user_set.exclude(pk=member.pk).exists()
+
+
+def test_a_deactivated_administrators_account_stays_a_superusers_business():
+    """Whoever reactivated it and reset its password could sign in as them."""
+    dormant = factories.user_create(role=roles.ADMINISTRATORS, is_active=False)
+    with acting_as(actor_create(ADMINISTRATOR)), pytest.raises(PermissionDenied):
+        dormant.is_active = True
+        dormant.save()
+
+
 def test_no_person_acting_is_the_system_itself():
     """Migrations, management commands and the shell (no one signed in) are not limited:
     that is how the first superuser is made."""

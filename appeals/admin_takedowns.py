@@ -1,0 +1,147 @@
+"""The takedowns report in the admin: Wagtail's generic listing of closed (or expired)
+appeals, with what each takedown removed, what is pending, retry, filters and export.
+
+Who sees which takedowns is the registered permission policy's
+(appeals.permission_policies.TakedownPermissionPolicy); a takedown someone may not see
+answers 404, as one that does not exist.
+"""
+
+from datetime import timedelta
+
+import django_filters
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.views import View
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import policy_registry
+
+from appeals.models import AppealTakedown
+from appeals.services import takedown_retry
+from homeward.models import PoliceForce
+
+INDEX_URL_NAME = "appeals_takedowns:index"
+
+
+class TakedownFilterSet(WagtailFilterSet):
+    pending = django_filters.BooleanFilter(
+        label="Still pending", field_name="completed_at", lookup_expr="isnull"
+    )
+    outcome = django_filters.ChoiceFilter(choices=AppealTakedown.Outcome.choices)
+    police_force = django_filters.ModelChoiceFilter(
+        label="Police force", queryset=PoliceForce.objects.order_by("name")
+    )
+    closed_at = django_filters.DateFromToRangeFilter(label="Closed", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = AppealTakedown
+        fields = []
+
+
+class TakedownCell(Column):
+    """A cell of its own template, given the takedown's steps and social posts."""
+
+    def __init__(self, name, template_name, **kwargs):
+        super().__init__(name, **kwargs)
+        self.cell_template_name = template_name
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["takedown"] = instance
+        context["steps"] = [
+            (label, instance.steps.get(step)) for step, label in AppealTakedown.Step.choices
+        ]
+        context["posts"] = list(instance.appeal.social_posts.all()) if instance.appeal else []
+        context["purge_due"] = instance.closed_at + timedelta(days=settings.APPEAL_RETENTION_DAYS)
+        return context
+
+
+def _cell(name, label):
+    return TakedownCell(name, f"appeals/admin/takedowns/{name}_cell.html", label=label)
+
+
+class TakedownIndexView(IndexView):
+    page_title = "Takedowns"
+    header_icon = "bin"
+    default_ordering = "-closed_at"
+    columns = [
+        _cell("appeal", "Appeal"),
+        _cell("closed", "Closed"),
+        _cell("removed", "Removed"),
+        _cell("pending", "Pending"),
+        _cell("personal_data", "Personal data"),
+    ]
+
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+
+    def get_edit_url(self, instance):
+        return None  # a takedown is a record: nothing of it is edited by hand
+
+
+class TakedownRetryView(View):
+    """Run an unfinished takedown again now, through the takedown service."""
+
+    def post(self, request, pk):
+        policy = policy_registry.get_by_type(AppealTakedown)
+        if not policy.user_has_permission(request.user, "view"):
+            raise PermissionDenied
+        # Those who may open the report retry what they see in it (as the report offers).
+        takedown = get_object_or_404(
+            policy.instances_user_has_permission_for(request.user, "view"), pk=pk
+        )
+        try:
+            takedown_retry(takedown=takedown, user=request.user)
+        except ValidationError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(request, "The takedown will run again now.")
+        return redirect(INDEX_URL_NAME)
+
+
+class TakedownViewSet(ModelViewSet):
+    model = AppealTakedown
+    icon = "bin"
+    menu_label = "Takedowns"
+    menu_order = 160
+    add_to_admin_menu = True
+    url_prefix = "appeals/takedowns"
+    name = "appeals_takedowns"
+    index_view_class = TakedownIndexView
+    filterset_class = TakedownFilterSet
+    list_per_page = 50
+    list_export = [
+        "appeal",
+        "police_force",
+        "outcome",
+        "reason",
+        "closed_at",
+        "closed_by",
+        "completed_at",
+        "last_error",
+        "purged_at",
+    ]
+    export_headings = {"appeal": "Appeal", "completed_at": "Takedown complete"}
+    export_filename = "takedowns"
+
+    def get_index_view_kwargs(self, **kwargs):
+        # No add, edit, delete or copy: the takedown service writes these records.
+        return {
+            **super().get_index_view_kwargs(**kwargs),
+            "add_url_name": None,
+            "edit_url_name": None,
+            "delete_url_name": None,
+            "copy_url_name": None,
+        }
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/retry/", TakedownRetryView.as_view(), name="retry"),
+        ]
