@@ -47,6 +47,8 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
 
     @path("")
     def directory(self, request):
+        # Wagtail routes requests to the page model; the form and the selector import
+        # the models, so they are imported once the models are loaded.
         from appeals.forms import DirectoryFilterForm
         from appeals.selectors import appeal_search
 
@@ -84,6 +86,7 @@ class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMix
 
     @path("feed/")
     def feed(self, request):
+        # As above: the feed imports the models.
         from appeals.feeds import LiveAppealsFeed
 
         return LiveAppealsFeed(self)(request)

@@ -503,6 +503,7 @@ class AppealPage(PublicPageMixin, Page):
         return photos[0] if photos else None
 
     def get_context(self, request, *args, **kwargs):
+        # Wagtail renders the page through its model; selectors import the models.
         from appeals.selectors import appeal_photos
 
         context = super().get_context(request, *args, **kwargs)

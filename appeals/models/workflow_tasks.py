@@ -42,6 +42,7 @@ class PublisherApprovalTask(AbstractGroupApprovalTask):
     """The final approval of a passed check, by someone else where four eyes apply."""
 
     def get_actions(self, obj, user):
+        # Wagtail asks the task model; the rule is the service's, which imports the models.
         from appeals.services import publicity_approval_refusal
 
         actions = super().get_actions(obj, user)
