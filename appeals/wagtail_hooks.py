@@ -199,21 +199,13 @@ class PublicityCheckMenuItem(ActionMenuItem):
 
 @hooks.register("construct_page_action_menu")
 def publicity_actions_first(menu_items, request, context):
-    """The checklist is the check's main action; approving publishes, so it asks first
-    (Wagtail's modal, with an optional comment) and never goes in one click."""
+    """The checklist is the check's main action. (Approving asks first: the task offers
+    it only through Wagtail's modal, see PublisherApprovalTask.get_actions.)"""
     for index, item in enumerate(menu_items):
         if isinstance(item, WorkflowMenuItem) and item.name == "check":
             menu_items.pop(index)
             menu_items.insert(0, PublicityCheckMenuItem(order=item.order))
             return
-    approvals = [
-        item for item in menu_items if isinstance(item, WorkflowMenuItem) and item.name == "approve"
-    ]
-    for item in approvals:
-        if item.launch_modal:
-            item.label = "Approve and publish…"
-        else:
-            menu_items.remove(item)
 
 
 @hooks.register("construct_homepage_panels")

@@ -46,9 +46,14 @@ class PublisherApprovalTask(AbstractGroupApprovalTask):
         from appeals.services import publicity_approval_refusal
 
         actions = super().get_actions(obj, user)
-        if actions and publicity_approval_refusal(appeal=obj, user=user):
-            return [action for action in actions if action[0] != "approve"]
-        return actions
+        if not actions:
+            return []
+        # Approving publishes: wherever it is offered (the editor, the dashboard's
+        # "Awaiting your review"), it asks first, in Wagtail's modal, never in one click.
+        others = [action for action in actions if action[0] != "approve"]
+        if publicity_approval_refusal(appeal=obj, user=user):
+            return others
+        return [*others, ("approve", "Approve and publish…", True)]
 
     def on_action(self, task_state, user, action_name, **kwargs):
         from appeals.services import publicity_check_approve

@@ -174,3 +174,12 @@ def test_approving_asks_for_confirmation(client, work):
     approve = re.findall(r'<button[^>]*data-workflow-action-name="approve"[^>]*>', html)
     # Each approval opens Wagtail's modal first: none publishes in one click.
     assert approve and all("data-workflow-action-modal-url" in button for button in approve)
+
+
+def test_approving_from_the_dashboard_asks_for_confirmation_too(client, work):
+    """Wagtail's "Awaiting your review" panel offers the task's actions: the rule is the
+    task's, so no route approves, and publishes, in one click."""
+    client.force_login(factories.staff(roles.PUBLISHERS))
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    approve = re.findall(r'<button[^>]*data-workflow-action-url="[^"]*/approve/[^>]*>', html)
+    assert approve and all("data-launch-modal" in button for button in approve)
