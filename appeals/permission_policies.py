@@ -13,6 +13,7 @@ from wagtail.permission_policies.collections import CollectionOwnershipPermissio
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from appeals.models import AppealPage, AppealTakedown
 from appeals.selectors import (
     appeal_visible_to,
     image_visible_to,
@@ -32,8 +33,6 @@ class AppealPagePermissionPolicy(PagePermissionPolicy):
         return pages_visible_to(super().explorable_instances(user), user=user)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        from appeals.models import AppealPage
-
         specific = instance.specific_deferred
         if isinstance(specific, AppealPage) and not appeal_visible_to(appeal=specific, user=user):
             return False
@@ -83,8 +82,6 @@ def _serves_a_force(user) -> bool:
 
 
 def register() -> None:
-    from appeals.models import AppealTakedown
-
     register_permission_policy(AbstractPage, AppealPagePermissionPolicy())
     # For the exact class: wagtail.images registers its own policy after this app is ready.
     register_permission_policy(

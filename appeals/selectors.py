@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry, TaskState
 
+from appeals.channels import channels_off
 from appeals.models import (
     AppealPage,
     AppealPhoto,
@@ -226,8 +227,6 @@ def appeal_publicity_record(*, appeal: AppealPage) -> PublicityRecord:
     """Everything the appeal went out on: its posts on each channel (status, id on the
     channel, link, deletion, last error), the channels that are switched off, and what
     other apps sent it out as (their sections: the Heroes emails with their figures)."""
-    from appeals.channels import channels_off
-
     sections = (
         section(appeal=appeal) for section in hooks.get_hooks("register_publicity_record_section")
     )
