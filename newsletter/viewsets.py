@@ -15,13 +15,14 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, StatusTagColumn
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
@@ -34,7 +35,8 @@ CANCEL_ACTION = "newsletter.campaign_cancel"
 CANCEL_LABEL = "Cancel what is not sent"
 # Delivery figures as the list's columns and the export's, in the order a message goes.
 FIGURES = {status: f"{status}_count" for status in Delivery.Status.values}
-FIGURE_LABELS = {FIGURES[status.value]: status.label for status in Delivery.Status}
+# Short headings: the list explains "Uncertain" above the table.
+FIGURE_LABELS = {FIGURES[status.value]: status.label.split(":")[0] for status in Delivery.Status}
 
 
 def campaigns_with_figures(campaigns):
@@ -116,7 +118,7 @@ class CampaignIndexView(CampaignActionsMixin, IndexView):
     @cached_property
     def columns(self):
         return [
-            self._get_title_column("subject"),
+            self._get_title_column("subject", width="25%"),
             Column("get_kind_display", label="Kind", sort_key="kind"),
             StatusTagColumn(
                 "get_status_display",
@@ -132,7 +134,7 @@ class CampaignIndexView(CampaignActionsMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if url := self.get_cancel_url(instance):
-            buttons.append(ListingButton(CANCEL_LABEL, url=url, icon_name="cross", priority=30))
+            buttons.append(MenuItem(CANCEL_LABEL, url=url, icon_name="cross", priority=30))
         return buttons
 
     def get_context_data(self, *args, **kwargs):
@@ -147,17 +149,7 @@ class CampaignIndexView(CampaignActionsMixin, IndexView):
 
 class CampaignInspectView(CampaignObjectMixin, InspectView):
     any_permission_required = ["view"]
-    fields = [
-        "kind",
-        "subject",
-        "appeal",
-        "status",
-        "created_at",
-        "batches_enqueued_at",
-        "last_progress_at",
-        "finished_at",
-        *FIGURES.values(),
-    ]
+    history_url_name = None
 
     def get_field_label(self, field_name, field):
         return FIGURE_LABELS.get(field_name) or super().get_field_label(field_name, field)
@@ -169,9 +161,11 @@ class CampaignInspectView(CampaignObjectMixin, InspectView):
 
     @cached_property
     def header_buttons(self):
+        history = reverse(self.history_url_name, args=[self.object.pk])
+        buttons = [HeaderButton("History", url=history, icon_name="history")]
         if url := self.get_cancel_url(self.object):
-            return [HeaderButton(CANCEL_LABEL, url=url, icon_name="cross")]
-        return []
+            buttons.append(HeaderButton(CANCEL_LABEL, url=url, icon_name="cross"))
+        return buttons
 
 
 class CampaignHistoryView(CampaignObjectMixin, HistoryView):
@@ -229,6 +223,18 @@ class CampaignViewSet(ModelViewSet):
     inspect_view_class = CampaignInspectView
     history_view_class = CampaignHistoryView
     index_template_name = "newsletter/admin/campaigns.html"
+    # Not the email's templates and content: the preview shows what an email looks like.
+    inspect_view_fields = [
+        "kind",
+        "subject",
+        "appeal",
+        "status",
+        "created_at",
+        "batches_enqueued_at",
+        "last_progress_at",
+        "finished_at",
+        *FIGURES.values(),
+    ]
     list_per_page = 20
     ordering = ["-created_at"]
     export_filename = "heroes-campaigns"
@@ -261,7 +267,9 @@ class CampaignViewSet(ModelViewSet):
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(
-            cancel_url_name=self.get_url_name("cancel"), **kwargs
+            cancel_url_name=self.get_url_name("cancel"),
+            history_url_name=self.get_url_name("history"),
+            **kwargs,
         )
 
     @property

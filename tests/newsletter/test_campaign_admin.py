@@ -162,7 +162,11 @@ def test_a_campaign_about_another_forces_appeal_is_not_found(client, directory, 
 def test_cancelling_goes_through_the_service_and_into_the_history(client, publisher, sending):
     inspect_url = reverse("heroes_campaigns:inspect", args=[sending.pk])
     cancel_url = reverse("heroes_campaigns:cancel", args=[sending.pk])
-    assert cancel_url in client.get(inspect_url).content.decode()
+    figures = client.get(inspect_url).content.decode()
+    assert cancel_url in figures
+    assert reverse("heroes_campaigns:history", args=[sending.pk]) in figures
+    assert "Queued" in figures
+    assert "Html template" not in figures
     asked = " ".join(client.get(cancel_url).content.decode().split())
     assert "2 emails of this campaign are still waiting to be sent" in asked
 
