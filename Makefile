@@ -24,10 +24,15 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this one). Each has
+# its own test database, and with REDIS_URL its own Redis database: the next ones after
+# REDIS_URL's. The production fault suite's tests run together on one of them.
+TEST_WORKERS ?= 4
+
 test: lint
 	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Benchmarks: not part of `make test`. Needs PostgreSQL, Redis and wrk (see docs/PERFORMANCE.md).
 bench: $(INSTALLED)

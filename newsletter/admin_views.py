@@ -1,17 +1,12 @@
-"""The Heroes emails in the admin: campaigns with their figures, and a preview of each email."""
+"""A preview of each Heroes email in the admin. The campaigns themselves: ``viewsets``."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
 
-from homeward.admin_views import AdminPageMixin, permission_require
-from newsletter import services
+from homeward.admin_views import permission_require
 from newsletter.emails import AREAS, MANAGE_URL, UNSUBSCRIBE_URL, EmailRenderer, email_compile
-from newsletter.models import Campaign, NewsletterSettings
-from newsletter.selectors import campaign_figures, email_preview_context
+from newsletter.models import NewsletterSettings
+from newsletter.selectors import email_preview_context
 
 # Where each person's own would go, the preview shows these.
 PREVIEW_VALUES = {
@@ -19,35 +14,13 @@ PREVIEW_VALUES = {
     MANAGE_URL: "#manage",
     UNSUBSCRIBE_URL: "#unsubscribe",
 }
-PREVIEW_KINDS = ("regular", "urgent", "briefing", "confirmation", "already-subscribed")
-
-
-class CampaignListView(AdminPageMixin, TemplateView):
-    template_name = "newsletter/admin/campaigns.html"
-    page_title = "Heroes emails"
-    header_icon = "mail"
-
-    def dispatch(self, request, *args, **kwargs):
-        permission_require(request, "newsletter.view_campaign")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        campaigns = Campaign.objects.select_related("appeal")[:50]
-        return super().get_context_data(
-            rows=[(campaign, campaign_figures(campaign)) for campaign in campaigns],
-            can_cancel=self.request.user.has_perm("newsletter.change_campaign"),
-            preview_kinds=PREVIEW_KINDS,
-            **kwargs,
-        )
-
-
-@require_POST
-def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    permission_require(request, "newsletter.change_campaign")
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
-    cancelled = services.campaign_cancel(campaign=campaign)
-    messages.success(request, f"Cancelled: {cancelled} emails not yet sent will not be sent.")
-    return redirect("newsletter_campaigns")
+PREVIEW_KINDS = {
+    "regular": "Regular email",
+    "urgent": "Urgent alert",
+    "briefing": "Partner briefing",
+    "confirmation": "Confirm your sign-up",
+    "already-subscribed": "Already subscribed",
+}
 
 
 def email_preview(request: HttpRequest, kind: str) -> HttpResponse:

@@ -1,35 +1,34 @@
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 
 from newsletter import admin_views
-from newsletter.models import Partner
+from newsletter.models import Campaign, Partner
+from newsletter.permission_policies import CampaignPermissionPolicy
+from newsletter.viewsets import CANCEL_ACTION, CANCEL_LABEL, CampaignViewSet
+
+register_permission_policy(Campaign, CampaignPermissionPolicy(Campaign))
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
-        path("heroes/", admin_views.CampaignListView.as_view(), name="newsletter_campaigns"),
-        path(
-            "heroes/<int:campaign_id>/cancel/",
-            admin_views.campaign_cancel,
-            name="newsletter_campaign_cancel",
-        ),
         path("heroes/preview/<slug:kind>/", admin_views.email_preview, name="newsletter_preview"),
     ]
 
 
-class CampaignsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("newsletter.view_campaign")
+@hooks.register("register_log_actions")
+def register_campaign_log_actions(actions):
+    @actions.register_action(CANCEL_ACTION)
+    class CampaignCancelled(LogFormatter):
+        label = CANCEL_LABEL
 
-
-@hooks.register("register_admin_menu_item")
-def register_campaigns_menu_item():
-    return CampaignsMenuItem(
-        "Heroes emails", reverse("newsletter_campaigns"), icon_name="mail", order=150
-    )
+        def format_message(self, log_entry):
+            cancelled = log_entry.data.get("cancelled", 0)
+            return f"Cancelled what was not sent: {cancelled} emails will not be sent"
 
 
 class PartnerViewSet(ModelViewSet):
@@ -38,12 +37,19 @@ class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "group"
     menu_label = "Briefing partners"
-    menu_order = 160
-    add_to_admin_menu = True
     list_display = ["organisation", "email", "vetted_on", "active"]
     search_fields = ["organisation", "email"]
 
 
+class HeroesViewSetGroup(ViewSetGroup):
+    """The Heroes emails in one menu: what was sent, and who gets the restricted briefings."""
+
+    menu_label = "Heroes emails"
+    menu_icon = "mail"
+    menu_order = 150
+    items = (CampaignViewSet("heroes_campaigns"), PartnerViewSet("briefing_partners"))
+
+
 @hooks.register("register_admin_viewset")
-def register_partner_viewset():
-    return PartnerViewSet("briefing_partners")
+def register_heroes_viewsets():
+    return HeroesViewSetGroup()

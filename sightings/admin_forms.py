@@ -1,48 +1,74 @@
 """Forms of the police triage queue, in the Wagtail admin."""
 
+import django_filters
 from django import forms
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
+from homeward.models import PoliceForce
 from sightings.models import Sighting, ThriveAssessment
+from sightings.permissions import sees_every_force
+from sightings.selectors import sighting_appeals_for
 
-STATUS_FILTERS = [
-    ("open", "Open"),
-    *Sighting.Status.choices,
-    ("", "Any status"),
-]
-ASSIGNMENT_FILTERS = [("", "Anyone's or no one's"), ("unassigned", "Unassigned"), ("mine", "Mine")]
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+STATUS_FILTERS = [("open", "Open"), *Sighting.Status.choices, ("any", "Any status")]
+URGENCY_FILTERS = [("urgent", "Urgent: with them now"), ("other", "Not urgent")]
+ASSIGNMENT_FILTERS = [("unassigned", "Unassigned"), ("mine", "Mine")]
 
 
-class QueueFilterForm(forms.Form):
-    """The queue's filters, as a bookmarkable GET."""
+class SightingFilterSet(WagtailFilterSet):
+    """The queue's filters, as a bookmarkable GET. With no status asked for, the open ones."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    appeal = forms.TypedChoiceField(label="Appeal", coerce=int, required=False, empty_value=None)
-    status = forms.ChoiceField(
-        label="Status", choices=STATUS_FILTERS, required=False, initial="open"
+    urgency = django_filters.ChoiceFilter(
+        label="Urgency", choices=URGENCY_FILTERS, method="filter_urgency", empty_label="Any"
     )
-    received_from = forms.DateField(label="Received from", required=False, widget=DATE_INPUT)
-    received_to = forms.DateField(label="Received to", required=False, widget=DATE_INPUT)
-    urgent = forms.BooleanField(label="Urgent only", required=False)
-    assignment = forms.ChoiceField(label="Claimed by", choices=ASSIGNMENT_FILTERS, required=False)
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=STATUS_FILTERS, method="filter_status", empty_label=None
+    )
+    police_force = django_filters.ModelChoiceFilter(
+        label="Police force", queryset=PoliceForce.objects.order_by("name"), empty_label="Any"
+    )
+    appeal = django_filters.ModelChoiceFilter(
+        label="Appeal",
+        queryset=lambda request: sighting_appeals_for(user=request.user),
+        empty_label="Any",
+    )
+    assignment = django_filters.ChoiceFilter(
+        label="Claimed by",
+        choices=ASSIGNMENT_FILTERS,
+        method="filter_assignment",
+        empty_label="Anyone's or no one's",
+    )
+    received_at = django_filters.DateFromToRangeFilter(
+        label="Received", widget=DateRangePickerWidget
+    )
 
-    def __init__(self, *args, appeals, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["appeal"].choices = [("", "Any"), *appeals.values_list("pk", "title")]
+    class Meta:
+        model = Sighting
+        fields = ["urgency", "status", "police_force", "appeal", "assignment", "received_at"]
 
-    def queue_filters(self) -> dict:
-        """Arguments for ``sighting_queue``; an invalid filter is left out, not guessed."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return {
-            "appeal_id": data.get("appeal"),
-            # No status asked for means the open ones; an empty one means any.
-            "status": data.get("status", "open") if "status" in self.data else "open",
-            "received_from": data.get("received_from"),
-            "received_to": data.get("received_to"),
-            "urgent_only": data.get("urgent", False),
-            "assignment": data.get("assignment", ""),
-            "search": data.get("q", ""),
-        }
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = "open"
+        super().__init__(data, *args, request=request, **kwargs)
+        self.form.fields["status"].initial = "open"
+        if request is None or not sees_every_force(request.user):
+            del self.filters["police_force"]
+            del self.form.fields["police_force"]
+
+    def filter_urgency(self, queryset, name, value):
+        return queryset.filter(with_them_now=value == "urgent")
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(status=Sighting.Status.CLOSED)
+        if value == "any":
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_assignment(self, queryset, name, value):
+        if value == "unassigned":
+            return queryset.filter(claimed_by__isnull=True)
+        return queryset.filter(claimed_by=self.request.user)
 
 
 class CloseForm(forms.Form):

@@ -1,160 +1,186 @@
-"""The police triage queue in the Wagtail admin. Views are thin: the work is in services.
+"""The police triage queue in the Wagtail admin, on Wagtail's generic views. Views are thin:
+the work is in services, and who may see or work what is the registered permission policy
+(sightings/permissions.py).
 
-Every view checks the object against the person, not just the menu: a sighting someone
-may not see answers 404, as if it did not exist.
+A sighting someone may not see answers 404 on every URL, as if it did not exist. Sightings
+are named by their random public id: sequential ids would let anyone count them or walk
+from one to the next.
 """
 
-from dataclasses import dataclass
-from uuid import UUID
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
-from homeward.admin_views import AdminPageMixin
-from sightings import services
-from sightings.admin_forms import CloseForm, DuplicatesForm, NoteForm, QueueFilterForm, ThriveForm
-from sightings.formatting import person_name, waited
-from sightings.models import Sighting, SightingLogEntry
-from sightings.selectors import (
-    can_see_sightings,
-    sighting_appeals_for,
-    sighting_queue,
-    sighting_queue_rows,
-    sighting_workable_by,
-    sightings_visible_to,
+from sightings import services, views
+from sightings.admin_forms import (
+    CloseForm,
+    DuplicatesForm,
+    NoteForm,
+    SightingFilterSet,
+    ThriveForm,
 )
+from sightings.formatting import person_name, shown_plainly, waited
+from sightings.models import Sighting, SightingLogEntry
+from sightings.permissions import SEE, WORK, sighting_permission_policy
+from sightings.selectors import sighting_queue, sighting_queue_rows
+from sightings.spreadsheet import SightingSpreadsheetMixin
 
 PAGE_SIZE = 50
 
 
-def _visible_sighting(request: HttpRequest, public_id: UUID) -> Sighting:
-    sighting = (
-        sightings_visible_to(user=request.user)
-        .select_related("appeal", "police_force", "claimed_by", "duplicate_of")
-        .filter(public_id=public_id)
-        .first()
+def visible_sightings(request: HttpRequest):
+    return sighting_permission_policy.instances_user_has_permission_for(request.user, SEE)
+
+
+def _visible_sighting(request: HttpRequest, public_id) -> Sighting:
+    return get_object_or_404(
+        visible_sightings(request).select_related(
+            "appeal", "police_force", "claimed_by", "duplicate_of"
+        ),
+        public_id=public_id,
     )
-    if sighting is None:
-        raise Http404("No such sighting")
-    return sighting
 
 
-def _require_sightings_role(request: HttpRequest) -> None:
-    if not can_see_sightings(request.user):
-        raise PermissionDenied
+class ReferenceColumn(TitleColumn):
+    """The sighting's reference, linked, marked urgent, with its box for the selection."""
+
+    cell_template_name = "sightings/admin/reference_cell.html"
 
 
-class SightingQueueView(AdminPageMixin, TemplateView):
+def _status(sighting: Sighting) -> str:
+    reason = sighting.get_close_reason_display().lower() if sighting.close_reason else ""
+    return sighting.get_status_display() + (f": {reason}" if reason else "")
+
+
+class SightingIndexView(SightingSpreadsheetMixin, IndexView):
+    """The queue: urgent first, then by priority, in pages, with Wagtail's filters."""
+
     template_name = "sightings/admin/queue.html"
+    results_template_name = "sightings/admin/queue_results.html"
+    any_permission_required = [SEE]
+    filterset_class = SightingFilterSet
+    search_fields = ["reference", "location", "description", "reporter_name"]
+    search_backend_name = None
     page_title = "Sightings"
-    header_icon = "view"
 
-    def dispatch(self, request, *args, **kwargs):
-        _require_sightings_role(request)
-        return super().dispatch(request, *args, **kwargs)
+    def get_base_queryset(self):
+        return sighting_queue_rows(sighting_queue(user=self.request.user))
 
-    def get_context_data(self, **kwargs):
+    def order_queryset(self, queryset):
+        return queryset  # the queue's own order, which its indexes follow
+
+    def filter_queryset(self, queryset):
+        if self.filters and not self.filters.is_valid():
+            # A filter not understood is left out, but closed sightings stay out by default.
+            return queryset.exclude(status=Sighting.Status.CLOSED)
+        return super().filter_queryset(queryset)
+
+    def get_inspect_url(self, instance):
+        return reverse(self.inspect_url_name, args=[instance.public_id])
+
+    def get_edit_url(self, instance):
+        return None
+
+    @cached_property
+    def columns(self):
+        now = timezone.now()
+        return [
+            ReferenceColumn(
+                "reference", label="Sighting", get_url=self.get_inspect_url, accessor="reference"
+            ),
+            Column(
+                "appeal_title", label="Appeal", accessor=lambda s: shown_plainly(s.appeal_title)
+            ),
+            Column(
+                "received",
+                label="Received",
+                accessor=lambda s: (
+                    timezone.localtime(s.received_at).strftime("%-d %b %Y, %H:%M")
+                    + (
+                        f", waiting {waited(s.received_at, now)}"
+                        if s.status == Sighting.Status.NEW
+                        else ""
+                    )
+                ),
+            ),
+            Column("location", label="Where", accessor=lambda s: shown_plainly(s.location)),
+            Column("priority_points", label="Points"),
+            Column("status", label="Status", accessor=_status),
+            Column(
+                "claimed_by",
+                label="Claimed by",
+                accessor=lambda s: person_name(s.claimed_by) if s.claimed_by else "Unclaimed",
+            ),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
         user = self.request.user
-        form = QueueFilterForm(self.request.GET or None, appeals=sighting_appeals_for(user=user))
-        queue = sighting_queue_rows(sighting_queue(user=user, **form.queue_filters()))
-        page = Paginator(queue, PAGE_SIZE).get_page(self.request.GET.get("p"))
         return super().get_context_data(
-            form=form,
-            page=page,
-            rows=queue_rows(page, now=timezone.now()),
-            is_officer=hasattr(user, "police_officer"),
+            *args,
+            can_work=sighting_permission_policy.user_has_permission(user, WORK),
             duplicates_form=DuplicatesForm(),
-            query=_without_page(self.request.GET),
+            query=self.request.GET.urlencode(),
             **kwargs,
         )
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    """One row of the queue, ready to print: a page of them renders in a few milliseconds."""
+class SightingObjectMixin:
+    """Generic object views find a sighting by its public id, among those one may see."""
 
-    public_id: UUID
-    reference: str
-    url: str
-    urgent: bool
-    appeal_title: str
-    received: str
-    waiting: str
-    location: str
-    points: int
-    status: str
-    claimed_by: str
+    pk_url_kwarg = "pk"
+
+    def get_object(self, queryset=None):
+        return _visible_sighting(self.request, self.kwargs[self.pk_url_kwarg])
 
 
-def queue_rows(page, *, now) -> list[QueueRow]:
-    detail_url = reverse("sightings_detail", args=[UUID(int=0)]).replace(str(UUID(int=0)), "{}")
-    return [
-        QueueRow(
-            public_id=sighting.public_id,
-            reference=sighting.reference,
-            url=detail_url.format(sighting.public_id),
-            urgent=sighting.with_them_now,
-            appeal_title=sighting.appeal_title,
-            received=timezone.localtime(sighting.received_at).strftime("%-d %b %Y, %H:%M"),
-            waiting=waited(sighting.received_at, now)
-            if sighting.status == Sighting.Status.NEW
-            else "",
-            location=sighting.location,
-            points=sighting.priority_points,
-            status=sighting.get_status_display()
-            + (f": {sighting.get_close_reason_display().lower()}" if sighting.close_reason else ""),
-            claimed_by=person_name(sighting.claimed_by) if sighting.claimed_by else "Unclaimed",
-        )
-        for sighting in page
-    ]
-
-
-def _without_page(query) -> str:
-    query = query.copy()
-    query.pop("p", None)
-    return query.urlencode()
-
-
-class SightingDetailView(AdminPageMixin, TemplateView):
+class SightingDetailView(SightingObjectMixin, InspectView):
     template_name = "sightings/admin/detail.html"
-    header_icon = "view"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require_sightings_role(request)
-        self.sighting = _visible_sighting(request, kwargs["public_id"])
-        return super().dispatch(request, *args, **kwargs)
+    any_permission_required = [SEE]
 
     def get_page_title(self):
-        return f"Sighting {self.sighting.reference}"
+        return f"Sighting {self.object.reference}"
+
+    def get_page_subtitle(self):
+        return self.object.reference
+
+    @cached_property
+    def header_more_buttons(self):
+        history = reverse("sightings:history", args=[self.object.public_id])
+        return [HeaderButton("History", url=history, icon_name="history")]
 
     def get(self, request, *args, **kwargs):
-        services.sighting_view(sighting=self.sighting, user=request.user)
+        services.sighting_view(sighting=self.object, user=request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        sighting = self.sighting
+        sighting = self.object
         user = self.request.user
         return super().get_context_data(
             sighting=sighting,
             now=timezone.now(),
             has_photo=hasattr(sighting, "photo"),
-            can_work=sighting_workable_by(sighting=sighting, user=user),
+            can_work=sighting_permission_policy.user_has_permission_for_instance(
+                user, WORK, sighting
+            ),
             claimed_by_me=sighting.claimed_by_id == user.pk,
             notes=sighting.notes.select_related("author"),
             assessments=sighting.assessments.select_related("assessed_by"),
             duplicates=sighting.duplicates.order_by("received_at"),
             history=SightingLogEntry.objects.for_instance(sighting)
             .select_related("user")
-            .order_by("-timestamp"),
+            .order_by("-timestamp")[:10],
             close_form=kwargs.pop("close_form", None) or CloseForm(),
             thrive_form=kwargs.pop("thrive_form", None) or ThriveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
@@ -162,10 +188,28 @@ class SightingDetailView(AdminPageMixin, TemplateView):
         )
 
 
+class SightingHistoryView(SightingObjectMixin, HistoryView):
+    """Every step on the sighting, from the audit log, with Wagtail's filters."""
+
+    any_permission_required = [SEE]
+
+    def get_edit_url(self, instance):
+        return reverse("sightings:inspect", args=[instance.public_id])
+
+    def get_history_url(self, instance):
+        return reverse("sightings:history", args=[instance.public_id])
+
+    def get_history_results_url(self, instance):
+        return reverse("sightings:history_results", args=[instance.public_id])
+
+    @cached_property
+    def header_buttons(self):
+        return []
+
+
 @require_POST
-def sighting_act(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+def sighting_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
     """One step on one sighting; a refusal is explained on the sighting's page."""
-    _require_sightings_role(request)
     sighting = _visible_sighting(request, public_id)
     form = None
     try:
@@ -212,19 +256,17 @@ def sighting_act(request: HttpRequest, public_id: UUID, action: str) -> HttpResp
         form = None  # the answers were fine; the step itself is not allowed now
     if form is not None:  # invalid: show it again with its errors, nothing changed
         messages.error(request, "Nothing was saved: correct the problems shown below.")
-        view = SightingDetailView()
-        view.setup(request, public_id=sighting.public_id)
-        view.sighting = _visible_sighting(request, sighting.public_id)
+        view = SightingViewSet.detail_view_for_errors(request, sighting)
         context = view.get_context_data(**{f"{action}_form": form})
         return view.render_to_response(context, status=400)
-    return redirect("sightings_detail", public_id=sighting.public_id)
+    return redirect("sightings:inspect", pk=sighting.public_id)
 
 
 def _by_reference(request: HttpRequest, reference: str) -> Sighting | None:
     reference = reference.strip().upper()
     if not reference:
         return None
-    original = sightings_visible_to(user=request.user).filter(reference=reference).first()
+    original = visible_sightings(request).filter(reference=reference).first()
     if original is None:
         raise services.SightingRefused(f"There is no sighting {reference} that you can see.")
     return original
@@ -232,46 +274,37 @@ def _by_reference(request: HttpRequest, reference: str) -> Sighting | None:
 
 @require_POST
 def sighting_claim_next(request: HttpRequest) -> HttpResponse:
-    _require_sightings_role(request)
     try:
         sighting = services.sighting_claim_next(user=request.user)
     except services.SightingRefused as refused:
         messages.error(request, refused.message)
-        return redirect("sightings_queue")
+        return redirect("sightings:index")
     if sighting is None:
         messages.info(request, "There are no unclaimed new sightings for your force.")
-        return redirect("sightings_queue")
+        return redirect("sightings:index")
     messages.success(request, f"You have claimed {sighting.reference}, the top of the queue.")
-    return redirect("sightings_detail", public_id=sighting.public_id)
+    return redirect("sightings:inspect", pk=sighting.public_id)
 
 
 @never_cache
 @require_POST
-def sightings_export(request: HttpRequest) -> HttpResponse:
-    """The selected sightings as CSV or a printable page, for the case file."""
-    _require_sightings_role(request)
+def sightings_print(request: HttpRequest) -> HttpResponse:
+    """The selected sightings on a printable page, for the case file."""
     selected = _selected(request)
     if selected is None:
-        return redirect(reverse("sightings_queue") + "?" + request.POST.get("query", ""))
-    if request.POST.get("format") == "print":
-        rows = services.sightings_export_print(sightings=selected, user=request.user)
-        response = TemplateResponse(
-            request, "sightings/admin/print.html", {"sightings": rows, "now": timezone.now()}
-        )
-    else:
-        body = services.sightings_export_csv(sightings=selected, user=request.user)
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="sightings-{stamp}.csv"'
+        return redirect(reverse("sightings:index") + "?" + request.POST.get("query", ""))
+    rows = services.sightings_export(sightings=selected, user=request.user, export_format="print")
+    response = TemplateResponse(
+        request, "sightings/admin/print.html", {"sightings": rows, "now": timezone.now()}
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_POST
 def sightings_close_duplicates(request: HttpRequest) -> HttpResponse:
-    _require_sightings_role(request)
     selected = _selected(request)
-    back = reverse("sightings_queue") + "?" + request.POST.get("query", "")
+    back = reverse("sightings:index") + "?" + request.POST.get("query", "")
     form = DuplicatesForm(request.POST)
     if selected is None:
         return redirect(back)
@@ -291,21 +324,79 @@ def sightings_close_duplicates(request: HttpRequest) -> HttpResponse:
 
 
 def _selected(request: HttpRequest):
-    """The ticked sightings the person may see, or None (with a message) if none were."""
-    ids = [_as_uuid(value) for value in request.POST.getlist("ids")]
-    if None in ids:
+    """The ticked sightings the person may see, or None (with a message) if none were.
+    Refused, as a whole, if any was not one they may see."""
+    if not sighting_permission_policy.user_has_permission(request.user, SEE):
         raise Http404("No such sighting")
-    selected = sightings_visible_to(user=request.user).filter(public_id__in=ids)
-    if not ids or not selected.exists():
+    ids = request.POST.getlist("ids")
+    try:
+        selected = visible_sightings(request).filter(public_id__in=ids)
+        found = selected.count()
+    except ValidationError as error:  # a value that is no UUID
+        raise Http404("No such sighting") from error
+    if not ids or not found:
         messages.error(request, "Tick at least one sighting first.")
         return None
-    if selected.count() != len(set(ids)):
+    if found != len(set(ids)):
         raise Http404("No such sighting")
     return selected
 
 
-def _as_uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
+class SightingViewSet(ModelViewSet):
+    model = Sighting
+    name = "sightings"
+    icon = "view"
+    menu_label = "Sightings"
+    menu_order = 140
+    add_to_admin_menu = True
+    index_view_class = SightingIndexView
+    inspect_view_class = SightingDetailView
+    history_view_class = SightingHistoryView
+    inspect_view_enabled = True
+    list_per_page = PAGE_SIZE
+    pk_path_converter = "uuid"
+    # Sightings come from the public and go by retention: nobody adds, edits or deletes.
+    add_url_name = edit_url_name = delete_url_name = usage_url_name = None
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
+    def get_permissions_to_register(self):
+        # Only "view" means anything to the policy (with see_every_force, or a force).
+        return super().get_permissions_to_register().filter(codename="view_sighting")
+
+    @staticmethod
+    def detail_view_for_errors(request: HttpRequest, sighting: Sighting) -> SightingDetailView:
+        view_function = sighting_viewset.inspect_view
+        view = view_function.view_class(**view_function.view_initkwargs)
+        view.setup(request, pk=sighting.public_id)
+        return view
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("claim-next/", sighting_claim_next, name="claim_next"),
+            path("print/", sightings_print, name="print"),
+            path("close-duplicates/", sightings_close_duplicates, name="close_duplicates"),
+            path("<uuid:pk>/", self.inspect_view, name="inspect"),
+            path("<uuid:pk>/history/", self.history_view, name="history"),
+            path(
+                "<uuid:pk>/history/results/",
+                self.history_results_view,
+                name="history_results",
+            ),
+            path("<uuid:public_id>/photo/", views.sighting_photo, name="photo"),
+            path("<uuid:public_id>/<slug:action>/", sighting_act, name="act"),
+        ]
+
+
+sighting_viewset = SightingViewSet()

@@ -27,3 +27,15 @@ def shown_plainly(value) -> str:
     characters shown by their code ("[U+202E]"), so the words cannot appear reordered or
     hide part of what was sent. Line breaks and tabs stay."""
     return hidden_characters_shown("" if value is None else str(value), multi_line=True)
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
+
+
+def spreadsheet_safe(value) -> str:
+    """Reporters' words as officers must read them, and never run as formulas when the
+    file is opened in a spreadsheet (which skips leading spaces and line breaks)."""
+    text = shown_plainly(value)
+    starts_formula = text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS
+    return f"'{text}" if starts_formula else text

@@ -1,15 +1,22 @@
 """Jobs for the RQ workers. They stay thin: the work is in services."""
 
-from sightings import services
-
 
 def sighting_follow_up(sighting_id: int) -> None:
+    # Imported here, not at the top: the intake service queues this job (no import cycle).
+    from sightings import services
+
     services.sighting_follow_up(sighting_id=sighting_id)
 
 
 def sightings_follow_up_sweep() -> None:
+    # Imported here, not at the top: the intake service queues jobs (no import cycle).
+    from sightings import services
+
     services.sightings_follow_up_sweep()
 
 
 def sightings_retention_purge() -> None:
+    # Imported here, not at the top: the intake service queues jobs (no import cycle).
+    from sightings import services
+
     services.sightings_retention_purge()

@@ -1,14 +1,17 @@
 import time
-from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from homeward import roles
-from homeward.models import PoliceOfficer
 from homeward.page_cache import page_cache_generation
 from sightings.models import Sighting
+from sightings.permissions import (
+    SEE,
+    officer_force_id,
+    sees_every_force,
+    sighting_permission_policy,
+)
 
 # (generation, appeal id) -> (until when, the appeal or None), in this process.
 _recently_found: dict[tuple[str, int], tuple[float, AppealPage | None]] = {}
@@ -35,84 +38,35 @@ def appeal_taking_sightings(*, appeal_id: int) -> AppealPage | None:
     return appeal
 
 
-def sighting_visible_to(*, sighting: Sighting, user) -> bool:
-    """Only the force that owns the case, and the charity's caseworkers, see a sighting."""
-    if _is_caseworker(user):
-        return True
-    officer = _officer(user)
-    return officer is not None and officer.force_id == sighting.police_force_id
-
-
-def sighting_workable_by(*, sighting: Sighting, user) -> bool:
-    """Claiming, assessing, passing on and closing: the owning force's officers only."""
-    officer = _officer(user)
-    return officer is not None and officer.force_id == sighting.police_force_id
-
-
-def sightings_visible_to(*, user) -> QuerySet[Sighting]:
-    if _is_caseworker(user):
-        return Sighting.objects.all()
-    officer = _officer(user)
-    if officer is None:
-        return Sighting.objects.none()
-    return Sighting.objects.filter(police_force_id=officer.force_id)
-
-
 def sighting_appeals_for(*, user) -> QuerySet[AppealPage]:
     """The appeals someone may filter their queue by: their force's, or all of them."""
-    if _is_caseworker(user):
+    if sees_every_force(user):
         return AppealPage.objects.order_by("title")
-    officer = _officer(user)
-    if officer is None:
+    force_id = officer_force_id(user)
+    if force_id is None:
         return AppealPage.objects.none()
-    return AppealPage.objects.filter(police_force_id=officer.force_id).order_by("title")
-
-
-def can_see_sightings(user) -> bool:
-    return _is_caseworker(user) or _officer(user) is not None
+    return AppealPage.objects.filter(police_force_id=force_id).order_by("title")
 
 
 # Urgent first, then by rank (sightings/priority.py); the indexes follow this order.
 QUEUE_ORDER = ("-with_them_now", "-queue_rank", "-pk")
 
 
-def sighting_queue(
-    *,
-    user,
-    appeal_id: int | None = None,
-    status: str = "open",
-    received_from: date | None = None,
-    received_to: date | None = None,
-    urgent_only: bool = False,
-    assignment: str = "",
-    search: str = "",
-) -> QuerySet[Sighting]:
-    """The sightings someone may see, filtered, in queue order (see sightings/priority.py)."""
-    sightings = sightings_visible_to(user=user)
-    if status == "open":
-        sightings = sightings.exclude(status=Sighting.Status.CLOSED)
-    elif status:
-        sightings = sightings.filter(status=status)
-    if appeal_id:
-        sightings = sightings.filter(appeal_id=appeal_id)
-    if received_from:
-        sightings = sightings.filter(received_at__date__gte=received_from)
-    if received_to:
-        sightings = sightings.filter(received_at__date__lte=received_to)
-    if urgent_only:
-        sightings = sightings.filter(with_them_now=True)
-    if assignment == "unassigned":
-        sightings = sightings.filter(claimed_by__isnull=True)
-    elif assignment == "mine":
-        sightings = sightings.filter(claimed_by=user)
-    if search:
-        sightings = sightings.filter(
-            Q(reference__iexact=search.strip())
-            | Q(location__icontains=search)
-            | Q(description__icontains=search)
-            | Q(reporter_name__icontains=search)
-        )
-    return sightings.order_by(*QUEUE_ORDER)
+def sighting_queue(*, user) -> QuerySet[Sighting]:
+    """The sightings someone may see, in queue order (see sightings/priority.py)."""
+    return sighting_permission_policy.instances_user_has_permission_for(user, SEE).order_by(
+        *QUEUE_ORDER
+    )
+
+
+def sighting_queue_waiting(*, user) -> QuerySet[Sighting]:
+    """New, unclaimed sightings someone may see, urgent first, then the longest waiting."""
+    return (
+        sighting_permission_policy.instances_user_has_permission_for(user, SEE)
+        .filter(status=Sighting.Status.NEW, claimed_by__isnull=True)
+        .select_related("police_force")
+        .order_by("-with_them_now", "received_at", "pk")
+    )
 
 
 QUEUE_ROW_FIELDS = [
@@ -141,17 +95,3 @@ def sighting_queue_rows(queue: QuerySet[Sighting]) -> QuerySet[Sighting]:
         .annotate(appeal_title=Subquery(title))
         .only(*QUEUE_ROW_FIELDS)
     )
-
-
-def _is_caseworker(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if not hasattr(user, "_homeward_caseworker"):
-        user._homeward_caseworker = user.groups.filter(name=roles.CASEWORKERS).exists()
-    return user._homeward_caseworker
-
-
-def _officer(user) -> PoliceOfficer | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return getattr(user, "police_officer", None)

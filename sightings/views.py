@@ -5,7 +5,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,11 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from homeward.ratelimit import client_key, rate_limit_count, rate_limit_reached
 from sightings.forms import FormRefused, SightingForm
 from sightings.models import Sighting, SightingPhoto
-from sightings.selectors import (
-    appeal_taking_sightings,
-    can_see_sightings,
-    sighting_visible_to,
-)
+from sightings.permissions import SEE, sighting_permission_policy
+from sightings.selectors import appeal_taking_sightings
 from sightings.services import sighting_create
 
 logger = logging.getLogger(__name__)
@@ -174,15 +170,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 @never_cache
 def sighting_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
     """A sighting's photo, only for the owning force and caseworkers. Refused as the
-    sighting itself is: staff without a sightings role are turned away before anything is
-    looked up; a sighting someone may not see is not found, as if it did not exist."""
-    if not can_see_sightings(request.user):
-        raise PermissionDenied
+    sighting itself is: one someone may not see is not found, as if it did not exist."""
     photo = get_object_or_404(
-        SightingPhoto.objects.select_related("sighting__appeal"), sighting__public_id=public_id
+        SightingPhoto.objects.select_related("sighting"),
+        sighting__in=sighting_permission_policy.instances_user_has_permission_for(
+            request.user, SEE
+        ),
+        sighting__public_id=public_id,
     )
-    if not sighting_visible_to(sighting=photo.sighting, user=request.user):
-        raise Http404
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = f'inline; filename="{photo.sighting.reference}"'
     response["Cache-Control"] = "private, no-store"

@@ -1,51 +1,24 @@
-from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
-from sightings import admin_views, views
+from sightings.admin_views import sighting_viewset
 from sightings.models import Sighting, SightingLogEntry
-from sightings.selectors import can_see_sightings
+from sightings.panels import WaitingSightingsPanel
+from sightings.permissions import SEE, sighting_permission_policy
+
+register_permission_policy(Sighting, sighting_permission_policy)
 
 
-@hooks.register("register_admin_urls")
-def register_admin_urls():
-    # A sighting is named by its random public id: sequential ids would let anyone count
-    # sightings or walk from one to the next.
-    return [
-        path("sightings/", admin_views.SightingQueueView.as_view(), name="sightings_queue"),
-        path("sightings/claim-next/", admin_views.sighting_claim_next, name="sightings_claim_next"),
-        path("sightings/export/", admin_views.sightings_export, name="sightings_export"),
-        path(
-            "sightings/close-duplicates/",
-            admin_views.sightings_close_duplicates,
-            name="sightings_close_duplicates",
-        ),
-        path(
-            "sightings/<uuid:public_id>/",
-            admin_views.SightingDetailView.as_view(),
-            name="sightings_detail",
-        ),
-        path(
-            "sightings/<uuid:public_id>/photo/",
-            views.sighting_photo,
-            name="sightings_photo",
-        ),
-        path(
-            "sightings/<uuid:public_id>/<slug:action>/",
-            admin_views.sighting_act,
-            name="sightings_act",
-        ),
-    ]
+@hooks.register("register_admin_viewset")
+def register_sightings_viewset():
+    return sighting_viewset
 
 
-class SightingsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_sightings(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_sightings_menu_item():
-    return SightingsMenuItem("Sightings", reverse("sightings_queue"), icon_name="view", order=140)
+@hooks.register("construct_homepage_panels")
+def add_waiting_sightings_panel(request, panels):
+    if sighting_permission_policy.user_has_permission(request.user, SEE):
+        panels.append(WaitingSightingsPanel(user=request.user, now=timezone.now()))
 
 
 @hooks.register("register_log_actions")

@@ -7,14 +7,27 @@ Redis when they are set and against SQLite and a local cache when they are not.
 import os
 import tempfile
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-" + uuid.uuid4().hex)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="homeward-test-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
-from homeward.settings import *  # noqa: F403
-from homeward.settings import CACHES, REDIS_URL, RQ_QUEUES, STATIC_ROOT, STORAGES
+# In a parallel run (pytest-xdist) each worker gwN has files of its own (media, static) in
+# a folder of the run's VAR_DIR, which the workers inherit, and a Redis database of its
+# own, the Nth after REDIS_URL's: our own keys carry the run's prefix (below), but RQ's
+# queues and registries do not, and tests empty, count and run them.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker:
+    os.environ["VAR_DIR"] = os.path.join(os.environ["VAR_DIR"], _worker)
+if os.environ.get("REDIS_URL") and _worker.startswith("gw"):
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _database = int(_redis.path.strip("/") or 0) + int(_worker.removeprefix("gw"))
+    os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_database}"))
+
+from homeward.settings import *  # noqa: E402, F403 (after the environment above)
+from homeward.settings import CACHES, REDIS_URL, RQ_QUEUES, STATIC_ROOT, STORAGES  # noqa: E402
 
 # Manifest storage needs collectstatic; tests read static files from the apps.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

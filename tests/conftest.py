@@ -1,7 +1,20 @@
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests import second_factor
+
+# Property tests have no time limit per example: in a parallel run, or on a busy CI
+# machine, one example can take longer than Hypothesis's 200 ms without being wrong.
+hypothesis_settings.register_profile("homeward", deadline=None)
+hypothesis_settings.load_profile("homeward")
+
+
+def pytest_collection_modifyitems(config, items):
+    """In a parallel run (pytest-xdist) the production fault suite, the longest stretch one
+    worker must run alone, is handed out first: the other workers share the rest meanwhile."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: not item.nodeid.startswith("tests/production/"))
 
 
 @pytest.fixture(autouse=True)

@@ -16,13 +16,13 @@ from sightings.services.triage import (
     sighting_claim,
     sighting_claim_next,
     sighting_close,
+    sighting_export_value,
     sighting_note_add,
     sighting_pass_on,
     sighting_release,
     sighting_view,
     sightings_close_duplicates,
-    sightings_export_csv,
-    sightings_export_print,
+    sightings_export,
 )
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "sighting_close",
     "sighting_corroborate",
     "sighting_create",
+    "sighting_export_value",
     "sighting_follow_up",
     "sighting_needs_alert",
     "sighting_note_add",
@@ -42,8 +43,7 @@ __all__ = [
     "sighting_release",
     "sighting_view",
     "sightings_close_duplicates",
-    "sightings_export_csv",
-    "sightings_export_print",
+    "sightings_export",
     "sightings_follow_up_sweep",
     "sightings_retention_purge",
 ]

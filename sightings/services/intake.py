@@ -11,13 +11,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import AppealPage
 from homeward.jobs import enqueue_batched_after_commit
 from homeward.links import absolute_url
 from homeward.text import single_line
-from sightings import priority
+from sightings import jobs, priority
 from sightings.models import Sighting, SightingPhoto
 from sightings.photos import CleanPhoto
 
@@ -137,9 +138,7 @@ def sighting_create(
         if stored_file:
             stored_file.delete(save=False)
         raise
-    from sightings.jobs import sighting_follow_up
-
-    enqueue_batched_after_commit(sighting_follow_up, sighting.pk, batch="sightings-received")
+    enqueue_batched_after_commit(jobs.sighting_follow_up, sighting.pk, batch="sightings-received")
     return sighting, True
 
 
@@ -229,7 +228,10 @@ def sighting_alert_send(*, sighting_id: int, now: datetime | None = None) -> boo
         return False
     if not Sighting.objects.filter(_alert_free(now), pk=sighting.pk).update(alert_claimed_at=now):
         return False
-    context = {"sighting": sighting, "admin_url": absolute_url("/admin/")}
+    context = {
+        "sighting": sighting,
+        "sighting_url": absolute_url(reverse("sightings:inspect", args=[sighting.public_id])),
+    }
     try:
         send_mail(
             # Django refuses a line break in a header: a title stored with one must not

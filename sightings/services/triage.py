@@ -7,27 +7,20 @@ police judgement (claiming, THRIVE, passing on, closing) stays with the owning f
 Every step is written to the audit log, with the fact and never the content.
 """
 
-import csv
 import functools
-import io
 
 from django.db import connection, transaction
 from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from sightings.formatting import person_name, shown_plainly
+from sightings.formatting import person_name
 from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
-from sightings.selectors import (
-    QUEUE_ORDER,
-    sighting_visible_to,
-    sighting_workable_by,
-)
+from sightings.permissions import SEE, WORK, officer_force_id, sighting_permission_policy
+from sightings.selectors import QUEUE_ORDER
 
 CLAIMED = "homeward.sighting.claimed"
-# What makes a spreadsheet read a cell as a formula (OWASP's list).
-FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
-CSV_COLUMNS = [
+EXPORT_COLUMNS = [
     ("reference", "Reference"),
     ("appeal", "Appeal"),
     ("police_force", "Police force"),
@@ -103,17 +96,17 @@ def sighting_claim_next(*, user) -> Sighting | None:
     each get a different one: rows another transaction holds are skipped, not waited for.
     On PostgreSQL the same statement writes the audit entry, so a claim is one round trip.
     """
-    officer = getattr(user, "police_officer", None)
-    if officer is None or not user.is_active:
+    force_id = officer_force_id(user)
+    if force_id is None:
         raise SightingRefused("Only police officers claim sightings from the queue.")
     claim = [user.pk, timezone.now(), Sighting.Status.IN_REVIEW]
     # A statement that changes two tables at once (a data-modifying WITH) is PostgreSQL's.
     if connection.vendor == "postgresql":
         entry = SightingLogEntry.objects.unsaved(action=CLAIMED, user=user)
-        sql, top_params = _claim_next_audited_statement(officer.force_id)
+        sql, top_params = _claim_next_audited_statement(force_id)
         claimed = list(Sighting.objects.raw(sql, [*claim, *top_params, *_entry_params(entry)]))
         return claimed[0] if claimed else None
-    sql, top_params = _claim_next_statement(officer.force_id)
+    sql, top_params = _claim_next_statement(force_id)
     with transaction.atomic():
         claimed = list(Sighting.objects.raw(sql, [*claim, *top_params]))
         if not claimed:
@@ -282,23 +275,9 @@ def sighting_assess(*, sighting: Sighting, user, answers: dict) -> ThriveAssessm
     return assessment
 
 
-def sightings_export_csv(*, sightings: QuerySet, user) -> str:
-    """The selected sightings as CSV for the case file. Each export is in the audit log."""
-    rows = _exported(sightings, user=user, export_format="csv")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _, label in CSV_COLUMNS])
-    for sighting in rows:
-        writer.writerow([_csv_safe(_column(sighting, name)) for name, _ in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def sightings_export_print(*, sightings: QuerySet, user) -> list[Sighting]:
-    """The selected sightings for a printable page. Each export is in the audit log."""
-    return _exported(sightings, user=user, export_format="print")
-
-
-def _exported(sightings: QuerySet, *, user, export_format: str) -> list[Sighting]:
+def sightings_export(*, sightings: QuerySet, user, export_format: str) -> list[Sighting]:
+    """The sightings for the case file (a spreadsheet, a printable page), in the order they
+    came. Each export is in the audit log."""
     rows = list(
         sightings.select_related("appeal", "police_force", "claimed_by", "duplicate_of")
         .prefetch_related("notes", "assessments")
@@ -316,7 +295,8 @@ def _exported(sightings: QuerySet, *, user, export_format: str) -> list[Sighting
     return rows
 
 
-def _column(sighting: Sighting, name: str):
+def sighting_export_value(sighting: Sighting, name: str):
+    """One of EXPORT_COLUMNS of a sighting, as the case file shows it."""
     if name == "appeal":
         return sighting.appeal.title
     if name == "reporter":
@@ -327,14 +307,6 @@ def _column(sighting: Sighting, name: str):
         return getattr(sighting, f"get_{name}_display")()
     value = getattr(sighting, name)
     return "" if value is None else value
-
-
-def _csv_safe(value) -> str:
-    """Reporters' words as officers must read them, and never run as formulas when the
-    file is opened in a spreadsheet (which skips leading spaces and line breaks)."""
-    text = shown_plainly(value)
-    starts_formula = text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS
-    return f"'{text}" if starts_formula else text
 
 
 def _close(sighting: Sighting, *, user, reason: str, duplicate_of: Sighting | None) -> None:
@@ -387,7 +359,7 @@ def _why_not_duplicate(sighting: Sighting, *, original: Sighting, user) -> str:
         return "already closed"
     if sighting.claimed_by_id not in (None, user.pk):
         return f"claimed by {person_name(sighting.claimed_by)}"
-    if not sighting_workable_by(sighting=sighting, user=user):
+    if not sighting_permission_policy.user_has_permission_for_instance(user, WORK, sighting):
         return "not your force's"
     return _why_not_original(original, sighting).rstrip(".")
 
@@ -397,12 +369,12 @@ def _reasons() -> str:
 
 
 def _require_visible(sighting: Sighting, user) -> None:
-    if not sighting_visible_to(sighting=sighting, user=user):
+    if not sighting_permission_policy.user_has_permission_for_instance(user, SEE, sighting):
         raise SightingRefused("You cannot see this sighting.")
 
 
 def _require_workable(sighting: Sighting, user) -> None:
-    if not sighting_workable_by(sighting=sighting, user=user):
+    if not sighting_permission_policy.user_has_permission_for_instance(user, WORK, sighting):
         raise SightingRefused(
             "Only an officer of the force that owns this case can work on its sightings."
         )

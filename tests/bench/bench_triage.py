@@ -49,13 +49,13 @@ for number in range({OFFICERS} + 1):
 # them now"; spread over 90 days; ranked as the app ranks them.
 INSERT = """
 INSERT INTO sightings_sighting (
-    appeal_id, police_force_id, reference, received_at, submission_key, seen_at,
+    appeal_id, police_force_id, public_id, reference, received_at, submission_key, seen_at,
     seen_at_approximate, with_them_now, location, description, clothing, companions,
     direction, anonymous, reporter_name, reporter_phone, reporter_email, consent_to_contact,
     status, priority_points, corroborations, queue_rank, closed_at, close_reason
 )
 SELECT
-    appeal.id, appeal.police_force_id,
+    appeal.id, appeal.police_force_id, gen_random_uuid(),
     'B-' || lpad(to_hex(n), 8, '0'),
     received,
     md5(n::text),

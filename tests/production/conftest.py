@@ -43,13 +43,16 @@ def _missing() -> str:
     return ""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    """In a parallel run (pytest-xdist, --dist loadgroup) this folder's tests run one after
+    another on one worker: they share its stack, started and stopped once."""
     reason = _missing()
-    if not reason:
-        return
     for item in items:
         if _here(item):
-            item.add_marker(pytest.mark.skip(reason=reason))
+            item.add_marker(pytest.mark.xdist_group("production"))
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def _here(item) -> bool:

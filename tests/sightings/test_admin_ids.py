@@ -30,9 +30,9 @@ def test_every_admin_url_of_a_sighting_carries_its_public_id(sighting):
     public_id = str(sighting.public_id)
     uuid.UUID(public_id, version=4)
     urls = [
-        reverse("sightings_detail", args=[sighting.public_id]),
-        reverse("sightings_photo", args=[sighting.public_id]),
-        reverse("sightings_act", args=[sighting.public_id, "claim"]),
+        reverse("sightings:inspect", args=[sighting.public_id]),
+        reverse("sightings:photo", args=[sighting.public_id]),
+        reverse("sightings:act", args=[sighting.public_id, "claim"]),
     ]
     for url in urls:
         assert public_id in url and f"/{sighting.pk}/" not in url
@@ -54,9 +54,9 @@ def test_pages_link_to_sightings_by_public_id(client, caseworker, appeal, sighti
         closed_at=original.received_at,
         duplicate_of=original,
     )
-    queue = client.get(reverse("sightings_queue")).content.decode()
-    detail = client.get(reverse("sightings_detail", args=[sighting.public_id])).content.decode()
-    closed = client.get(reverse("sightings_detail", args=[repeat.public_id])).content.decode()
+    queue = client.get(reverse("sightings:index")).content.decode()
+    detail = client.get(reverse("sightings:inspect", args=[sighting.public_id])).content.decode()
+    closed = client.get(reverse("sightings:inspect", args=[repeat.public_id])).content.decode()
     assert f"/admin/sightings/{sighting.public_id}/" in queue
     assert f'value="{sighting.public_id}"' in queue  # the boxes ticked for export
     assert f"/admin/sightings/{repeat.public_id}/" in detail  # its duplicates

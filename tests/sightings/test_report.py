@@ -530,7 +530,7 @@ def test_a_sightings_photo_is_served_only_to_the_owning_force_and_caseworkers(
     receipt_of(client.post(report_url, {**sighting_data(appeal), "photo": photo_with_gps()}))
     sighting = Sighting.objects.get()
     login_as(client, who)
-    response = client.get(reverse("sightings_photo", args=[sighting.public_id]))
+    response = client.get(reverse("sightings:photo", args=[sighting.public_id]))
     assert (response.status_code == 200) == allowed
     if allowed:
         assert response["Content-Type"] == "image/jpeg" and "no-store" in response["Cache-Control"]

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -60,20 +61,22 @@ def messages_of(response) -> str:
 
 # Every admin URL of the queue: (name, method, needs a sighting, POST data).
 ADMIN_URLS = [
-    ("sightings_queue", "get", False, None),
-    ("sightings_detail", "get", True, None),
-    ("sightings_photo", "get", True, None),
-    ("sightings_queue?q=Quillon", "get", False, None),
+    ("sightings:index", "get", False, None),
+    ("sightings:inspect", "get", True, None),
+    ("sightings:history", "get", True, None),
+    ("sightings:photo", "get", True, None),
+    ("sightings:index?q=Quillon", "get", False, None),
+    ("sightings:index?export=csv", "get", False, None),
+    ("sightings:index?export=xlsx", "get", False, None),
     ("claim", "post", True, {}),
     ("release", "post", True, {}),
     ("pass-on", "post", True, {}),
     ("assess", "post", True, THRIVE),
     ("close", "post", True, {"reason": "actioned"}),
     ("note", "post", True, {"text": "Called the reporter back."}),
-    ("sightings_claim_next", "post", False, {}),
-    ("sightings_export", "post", False, {"format": "csv"}),
-    ("sightings_export", "post", False, {"format": "print"}),
-    ("sightings_close_duplicates", "post", False, {"original": "S-0000-0000"}),
+    ("sightings:claim_next", "post", False, {}),
+    ("sightings:print", "post", False, {}),
+    ("sightings:close_duplicates", "post", False, {"original": "S-0000-0000"}),
 ]
 
 
@@ -82,7 +85,7 @@ STEPS = {"claim", "release", "pass-on", "assess", "close", "note"}
 
 def _request(client, name, method, needs_sighting, data, sighting):
     if name in STEPS:
-        url = reverse("sightings_act", args=[sighting.public_id, name])
+        url = reverse("sightings:act", args=[sighting.public_id, name])
     elif "?" in name:
         base, query = name.split("?")
         url = f"{reverse(base)}?{query}"
@@ -99,7 +102,9 @@ def test_permission_matrix(client, sighting, who, allowed, name, method, needs_s
     """Role by role and force by force, on every admin URL: enforced on the object."""
     user = login_as(client, who)
     response = _request(client, name, method, needs_sighting, data, sighting)
-    body = response.content.decode(errors="replace") if not response.streaming else ""
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode(errors="replace")
     sighting.refresh_from_db()
     if not allowed:
         if who == "police of another force":
@@ -109,7 +114,7 @@ def test_permission_matrix(client, sighting, who, allowed, name, method, needs_s
             assert response.status_code in {302, 404}, response.status_code
         if response.status_code == 302:
             location = urlsplit(response["Location"]).path
-            assert location in {"/admin/login/", "/admin/", reverse("sightings_queue")}
+            assert location in {"/admin/login/", "/admin/", reverse("sightings:index")}
         assert "Witness Quillon" not in body and sighting.reference not in body
         assert sighting.claimed_by is None and sighting.status == Sighting.Status.NEW
         assert not SightingNote.objects.exists() and not ThriveAssessment.objects.exists()
@@ -118,16 +123,18 @@ def test_permission_matrix(client, sighting, who, allowed, name, method, needs_s
     assert response.status_code in {200, 302}, response.status_code
     if response.status_code == 302:
         assert "/admin/login/" not in response["Location"]
-    if name in {"sightings_queue", "sightings_detail", "sightings_queue?q=Quillon"}:
+    if name in {"sightings:index", "sightings:inspect", "sightings:index?q=Quillon"}:
         assert sighting.reference in body
-    if name == "sightings_detail":
+    if name == "sightings:index?export=csv":
+        assert sighting.reference in body and "Witness Quillon" in body
+    if name == "sightings:inspect":
         assert "Witness Quillon" in body
 
 
 def test_a_caseworker_sees_but_cannot_work_a_sighting(client, sighting):
     login_as(client, roles.CASEWORKERS)
     response = client.post(
-        reverse("sightings_act", args=[sighting.public_id, "claim"]), follow=True
+        reverse("sightings:act", args=[sighting.public_id, "claim"]), follow=True
     )
     assert "Only an officer of the force that owns this case" in response.content.decode()
     sighting.refresh_from_db()
@@ -151,7 +158,7 @@ def test_the_queue_puts_urgent_first_then_priority(client, officer, directory):
     assert order == [with_them.pk, high_old.pk, low_photo.pk, low_new.pk]
 
     client.force_login(officer)
-    html = client.get(reverse("sightings_queue")).content.decode()
+    html = client.get(reverse("sightings:index")).content.decode()
     assert html.index(with_them.reference) < html.index(low_new.reference)
     assert "waiting" in html and "Urgent: with them now" in html
 
@@ -174,6 +181,12 @@ def test_corroboration_raises_sightings_seen_near_in_time_and_place(appeal):
     assert first.queue_rank - first.received_at == timedelta(hours=first.priority_points)
 
 
+def listed(client, sightings, **params) -> set:
+    """Which of ``sightings`` the queue lists with these filters (Wagtail's filter set)."""
+    html = client.get(reverse("sightings:index"), params).content.decode()
+    return {sighting.pk for sighting in sightings if sighting.reference in html}
+
+
 def test_queue_filters(client, officer, appeal, directory):
     other = factories.appeal_create()
     urgent = factories.sighting_create(appeal, with_them_now=True)
@@ -182,44 +195,68 @@ def test_queue_filters(client, officer, appeal, directory):
     plain = factories.sighting_create(other, location="By the clock tower")
     old = factories.sighting_create(other)
     Sighting.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=5))
-
-    def listed(**params):
-        return set(sighting_queue(user=officer, **params).values_list("pk", flat=True))
-
-    assert listed() == {urgent.pk, mine.pk, plain.pk, old.pk}
-    assert listed(appeal_id=appeal.pk) == {urgent.pk, mine.pk}
-    assert listed(urgent_only=True) == {urgent.pk}
-    assert listed(assignment="mine") == {mine.pk}
-    assert listed(assignment="unassigned") == {urgent.pk, plain.pk, old.pk}
-    assert listed(status="in-review") == {mine.pk}
-    assert listed(received_to=timezone.localdate() - timedelta(days=2)) == {old.pk}
-    assert listed(search="clock tower") == {plain.pk}
-    assert listed(search=plain.reference.lower()) == {plain.pk}
-
+    closed = factories.sighting_create(other)
+    Sighting.objects.filter(pk=closed.pk).update(
+        status=Sighting.Status.CLOSED,
+        close_reason=Sighting.CloseReason.ACTIONED,
+        closed_at=timezone.now(),
+    )
+    every = [urgent, mine, plain, old, closed]
     client.force_login(officer)
-    response = client.get(reverse("sightings_queue"), {"urgent": "on", "assignment": "mine"})
-    assert response.status_code == 200
-    response = client.get(reverse("sightings_queue"), {"received_from": "not a date"})
-    assert response.status_code == 200
-    assert "were not understood" in response.content.decode()
+
+    assert listed(client, every) == {urgent.pk, mine.pk, plain.pk, old.pk}
+    assert listed(client, every, appeal=appeal.pk) == {urgent.pk, mine.pk}
+    assert listed(client, every, urgency="urgent") == {urgent.pk}
+    assert listed(client, every, urgency="other") == {mine.pk, plain.pk, old.pk}
+    assert listed(client, every, assignment="mine") == {mine.pk}
+    assert listed(client, every, assignment="unassigned") == {urgent.pk, plain.pk, old.pk}
+    assert listed(client, every, status="in-review") == {mine.pk}
+    assert listed(client, every, status="closed") == {closed.pk}
+    assert listed(client, every, status="any") == {s.pk for s in every}
+    before = (timezone.localdate() - timedelta(days=2)).isoformat()
+    assert listed(client, every, received_at_to=before) == {old.pk}
+    assert listed(client, every, q="clock tower") == {plain.pk}
+    assert listed(client, every, q=plain.reference.lower()) == {plain.pk}
+    # A filter not understood is left out; closed sightings still stay out.
+    assert listed(client, every, received_at_from="not a date") == {s.pk for s in every[:4]}
+    # An officer filters by their force's appeals only, and has no force filter.
+    html = client.get(reverse("sightings:index")).content.decode()
+    assert 'name="police_force"' not in html and 'name="appeal"' in html
+
+
+def test_a_caseworker_filters_by_force(client, appeal, directory):
+    kent = factories.appeal_create(police_force=PoliceForce.objects.get(slug="kent-police"))
+    ours, theirs = factories.sighting_create(appeal), factories.sighting_create(kent)
+    login_as(client, roles.CASEWORKERS)
+    assert listed(client, [ours, theirs]) == {ours.pk, theirs.pk}
+    assert listed(client, [ours, theirs], police_force=kent.police_force_id) == {theirs.pk}
+
+
+def test_the_queue_is_in_pages_of_fifty(client, officer, appeal):
+    sightings = [factories.sighting_create(appeal) for _ in range(51)]
+    client.force_login(officer)
+    first = listed(client, sightings)
+    second = listed(client, sightings, p=2)
+    assert len(first) == 50 and len(second) == 1 and not first & second
+    assert "Page 1 of 2" in client.get(reverse("sightings:index")).content.decode()
 
 
 def test_an_officer_claims_assesses_and_passes_on(client, officer, sighting):
     client.force_login(officer)
-    detail = reverse("sightings_detail", args=[sighting.public_id])
+    detail = reverse("sightings:inspect", args=[sighting.public_id])
     assert "Claim this sighting" in client.get(detail).content.decode()
-    client.post(reverse("sightings_act", args=[sighting.public_id, "claim"]))
+    client.post(reverse("sightings:act", args=[sighting.public_id, "claim"]))
     sighting.refresh_from_db()
     assert sighting.claimed_by == officer and sighting.status == Sighting.Status.IN_REVIEW
 
-    response = client.post(reverse("sightings_act", args=[sighting.public_id, "assess"]), THRIVE)
+    response = client.post(reverse("sightings:act", args=[sighting.public_id, "assess"]), THRIVE)
     assert response.status_code == 302
     assert ThriveAssessment.objects.get(sighting=sighting).risk_grade == "high"
-    client.post(reverse("sightings_act", args=[sighting.public_id, "pass-on"]))
+    client.post(reverse("sightings:act", args=[sighting.public_id, "pass-on"]))
     sighting.refresh_from_db()
     assert sighting.status == Sighting.Status.PASSED_ON
     client.post(
-        reverse("sightings_act", args=[sighting.public_id, "close"]), {"reason": "actioned"}
+        reverse("sightings:act", args=[sighting.public_id, "close"]), {"reason": "actioned"}
     )
     sighting.refresh_from_db()
     assert sighting.status == Sighting.Status.CLOSED and sighting.closed_at
@@ -264,7 +301,7 @@ def test_steps_that_are_not_allowed_are_explained_and_change_nothing(
     data = {key: sighting.reference if value == "self" else value for key, value in data.items()}
     before = Sighting.objects.filter(pk=sighting.pk).values().get()
     client.force_login(officer)
-    response = client.post(reverse("sightings_act", args=[sighting.public_id, action]), data)
+    response = client.post(reverse("sightings:act", args=[sighting.public_id, action]), data)
     if message is None:
         assert response.status_code == 404
     else:
@@ -277,9 +314,9 @@ def test_steps_that_are_not_allowed_are_explained_and_change_nothing(
 def test_two_officers_cannot_hold_the_same_sighting(client, officer, colleague, sighting):
     services.sighting_claim(sighting=sighting, user=officer)
     client.force_login(colleague)
-    response = client.post(reverse("sightings_act", args=[sighting.public_id, "claim"]))
+    response = client.post(reverse("sightings:act", args=[sighting.public_id, "claim"]))
     assert "Officer One has already claimed this sighting" in messages_of(response)
-    response = client.post(reverse("sightings_act", args=[sighting.public_id, "pass-on"]))
+    response = client.post(reverse("sightings:act", args=[sighting.public_id, "pass-on"]))
     assert "only they can work on it" in messages_of(response)
     sighting.refresh_from_db()
     assert sighting.claimed_by == officer and sighting.status == Sighting.Status.IN_REVIEW
@@ -292,8 +329,8 @@ def test_claim_next_takes_the_top_unclaimed_sighting(client, officer, appeal):
     first = factories.sighting_create(appeal, with_them_now=True)
     second = factories.sighting_create(appeal)
     client.force_login(officer)
-    response = client.post(reverse("sightings_claim_next"))
-    assert response["Location"] == reverse("sightings_detail", args=[first.public_id])
+    response = client.post(reverse("sightings:claim_next"))
+    assert response["Location"] == reverse("sightings:inspect", args=[first.public_id])
     assert services.sighting_claim_next(user=officer) == second
     assert services.sighting_claim_next(user=officer) is None
     # Each claim is in the audit log, written as Wagtail's log() writes any entry.
@@ -305,7 +342,7 @@ def test_claim_next_takes_the_top_unclaimed_sighting(client, officer, appeal):
             sighting.reference,
         )
         assert entry.content_type.model_class() is Sighting and entry.data == {}
-    response = client.post(reverse("sightings_claim_next"), follow=True)
+    response = client.post(reverse("sightings:claim_next"), follow=True)
     assert "There are no unclaimed new sightings" in response.content.decode()
 
 
@@ -314,7 +351,7 @@ def test_closing_duplicates_in_bulk_is_all_or_nothing(client, officer, colleague
     copies = [factories.sighting_create(appeal) for _ in range(3)]
     services.sighting_claim(sighting=copies[2], user=colleague)
     client.force_login(officer)
-    url = reverse("sightings_close_duplicates")
+    url = reverse("sightings:close_duplicates")
     data = {"original": original.reference, "ids": [copy.public_id for copy in copies]}
     response = client.post(url, data)
     assert f"{copies[2].reference} (claimed by Officer Two)" in messages_of(response)
@@ -338,7 +375,7 @@ def test_closing_duplicates_in_bulk_is_all_or_nothing(client, officer, colleague
         )
 
 
-def test_export_as_csv_and_for_print_is_audited(client, officer, appeal):
+def test_export_as_csv_xlsx_and_for_print_is_audited(client, officer, appeal):
     tricky = factories.sighting_create(
         appeal, description='=HYPERLINK("http://evil.invalid")', identity="named", name="Ann"
     )
@@ -346,27 +383,40 @@ def test_export_as_csv_and_for_print_is_audited(client, officer, appeal):
     other_force = factories.appeal_create(police_force=PoliceForce.objects.get(slug="kent-police"))
     theirs = factories.sighting_create(other_force)
     client.force_login(officer)
-    response = client.post(
-        reverse("sightings_export"), {"format": "csv", "ids": [tricky.public_id, plain.public_id]}
-    )
+    response = client.get(reverse("sightings:index"), {"export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "no-store" in response["Cache-Control"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    # The whole queue as filtered (another force's sighting is never in it), oldest first.
     assert [row["Reference"] for row in rows] == [tricky.reference, plain.reference]
     assert rows[0]["What they saw"].startswith("'=")  # never runs as a spreadsheet formula
     assert rows[0]["Reporter"] == "Ann" and rows[1]["Reporter"] == "Anonymous"
-    response = client.post(
-        reverse("sightings_export"), {"format": "print", "ids": [plain.public_id]}
-    )
+    assert rows[0]["Police force"] == str(appeal.police_force)
+    filtered = client.get(reverse("sightings:index"), {"export": "csv", "q": plain.reference})
+    assert tricky.reference not in b"".join(filtered.streaming_content).decode()
+
+    response = client.get(reverse("sightings:index"), {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert tricky.reference in cells and theirs.reference not in cells
+    assert next(c for c in sheet.iter_rows() if c[0].value == tricky.reference)[10].data_type == "s"
+
+    response = client.post(reverse("sightings:print"), {"ids": [plain.public_id]})
     assert plain.reference in response.content.decode()
     logged = SightingLogEntry.objects.filter(action="homeward.sighting.exported", user=officer)
-    assert sorted(logged.values_list("data__format", flat=True)) == ["csv", "csv", "print"]
-    # Someone else's sighting in the selection: nothing is exported.
-    response = client.post(
-        reverse("sightings_export"), {"format": "csv", "ids": [plain.public_id, theirs.public_id]}
-    )
+    assert sorted(logged.values_list("data__format", flat=True)) == [
+        "csv",
+        "csv",
+        "csv",
+        "print",
+        "xlsx",
+        "xlsx",
+    ]
+    # Someone else's sighting in the selection: nothing is printed.
+    response = client.post(reverse("sightings:print"), {"ids": [plain.public_id, theirs.public_id]})
     assert response.status_code == 404
-    assert logged.count() == 3
+    assert logged.count() == 6
 
 
 def test_a_sighting_follows_its_appeal_to_another_force(directory, officer):
@@ -385,8 +435,8 @@ def test_a_photo_someone_may_not_see_answers_as_its_sighting_does(client, sighti
     """Another force's officer finds neither (a refusal would say it exists); staff
     without a sightings role are turned away from both alike."""
     login_as(client, who)
-    detail = client.get(reverse("sightings_detail", args=[sighting.public_id]))
-    photo = client.get(reverse("sightings_photo", args=[sighting.public_id]))
+    detail = client.get(reverse("sightings:inspect", args=[sighting.public_id]))
+    photo = client.get(reverse("sightings:photo", args=[sighting.public_id]))
     assert photo.status_code == detail.status_code
     if who == "police of another force":
         assert photo.status_code == 404
