@@ -25,6 +25,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 
+from homeward.models import PoliceOfficer
+
 _acting_request = ContextVar("acting_request", default=None)
 _acting_user = ContextVar("acting_user", default=None)
 
@@ -196,8 +198,6 @@ def group_permissions_guard(sender, instance, action, **kwargs) -> None:
 
 
 def register() -> None:
-    from homeward.models import PoliceOfficer
-
     User = get_user_model()
     pre_save.connect(police_force_link_guard, sender=PoliceOfficer, dispatch_uid="accounts_po")
     pre_delete.connect(police_force_link_guard, sender=PoliceOfficer, dispatch_uid="accounts_po")
