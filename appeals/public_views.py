@@ -11,9 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
 
-from appeals.models import AppealPage, AppealShortLink
+from appeals.models import AppealPage, AppealPhoto, AppealShortLink
 from appeals.poster import PosterContent, poster_pdf
-from appeals.selectors import appeal_photos
 from homeward.links import absolute_url
 from homeward.page_cache import public_cache_control, shorten_shared_caching
 
@@ -45,7 +44,11 @@ def _shared(response: HttpResponse, request: HttpRequest, appeal: AppealPage) ->
 
 def _main_photo_bytes(appeal: AppealPage) -> bytes | None:
     """The first photo as the page shows it: the same cleared picture and crop."""
-    photo = appeal_photos([AppealPage.MAIN_PHOTO_RENDITION]).filter(page=appeal).first()
+    photo = (
+        AppealPhoto.objects.with_renditions([AppealPage.MAIN_PHOTO_RENDITION])
+        .filter(page=appeal)
+        .first()
+    )
     if photo is None:
         return None
     rendition = photo.image.get_rendition(AppealPage.MAIN_PHOTO_RENDITION)

@@ -1,10 +1,8 @@
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry, TaskState
 
 from appeals.channels import channels_off
@@ -44,15 +42,9 @@ AGE_RANGES = {
 }
 
 
-def appeal_photos(filter_specs: Iterable[str]):
-    """Appeal photos with their images and the given renditions, in a fixed few queries."""
-    images = get_image_model().objects.prefetch_renditions(*filter_specs)
-    return AppealPhoto.objects.prefetch_related(Prefetch("image", queryset=images))
-
-
 def _with_card_photos(appeals):
     return appeals.select_related("police_force").prefetch_related(
-        Prefetch("photos", queryset=appeal_photos(CARD_PHOTO_FILTERS))
+        Prefetch("photos", queryset=AppealPhoto.objects.with_renditions(CARD_PHOTO_FILTERS))
     )
 
 

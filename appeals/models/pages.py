@@ -1,10 +1,11 @@
+from collections.abc import Iterable
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import (
     COMMENTS_RELATION_NAME,
@@ -503,11 +505,8 @@ class AppealPage(PublicPageMixin, Page):
         return photos[0] if photos else None
 
     def get_context(self, request, *args, **kwargs):
-        # Wagtail renders the page through its model; selectors import the models.
-        from appeals.selectors import appeal_photos
-
         context = super().get_context(request, *args, **kwargs)
-        photos = list(appeal_photos(self.PHOTO_RENDITIONS).filter(page=self))
+        photos = list(AppealPhoto.objects.with_renditions(self.PHOTO_RENDITIONS).filter(page=self))
         context["main_photo"] = photos[0] if photos else None
         context["more_photos"] = photos[1:]
         # A new page's preview has no id yet, so no short address.
@@ -561,6 +560,13 @@ class AppealPage(PublicPageMixin, Page):
         return super().get_sitemap_urls(request)
 
 
+class AppealPhotoQuerySet(models.QuerySet):
+    def with_renditions(self, filter_specs: Iterable[str]):
+        """With their images and the given renditions, in a fixed few queries."""
+        images = get_image_model().objects.prefetch_renditions(*filter_specs)
+        return self.prefetch_related(Prefetch("image", queryset=images))
+
+
 class AppealPhoto(Orderable):
     page = ParentalKey(AppealPage, on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey("homeward.HomewardImage", on_delete=models.CASCADE, related_name="+")
@@ -570,5 +576,7 @@ class AppealPhoto(Orderable):
         help_text="What the photo shows, for people who cannot see it: "
         "for example, “Jade smiling, with shoulder-length curly dark hair”.",
     )
+
+    objects = AppealPhotoQuerySet.as_manager()
 
     panels = [FieldPanel("image"), FieldPanel("alt_text")]

@@ -43,7 +43,6 @@ LOCAL_IMPORTS = {
     # Wagtail serves pages, tests page permissions and runs workflow tasks through their
     # models; the forms, selectors and services these call import the models.
     "appeals.models.directory": "Wagtail calls the model",
-    "appeals.models.pages": "Wagtail calls the model",
     "appeals.models.permissions": "Wagtail calls the model",
     "appeals.models.workflow_tasks": "Wagtail calls the model",
     # The page models' edit panels: loaded while the models are.
