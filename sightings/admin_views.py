@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -59,6 +60,14 @@ class ReferenceColumn(TitleColumn):
     cell_template_name = "sightings/admin/reference_cell.html"
 
 
+class TextColumn(Column):
+    """A cell of text, as Wagtail's cell template renders it, without a template: a page
+    has 300 of them, and rendering a template for each was a third of the page's time."""
+
+    def render_cell_html(self, instance, parent_context):
+        return format_html("<td>{}</td>", self.get_value(instance))
+
+
 def _status(sighting: Sighting) -> str:
     reason = sighting.get_close_reason_display().lower() if sighting.close_reason else ""
     return sighting.get_status_display() + (f": {reason}" if reason else "")
@@ -100,10 +109,10 @@ class SightingIndexView(SightingSpreadsheetMixin, IndexView):
             ReferenceColumn(
                 "reference", label="Sighting", get_url=self.get_inspect_url, accessor="reference"
             ),
-            Column(
+            TextColumn(
                 "appeal_title", label="Appeal", accessor=lambda s: shown_plainly(s.appeal_title)
             ),
-            Column(
+            TextColumn(
                 "received",
                 label="Received",
                 accessor=lambda s: (
@@ -115,10 +124,10 @@ class SightingIndexView(SightingSpreadsheetMixin, IndexView):
                     )
                 ),
             ),
-            Column("location", label="Where", accessor=lambda s: shown_plainly(s.location)),
-            Column("priority_points", label="Points"),
-            Column("status", label="Status", accessor=_status),
-            Column(
+            TextColumn("location", label="Where", accessor=lambda s: shown_plainly(s.location)),
+            TextColumn("priority_points", label="Points"),
+            TextColumn("status", label="Status", accessor=_status),
+            TextColumn(
                 "claimed_by",
                 label="Claimed by",
                 accessor=lambda s: person_name(s.claimed_by) if s.claimed_by else "Unclaimed",

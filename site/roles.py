@@ -115,10 +115,6 @@ ROLES: dict[str, Role] = {
     ),
 }
 
-# Who may read a publicity safety check's answers (the owning force's officers may too).
-# Kept until appeals/panels.py asks for READ_PUBLICITY_CHECKS instead.
-PUBLICITY_CHECK_READERS = frozenset({SAFEGUARDING_LEADS, PUBLISHERS, CASEWORKERS, ADMINISTRATORS})
-
 # Groups Wagtail creates on install, with broad rights on the whole page tree.
 WAGTAIL_DEFAULT_GROUPS = ("Moderators",)
 

@@ -58,13 +58,14 @@ def test_pages_link_to_sightings_by_public_id(client, caseworker, appeal, sighti
     detail = client.get(reverse("sightings:inspect", args=[sighting.public_id])).content.decode()
     closed = client.get(reverse("sightings:inspect", args=[repeat.public_id])).content.decode()
     assert f"/admin/sightings/{sighting.public_id}/" in queue
-    assert f'value="{sighting.public_id}"' in queue  # the boxes ticked for export
+    assert f'name="ids" value="{sighting.public_id}"' in queue  # the boxes ticked for export
     assert f"/admin/sightings/{repeat.public_id}/" in detail  # its duplicates
     assert f"/admin/sightings/{sighting.public_id}/" in closed  # what it duplicates
     for html in [queue, detail, closed]:
         for row in [sighting, repeat]:
             assert f"/admin/sightings/{row.pk}/" not in html
-            assert f'value="{row.pk}"' not in html
+            # The boxes ticked for export (the filters' options carry forces' and appeals' ids).
+            assert f'name="ids" value="{row.pk}"' not in html
 
 
 def test_the_public_id_is_unique_and_indexed():
