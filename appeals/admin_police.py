@@ -9,11 +9,11 @@ from django.views.generic import FormView, TemplateView
 
 from appeals.forms import PoliceAuthorisationForm
 from appeals.models import AppealPage
+from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
 from appeals.selectors import (
     appeal_publicity_state,
     police_authorisation_latest,
     police_authorisation_queue,
-    police_force_id_of,
 )
 from appeals.services import police_authorisation_give
 from homeward.admin_views import AdminPageMixin
@@ -22,7 +22,7 @@ from homeward.models import PoliceForce
 
 def _police_force(user) -> PoliceForce:
     """The force this officer serves: only officers authorise publicity, for their force."""
-    force_id = police_force_id_of(user)
+    force_id = own_force_id(user, AUTHORISE_PUBLICITY)
     if force_id is None:
         raise PermissionDenied
     return PoliceForce.objects.get(pk=force_id)

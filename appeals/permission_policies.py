@@ -19,7 +19,6 @@ from appeals.selectors import (
     image_visible_to,
     images_visible_to,
     pages_visible_to,
-    police_force_id_of,
     takedowns_visible_to,
 )
 
@@ -54,16 +53,9 @@ class AppealPhotoPermissionPolicy(CollectionOwnershipPermissionPolicy):
 
 
 class TakedownPermissionPolicy(ModelPermissionPolicy):
-    """The takedowns report: its model permission opens it (with every force's takedowns
-    for those who may see every force), and a force's officers read their own force's
-    takedowns, as they own its cases (they may close them)."""
-
-    OWNERS_ACTIONS = {"view"}
-
-    def user_has_permission(self, user, action):
-        if super().user_has_permission(user, action):
-            return True
-        return action in self.OWNERS_ACTIONS and user.is_active and _serves_a_force(user)
+    """The takedowns report: its model permission (Publishers, Administrators, Police
+    officers) opens it, with the takedowns of the forces whose appeals one may see: every
+    force's, or an officer's own force's."""
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not self.user_has_any_permission(user, actions):
@@ -75,10 +67,6 @@ class TakedownPermissionPolicy(ModelPermissionPolicy):
             self.user_has_permission(user, action)
             and takedowns_visible_to(user).filter(pk=instance.pk).exists()
         )
-
-
-def _serves_a_force(user) -> bool:
-    return police_force_id_of(user) is not None
 
 
 def register() -> None:

@@ -71,6 +71,15 @@ class PoliceOfficer(models.Model):
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.force})"
 
+    @staticmethod
+    def force_id_of(user) -> int | None:
+        """The force an active, signed-in officer serves, or None. Which force is data;
+        what they may do there is what their role's permissions grant."""
+        if not (user.is_authenticated and user.is_active):
+            return None
+        officer = getattr(user, "police_officer", None)
+        return None if officer is None else officer.force_id
+
 
 class PictureCleared(ValidationError):
     """The picture of an image that a publicity clearance covers was about to change."""

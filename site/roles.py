@@ -76,11 +76,26 @@ ROLES: dict[str, Role] = {
     ),
     CASEWORKERS: Role(
         description="Charity caseworkers who see sightings for every case.",
-        permissions=("wagtailadmin.access_admin", SEE_EVERY_FORCE, READ_PUBLICITY_CHECKS),
+        permissions=(
+            "wagtailadmin.access_admin",
+            "sightings.view_sighting",
+            SEE_EVERY_FORCE,
+            READ_PUBLICITY_CHECKS,
+        ),
     ),
     POLICE_OFFICERS: Role(
-        description="Officers of one force: their force's cases and sightings only.",
-        permissions=("wagtailadmin.access_admin",),
+        description="Officers of one force: their force's cases and sightings only (the "
+        "force is their police officer link).",
+        permissions=(
+            "wagtailadmin.access_admin",
+            # Triage: see and work on their force's sightings.
+            "sightings.view_sighting",
+            "sightings.change_sighting",
+            # Their force's cases: authorise publicity, close them, read their takedowns.
+            "appeals.add_policeauthorisation",
+            "appeals.add_appealtakedown",
+            "appeals.view_appealtakedown",
+        ),
     ),
     ADMINISTRATORS: Role(
         description="Run the site: people and their roles, police forces, the publicity "

@@ -4,6 +4,18 @@ nothing at all to an appeal they may not see."""
 
 from wagtail.models import PagePermissionTester
 
+from homeward.models import PoliceOfficer
+
+# What a police officer's role lets them do to their own force's cases (the force is
+# their police officer link): authorise publicity, and close an appeal.
+AUTHORISE_PUBLICITY = "appeals.add_policeauthorisation"
+CLOSE_OWN_FORCES_APPEALS = "appeals.add_appealtakedown"
+
+
+def own_force_id(user, permission: str) -> int | None:
+    """The force whose cases the person's role lets them act on with ``permission``."""
+    return PoliceOfficer.force_id_of(user) if user.has_perm(permission) else None
+
 
 class DirectoryPermissionTester(PagePermissionTester):
     def can_publish_subpage(self):
@@ -70,8 +82,7 @@ class AppealPermissionTester(PagePermissionTester):
         """Mark the appeal found or withdrawn: staff who may publish, or the owning force."""
         if self.page.is_closed or not self.user.is_active or not self.may_see:
             return False
-        officer = getattr(self.user, "police_officer", None)
-        if officer is not None and officer.force_id == self.page.police_force_id:
+        if own_force_id(self.user, CLOSE_OWN_FORCES_APPEALS) == self.page.police_force_id:
             return True
         return super().can_publish()
 

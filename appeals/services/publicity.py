@@ -23,6 +23,7 @@ from appeals.models import (
     PublicityCheckTask,
     PublicityDecision,
 )
+from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
 from appeals.models.publicity import needs_four_eyes
 from appeals.services.closing import appeal_expire
 from homeward.links import absolute_url
@@ -42,13 +43,12 @@ def police_authorisation_give(
 ) -> PoliceAuthorisation:
     """A police officer of the owning force authorises publicity for the appeal's case."""
     draft = appeal.get_latest_revision_as_object()
-    officer = getattr(user, "police_officer", None)
-    if officer is None or officer.force_id != draft.police_force_id:
+    if own_force_id(user, AUTHORISE_PUBLICITY) != draft.police_force_id:
         raise PermissionDenied("Only an officer of the force that owns the case can authorise.")
     authorisation = PoliceAuthorisation(
         appeal=appeal,
         authorised_by=user,
-        force=officer.force,
+        force=draft.police_force,
         officer_name=officer_name,
         case_reference=draft.case_reference,
         authorised_on=authorised_on,
@@ -59,7 +59,7 @@ def police_authorisation_give(
         instance=appeal,
         action="homeward.publicity.police_authorised",
         user=user,
-        data={"force": officer.force.name, "authorised_on": authorised_on.isoformat()},
+        data={"force": draft.police_force.name, "authorised_on": authorised_on.isoformat()},
     )
     return authorisation
 
