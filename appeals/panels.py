@@ -5,6 +5,7 @@ from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 
 from homeward.capabilities import READ_PUBLICITY_CHECKS
+from homeward.models import PoliceOfficer
 
 # What the dashboard shows: clearances ending this soon, expiries this recent.
 ENDING_WITHIN = timedelta(days=2)
@@ -98,7 +99,7 @@ class NextStepsDashboardPanel(Component):
         )
 
         user = self.user
-        force_id = selectors.police_force_id_of(user)
+        force_id = PoliceOfficer.force_id_of(user)
         if force_id is not None:
             yield _list(
                 "Appeals waiting for your authorisation",
@@ -128,7 +129,7 @@ class NextStepsDashboardPanel(Component):
                 "Failed social posts",
                 [
                     (
-                        f"{post.appeal.title}: {post.channel}",
+                        f"{post.appeal.title}: {post.get_channel_display()}",
                         reverse("appeals_publicity_record", args=[post.appeal_id]),
                     )
                     for post in selectors.social_posts_failed(user=user)

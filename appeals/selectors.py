@@ -18,7 +18,7 @@ from appeals.models import (
 )
 from appeals.search import appeals_matching, forces_named_in, search_words
 from homeward.capabilities import READ_PUBLICITY_CHECKS, SEE_EVERY_FORCE
-from homeward.models import PoliceForce
+from homeward.models import PoliceForce, PoliceOfficer
 
 # Renditions every listing shows: prefetched so a page of cards costs a fixed number of
 # queries. Cards offer the same crop at three widths (srcset); the middle one is the
@@ -89,12 +89,6 @@ def appeal_search(
     return _with_card_photos(appeals)
 
 
-def police_force_id_of(user) -> int | None:
-    """The force a police officer serves (their PoliceOfficer record), or None."""
-    officer = getattr(user, "police_officer", None)
-    return None if officer is None else officer.force_id
-
-
 def _forces_visible_to(user) -> frozenset[int] | None:
     """The police forces whose appeals this person may see: None for every force.
 
@@ -106,7 +100,7 @@ def _forces_visible_to(user) -> frozenset[int] | None:
         if user.has_perm(SEE_EVERY_FORCE):
             forces = None
         else:
-            force_id = police_force_id_of(user)
+            force_id = PoliceOfficer.force_id_of(user)
             forces = frozenset() if force_id is None else frozenset({force_id})
         user._appeal_forces_visible = forces
     return user._appeal_forces_visible
@@ -160,7 +154,7 @@ def publicity_check_readable_by(*, check: PublicityCheck, user) -> bool:
     """Those who may read every check, and the officers of the force that owns the case."""
     if user.has_perm(READ_PUBLICITY_CHECKS):
         return True
-    force_id = police_force_id_of(user)
+    force_id = PoliceOfficer.force_id_of(user)
     return force_id is not None and force_id == check.appeal.police_force_id
 
 
@@ -195,9 +189,21 @@ def publicity_recent_expiries(*, now: datetime, within: timedelta):
 
 
 def police_authorisation_queue(*, force: PoliceForce):
-    """Open appeals of a force, newest first, with their authorisations."""
+    """Open appeals of a force, newest first, with their authorisations: given here, or
+    recorded in a safety check (``authorised_in_check``), for the case as it stands."""
+    in_homeward = PoliceAuthorisation.objects.filter(
+        appeal=OuterRef("pk"),
+        force_id=OuterRef("police_force_id"),
+        case_reference=OuterRef("case_reference"),
+    )
+    in_check = PublicityCheck.objects.filter(
+        appeal=OuterRef("pk"),
+        authorising_force_id=OuterRef("police_force_id"),
+        authorising_case_reference=OuterRef("case_reference"),
+    )
     return (
         AppealPage.objects.filter(police_force=force, status=AppealPage.Status.MISSING)
+        .annotate(authorised_here=Exists(in_homeward), authorised_in_check=Exists(in_check))
         .prefetch_related("police_authorisations")
         .order_by("-latest_revision_created_at")
     )
@@ -257,13 +263,11 @@ def appeal_publicity_state(appeal: AppealPage) -> str:
 
 
 def police_authorisations_awaited(*, force_id: int):
-    """Open appeals of the force that no officer has authorised for their case reference."""
-    authorised = PoliceAuthorisation.objects.filter(
-        appeal=OuterRef("pk"),
-        force_id=OuterRef("police_force_id"),
-        case_reference=OuterRef("case_reference"),
+    """Open appeals of the force whose case no one has recorded as authorised, here or in
+    a safety check."""
+    return police_authorisation_queue(force=PoliceForce(pk=force_id)).filter(
+        authorised_here=False, authorised_in_check=False
     )
-    return police_authorisation_queue(force=PoliceForce(pk=force_id)).exclude(Exists(authorised))
 
 
 def workflow_tasks_awaiting(*, user, task_class):

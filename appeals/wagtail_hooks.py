@@ -18,8 +18,9 @@ from appeals import (
 )
 from appeals.admin_takedowns import TakedownViewSet
 from appeals.models import AppealPage, SocialPost
+from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
 from appeals.panels import ClearancesDashboardPanel, NextStepsDashboardPanel
-from appeals.selectors import pages_visible_to, police_force_id_of
+from appeals.selectors import pages_visible_to
 from homeward.capabilities import READ_PUBLICITY_CHECKS
 
 
@@ -172,7 +173,7 @@ def _bulk_refused(request, action_type, page, action):
 class PoliceMenuItem(MenuItem):
     def is_shown(self, request):
         # Officers authorise publicity for their own force's cases.
-        return police_force_id_of(request.user) is not None
+        return own_force_id(request.user, AUTHORISE_PUBLICITY) is not None
 
 
 @hooks.register("register_admin_menu_item")
@@ -199,12 +200,15 @@ class PublicityCheckMenuItem(ActionMenuItem):
 
 @hooks.register("construct_page_action_menu")
 def publicity_actions_first(menu_items, request, context):
-    """The checklist is the check's main action. (Approving asks first: the task offers
-    it only through Wagtail's modal, see PublisherApprovalTask.get_actions.)"""
+    """The task's action is the editor's main button, not "Save draft": the checklist for
+    a safeguarding lead, approving for a publisher (which asks first: the task offers it
+    only through Wagtail's modal, see PublisherApprovalTask.get_actions)."""
     for index, item in enumerate(menu_items):
-        if isinstance(item, WorkflowMenuItem) and item.name == "check":
+        if isinstance(item, WorkflowMenuItem) and item.name in {"check", "approve"}:
             menu_items.pop(index)
-            menu_items.insert(0, PublicityCheckMenuItem(order=item.order))
+            if item.name == "check":
+                item = PublicityCheckMenuItem(order=item.order)
+            menu_items.insert(0, item)
             return
 
 

@@ -32,7 +32,7 @@ from appeals.channels.base import (
     post_photo,
     post_text,
 )
-from appeals.models import AppealPage
+from appeals.models import AppealPage, SocialPost
 
 # Mastodon's default; servers may allow more. Links count as 23 characters.
 TEXT_LIMIT, LINK_LENGTH = 500, 23
@@ -44,8 +44,7 @@ TIMEOUT_SECONDS = 30
 
 
 class MastodonChannel(Channel):
-    name = "mastodon"
-    label = "Mastodon"
+    name, label = SocialPost.Channel.MASTODON.value, SocialPost.Channel.MASTODON.label
     setting_names = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
     refuses_replays = True
 

@@ -41,7 +41,7 @@ from appeals.channels.base import (
     post_photo,
     post_text,
 )
-from appeals.models import AppealPage
+from appeals.models import AppealPage, SocialPost
 
 MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
 MEDIA_METADATA_URL = "https://api.x.com/2/media/metadata"
@@ -54,8 +54,7 @@ TIMEOUT_SECONDS = 30
 
 
 class XChannel(Channel):
-    name = "x"
-    label = "X (Twitter)"
+    name, label = SocialPost.Channel.X.value, SocialPost.Channel.X.label
     setting_names = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 
     def __init__(self, *, api_key: str, api_secret: str, access_token: str, access_secret: str):

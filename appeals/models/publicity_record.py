@@ -33,10 +33,15 @@ class SocialPost(models.Model):
         DELETED = "deleted", "Deleted"
         FAILED = "failed", "Deletion failed"
 
+    # Each network's stored name (never change it once posts exist) and what staff call it.
+    class Channel(models.TextChoices):
+        X = "x", "X (Twitter)"
+        MASTODON = "mastodon", "Mastodon"
+
     appeal = models.ForeignKey(
         "appeals.AppealPage", on_delete=models.CASCADE, related_name="social_posts"
     )
-    channel = models.CharField(max_length=20)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     deletion = models.CharField(
         max_length=20, choices=Deletion.choices, default=Deletion.NOT_ASKED, blank=True
@@ -78,7 +83,7 @@ class SocialPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} post {self.pk} ({self.get_status_display()})"
+        return f"{self.get_channel_display()} post {self.pk} ({self.get_status_display()})"
 
     # What staff may do with a post: the publicity record's buttons and the services both
     # ask these, so a button is never offered for a step the service would refuse.

@@ -67,7 +67,14 @@ DASHBOARDS = {
     ),
     "publisher": (
         lambda: factories.user_create(role=roles.PUBLISHERS),
-        ["Approvals waiting", "Unapproved Ulrich", "Failed social posts", "Closed Cuthbert"],
+        [
+            "Approvals waiting",
+            "Unapproved Ulrich",
+            "Failed social posts",
+            # The network as staff name it, not its stored code ("x").
+            "Ending Edwina: X (Twitter)",
+            "Closed Cuthbert",
+        ],
     ),
 }
 
@@ -110,6 +117,16 @@ def test_the_police_list_says_where_each_appeal_stands_and_keeps_close_apart(cli
     # Closing is a plain link in a column of its own, not a button beside authorising.
     close = reverse("appeals_close", args=[work["authorise"].pk])
     assert f'<a href="{close}">Close the appeal' in page
+
+
+def test_an_appeal_authorised_in_its_safety_check_waits_for_no_one(client, work):
+    """The check records the force's authorisation: the officer is not asked again."""
+    client.force_login(officer())
+    assert "Ending Edwina" not in next_steps(client)
+    page = client.get(reverse("appeals_police_authorisation_index")).content.decode()
+    row = re.search(r"<tr>(?:(?!<tr>).)*?Ending Edwina.*?</tr>", page, re.S).group(0)
+    assert "Authorised: recorded in its publicity safety check" in row
+    assert "Needs your authorisation" not in row
 
 
 # The takedowns report
@@ -170,7 +187,9 @@ def test_approving_asks_for_confirmation(client, work):
     client.force_login(factories.staff(roles.PUBLISHERS))
     html = client.get(reverse("wagtailadmin_pages:edit", args=[work["approve"].pk])).content
     html = html.decode()
-    assert "Approve and publish…" in html
+    action_menu = html.split('class="w-dropdown-button', 1)[1]
+    main_button = action_menu.split("More actions", 1)[0]
+    assert "Approve and publish…" in main_button  # the main button, not under "More actions"
     approve = re.findall(r'<button[^>]*data-workflow-action-name="approve"[^>]*>', html)
     # Each approval opens Wagtail's modal first: none publishes in one click.
     assert approve and all("data-workflow-action-modal-url" in button for button in approve)
