@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem, WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
@@ -196,6 +198,11 @@ class PublicityCheckMenuItem(ActionMenuItem):
 
     def get_url(self, parent_context):
         return reverse("appeals_publicity_check", args=[parent_context["page"].pk])
+
+
+@hooks.register("insert_global_admin_css")
+def appeals_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("appeals/css/admin.css"))
 
 
 @hooks.register("construct_page_action_menu")

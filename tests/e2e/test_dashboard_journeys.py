@@ -142,9 +142,9 @@ def test_a_publisher_reaches_the_approval_which_asks_before_it_publishes(
     page.wait_for_url(f"**/admin/pages/{to_approve.pk}/edit/")
     evidence(browser, page, artifacts_dir, "publisher-editor")
 
+    # Approving is the publisher's main button, not under "More actions".
     approve = page.get_by_role("button", name="Approve and publish…")
-    if not approve.is_visible():
-        page.get_by_role("button", name="More actions").click()
+    expect(approve).to_be_visible()
     approve.click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
@@ -215,11 +215,6 @@ def test_an_officer_reaches_their_authorisation_by_keyboard(browser, live_server
     evidence(browser, page, artifacts_dir, "officer-authorise-list")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the Caseworkers role (site/roles.py) does not grant sightings.view_sighting, "
-    "which sightings/permissions.py asks for: a caseworker has no sightings panel or menu",
-)
 def test_a_caseworker_reaches_the_most_urgent_sighting_across_forces(
     browser, live_server, artifacts_dir
 ):
@@ -250,11 +245,6 @@ def test_a_caseworker_reaches_the_most_urgent_sighting_across_forces(
     evidence(browser, page, artifacts_dir, "caseworker-sighting")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: appeals/panels.py names a failed post by its channel's code (post.channel, "
-    "'x'), not its label ('X (Twitter)'): the dashboard's link reads 'Failing Fenella: x'",
-)
 def test_a_failed_post_is_named_by_its_channel(client):
     appeal = factories.appeal_create(title="Failing Fenella")
     SocialPost.objects.create(appeal=appeal, channel="x", status=SocialPost.Status.FAILED)
@@ -263,13 +253,6 @@ def test_a_failed_post_is_named_by_its_channel(client):
     assert "Failing Fenella: X (Twitter)" in home
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on a phone the 'Authorise publicity' list "
-    "(appeals/templates/appeals/admin/police_authorisation_index.html) is wider than the "
-    "screen and Wagtail's main.content-wrapper hides what overflows (overflow-x: hidden): "
-    "'Read and authorise' and 'Close the appeal' cannot be scrolled to by touch",
-)
 def test_on_a_phone_an_officer_can_reach_authorising_and_closing(browser, live_server):
     officer = factories.user_create(role=roles.POLICE_OFFICERS, force_slug=FORCE)
     factories.appeal_create(publish=False, title="Unauthorised Ursula")
@@ -293,13 +276,6 @@ def test_on_a_phone_an_officer_can_reach_authorising_and_closing(browser, live_s
         assert box["x"] + box["width"] <= PHONE["width"] or scrolls, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on a phone the publicity safety check "
-    "(appeals/templates/appeals/admin/publicity_check.html) is wider than the screen: its "
-    "one-column w-grid grows to its widest child, and headings, text and fields are cut off "
-    "at the right edge (main.content-wrapper hides what overflows)",
-)
 def test_on_a_phone_the_checklist_fits_the_screen(browser, live_server):
     lead = factories.user_create(role=roles.SAFEGUARDING_LEADS)
     to_check = factories.appeal_create(publish=False, title="Unchecked Una")

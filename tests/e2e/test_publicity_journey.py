@@ -97,9 +97,14 @@ def test_draft_check_approve_then_live(browser, live_server, artifacts_dir):
     expect(page.get_by_text("awaits a publisher's approval")).to_be_visible()
     page.close()
 
-    # The publisher approves; the appeal goes live.
+    # The publisher approves, which asks first; once confirmed the appeal goes live.
     page = sign_in(browser, live_server, publisher)
-    dashboard_action(page, "Tamsin Wrexley", "Approve")
+    dashboard_action(page, "Tamsin Wrexley", "Approve and publish…")
+    confirm = page.get_by_role("dialog").get_by_role("button", name=re.compile("Approve"))
+    expect(confirm).to_be_visible()
+    appeal.refresh_from_db()
+    assert not appeal.live  # asked, not yet answered
+    confirm.click()
     expect(page.get_by_text("Awaiting your review")).to_be_hidden()
     page.close()
 
