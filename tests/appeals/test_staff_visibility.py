@@ -161,8 +161,9 @@ LISTINGS = {
         ),
         MAY_SEE,
     ),
-    # The dashboard: the check awaiting the safeguarding leads.
-    "dashboard": (lambda a: reverse("wagtailadmin_home"), {SG, SUPERUSER}),
+    # The dashboard: the check awaiting the safeguarding leads, and the case awaiting its
+    # own force's authorisation.
+    "dashboard": (lambda a: reverse("wagtailadmin_home"), {SG, OWN_FORCE, SUPERUSER}),
     "locked pages report": (
         lambda a: reverse("wagtailadmin_reports:locked_pages"),
         {PB, AD, SUPERUSER},

@@ -125,12 +125,17 @@ def test_police_officers_belong_to_one_force(directory):
     assert officer.police_officer.force.name == "Kent Police"
 
 
-# Permissions of no model that the code asks for instead of group names, and who holds
-# them. Police officers hold none: they see their own force's records only.
+# The permissions the code asks for instead of group names, and who holds them. Police
+# officers hold no "every force" one: they act on their own force's records only.
 CAPABILITY_HOLDERS = {
     "homeward.see_every_force": {ED, SG, PB, CW, AD},
     "homeward.read_publicity_checks": {SG, PB, CW, AD},
-    "appeals.view_appealtakedown": {PB, AD},
+    "appeals.view_appealtakedown": {PB, AD, PO},
+    # What an officer does on their own force's cases (the force is their officer link).
+    "appeals.add_policeauthorisation": {PO},
+    "appeals.add_appealtakedown": {PO},
+    "sightings.view_sighting": {CW, PO},
+    "sightings.change_sighting": {PO},
 }
 
 
