@@ -10,13 +10,6 @@ hypothesis_settings.register_profile("homeward", deadline=None)
 hypothesis_settings.load_profile("homeward")
 
 
-def pytest_collection_modifyitems(config, items):
-    """In a parallel run (pytest-xdist) the production fault suite, the longest stretch one
-    worker must run alone, is handed out first: the other workers share the rest meanwhile."""
-    if hasattr(config, "workerinput"):
-        items.sort(key=lambda item: not item.nodeid.startswith("tests/production/"))
-
-
 @pytest.fixture(autouse=True)
 def force_login_verifies_the_second_factor(monkeypatch):
     """Tests that sign in with force_login reach the admin as a person who has also
