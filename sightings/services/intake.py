@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import AppealPage
+from homeward.claims import unclaimed
 from homeward.jobs import enqueue_batched_after_commit
 from homeward.links import absolute_url
 from homeward.text import single_line
@@ -256,8 +257,8 @@ def sighting_alert_send(*, sighting_id: int, now: datetime | None = None) -> boo
 
 def _alert_free(now: datetime) -> Q:
     """An alert not yet sent that no live job holds."""
-    return Q(alert_sent_at__isnull=True) & (
-        Q(alert_claimed_at__isnull=True) | Q(alert_claimed_at__lt=now - ALERT_LEASE)
+    return Q(alert_sent_at__isnull=True) & unclaimed(
+        now=now, lease=ALERT_LEASE, field="alert_claimed_at"
     )
 
 
