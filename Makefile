@@ -26,13 +26,16 @@ lint: $(INSTALLED)
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this one). Each has
 # its own test database, and with REDIS_URL its own Redis database: the next ones after
-# REDIS_URL's. The production fault suite's tests run together on one of them.
+# REDIS_URL's. The production fault suite then runs alone: its processes share the test
+# database with the test process, and the test database's flush and restore around each
+# scenario must not meet another test's (it is skipped without PostgreSQL and Redis).
 TEST_WORKERS ?= 4
 
 test: lint
 	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/production
+	$(BIN)/pytest -n 0 tests/production
 
 # Benchmarks: not part of `make test`. Needs PostgreSQL, Redis and wrk (see docs/PERFORMANCE.md).
 bench: $(INSTALLED)

@@ -12,7 +12,7 @@ from tests import factories
 from tests.e2e.conftest import PHONE, sign_in
 from tests.newsletter.conftest import hero_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def campaigns_create(appeal, heroes) -> None:
