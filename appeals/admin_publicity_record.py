@@ -63,7 +63,7 @@ class SocialPostChangeView(PermissionCheckedMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"The {post.channel} post is {self.done}.")
+            messages.success(request, f"The {post.get_channel_display()} post is {self.done}.")
         return redirect("appeals_publicity_record", page_id=post.appeal_id)
 
 

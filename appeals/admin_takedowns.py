@@ -18,11 +18,11 @@ from django.views import View
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
 from appeals.models import AppealTakedown
 from appeals.services import takedown_retry
+from homeward.admin_views import RecordViewSet
 from homeward.models import PoliceForce
 
 INDEX_URL_NAME = "appeals_takedowns:index"
@@ -104,7 +104,7 @@ class TakedownRetryView(View):
         return redirect(INDEX_URL_NAME)
 
 
-class TakedownViewSet(ModelViewSet):
+class TakedownViewSet(RecordViewSet):
     model = AppealTakedown
     icon = "bin"
     menu_label = "Takedowns"
@@ -128,16 +128,6 @@ class TakedownViewSet(ModelViewSet):
     ]
     export_headings = {"appeal": "Appeal", "completed_at": "Takedown complete"}
     export_filename = "takedowns"
-
-    def get_index_view_kwargs(self, **kwargs):
-        # No add, edit, delete or copy: the takedown service writes these records.
-        return {
-            **super().get_index_view_kwargs(**kwargs),
-            "add_url_name": None,
-            "edit_url_name": None,
-            "delete_url_name": None,
-            "copy_url_name": None,
-        }
 
     def get_urlpatterns(self):
         return [

@@ -18,6 +18,7 @@ from appeals import (
     admin_publicity_record,
     off_site,
 )
+from appeals.admin_social_posts import SocialPostViewSet
 from appeals.admin_takedowns import TakedownViewSet
 from appeals.models import AppealPage, SocialPost
 from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
@@ -75,6 +76,11 @@ def register_admin_urls():
 @hooks.register("register_admin_viewset")
 def register_takedowns_viewset():
     return TakedownViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_social_posts_viewset():
+    return SocialPostViewSet()
 
 
 def _appeal_buttons(page, user, priority):

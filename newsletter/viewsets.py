@@ -21,12 +21,12 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from appeals.selectors import appeals_visible_to
+from homeward.admin_views import RecordViewSet
 from newsletter import services
 from newsletter.admin_views import PREVIEW_KINDS
 from newsletter.models import Campaign, Delivery
@@ -209,7 +209,7 @@ class CampaignCancelView(CampaignObjectMixin, BaseObjectMixin, WagtailAdminTempl
         ]
 
 
-class CampaignViewSet(ModelViewSet):
+class CampaignViewSet(RecordViewSet):
     """Every email to Heroes and partners, with what became of each message."""
 
     model = Campaign
@@ -217,7 +217,6 @@ class CampaignViewSet(ModelViewSet):
     menu_label = "Campaigns"
     url_prefix = "heroes/campaigns"
     inspect_view_enabled = True
-    copy_view_enabled = False
     add_to_reference_index = False
     index_view_class = CampaignIndexView
     inspect_view_class = CampaignInspectView
@@ -255,12 +254,6 @@ class CampaignViewSet(ModelViewSet):
         "finished_at": "Finished",
         **FIGURE_LABELS,
     }
-
-    def get_common_view_kwargs(self, **kwargs):
-        # Campaigns are never added, edited or deleted here: no links to those views.
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(cancel_url_name=self.get_url_name("cancel"), **kwargs)

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from homeward.admin_views import RecordViewSet
 from sightings import services, views
 from sightings.admin_forms import (
     CloseForm,
@@ -351,7 +351,9 @@ def _selected(request: HttpRequest):
     return selected
 
 
-class SightingViewSet(ModelViewSet):
+class SightingViewSet(RecordViewSet):
+    """Sightings come from the public and go by retention: nobody adds, edits or deletes."""
+
     model = Sighting
     name = "sightings"
     icon = "view"
@@ -364,19 +366,6 @@ class SightingViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_per_page = PAGE_SIZE
     pk_path_converter = "uuid"
-    # Sightings come from the public and go by retention: nobody adds, edits or deletes.
-    add_url_name = edit_url_name = delete_url_name = usage_url_name = None
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
 
     def get_permissions_to_register(self):
         # Only "view" means anything to the policy (with see_every_force, or a force).
