@@ -156,7 +156,9 @@ def test_a_publisher_reaches_the_approval_which_asks_before_it_publishes(
     assert not AppealPage.objects.get(pk=to_approve.pk).live
 
     confirm.click()
-    expect(page.get_by_role("dialog")).to_be_hidden()
+    # Publishing (photos copied to the public media, the fan-out queued) takes a while on
+    # a busy machine: the dialog goes when the editor reloads.
+    expect(page.get_by_role("dialog")).to_be_hidden(timeout=30_000)
     page.wait_for_load_state("networkidle")
     assert AppealPage.objects.get(pk=to_approve.pk).live
 
