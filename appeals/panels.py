@@ -4,8 +4,8 @@ from django.urls import reverse
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 
+from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
 from homeward.capabilities import READ_PUBLICITY_CHECKS
-from homeward.models import PoliceOfficer
 
 # What the dashboard shows: clearances ending this soon, expiries this recent.
 ENDING_WITHIN = timedelta(days=2)
@@ -99,7 +99,7 @@ class NextStepsDashboardPanel(Component):
         )
 
         user = self.user
-        force_id = PoliceOfficer.force_id_of(user)
+        force_id = own_force_id(user, AUTHORISE_PUBLICITY)
         if force_id is not None:
             yield _list(
                 "Appeals waiting for your authorisation",

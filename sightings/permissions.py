@@ -40,7 +40,7 @@ def sees_every_force(user) -> bool:
     return _granted(user, SEE) and user.has_perm(SEE_EVERY_FORCE)
 
 
-def _force_for(user, action: str) -> int | None:
+def acting_force_id(user, action: str) -> int | None:
     """The one force whose sightings the person's role lets them act on, or None."""
     return PoliceOfficer.force_id_of(user) if _granted(user, action) else None
 
@@ -52,7 +52,7 @@ class SightingPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action):
         if action == SEE and sees_every_force(user):
             return True
-        return _force_for(user, action) is not None
+        return acting_force_id(user, action) is not None
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -60,7 +60,7 @@ class SightingPermissionPolicy(BasePermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
         if action == SEE and sees_every_force(user):
             return True
-        force_id = _force_for(user, action)
+        force_id = acting_force_id(user, action)
         return force_id is not None and force_id == instance.police_force_id
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
@@ -71,7 +71,7 @@ class SightingPermissionPolicy(BasePermissionPolicy):
     def instances_user_has_any_permission_for(self, user, actions) -> QuerySet[Sighting]:
         if SEE in actions and sees_every_force(user):
             return Sighting.objects.all()
-        forces = {_force_for(user, action) for action in actions} - {None}
+        forces = {acting_force_id(user, action) for action in actions} - {None}
         return Sighting.objects.filter(police_force_id__in=forces)
 
 

@@ -4,11 +4,11 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from homeward.models import PoliceOfficer
 from homeward.page_cache import page_cache_generation
 from sightings.models import Sighting
 from sightings.permissions import (
     SEE,
+    acting_force_id,
     sees_every_force,
     sighting_permission_policy,
 )
@@ -42,7 +42,7 @@ def sighting_appeals_for(*, user) -> QuerySet[AppealPage]:
     """The appeals someone may filter their queue by: their force's, or all of them."""
     if sees_every_force(user):
         return AppealPage.objects.order_by("title")
-    force_id = PoliceOfficer.force_id_of(user)
+    force_id = acting_force_id(user, SEE)
     if force_id is None:
         return AppealPage.objects.none()
     return AppealPage.objects.filter(police_force_id=force_id).order_by("title")

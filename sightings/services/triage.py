@@ -14,10 +14,9 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from homeward.models import PoliceOfficer
 from sightings.formatting import person_name
 from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
-from sightings.permissions import SEE, WORK, sighting_permission_policy
+from sightings.permissions import SEE, WORK, acting_force_id, sighting_permission_policy
 from sightings.selectors import QUEUE_ORDER
 
 CLAIMED = "homeward.sighting.claimed"
@@ -97,7 +96,7 @@ def sighting_claim_next(*, user) -> Sighting | None:
     each get a different one: rows another transaction holds are skipped, not waited for.
     On PostgreSQL the same statement writes the audit entry, so a claim is one round trip.
     """
-    force_id = PoliceOfficer.force_id_of(user)
+    force_id = acting_force_id(user, WORK)
     if force_id is None:
         raise SightingRefused("Only police officers claim sightings from the queue.")
     claim = [user.pk, timezone.now(), Sighting.Status.IN_REVIEW]
