@@ -15,17 +15,20 @@ from functools import wraps
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from homeward.redis import FailureMemory
+
 logger = logging.getLogger(__name__)
 
 # After a failure, how long this process answers without asking Redis.
-PAUSE_AFTER_FAILURE_SECONDS = 2.0
+unreachable = FailureMemory(pause_seconds=2.0)
 # One warning per process at most this often: an outage must not flood the logs.
 WARNING_INTERVAL_SECONDS = 10.0
-_last = {"failure": -PAUSE_AFTER_FAILURE_SECONDS, "warning": -WARNING_INTERVAL_SECONDS}
+_last = {"warning": -WARNING_INTERVAL_SECONDS}
 
 
 def _unreachable(error: RedisError) -> None:
-    now = _last["failure"] = time.monotonic()
+    unreachable.failed()
+    now = time.monotonic()
     if now - _last["warning"] >= WARNING_INTERVAL_SECONDS:
         _last["warning"] = now
         logger.warning("Cache unreachable, serving without it: %s", error)
@@ -37,7 +40,7 @@ def _fail_soft(method, answer_when_unreachable):
 
     @wraps(method)
     def guarded(self, *args):
-        if time.monotonic() - _last["failure"] < PAUSE_AFTER_FAILURE_SECONDS:
+        if unreachable.resting():
             return answer_when_unreachable(*args)
         try:
             return method(self, *args)

@@ -10,9 +10,12 @@ from django.db import transaction
 from redis.exceptions import RedisError
 from rq import Queue
 
-from homeward.redis import redis_client, redis_key
+from homeward.redis import FailureMemory, redis_client, redis_key
 
 logger = logging.getLogger(__name__)
+
+# After Redis failed to take a job, how long jobs are left to the sweeps without asking it.
+unreachable = FailureMemory(pause_seconds=2.0)
 
 # How long a drain job, once queued, stands for every item that joins its batch.
 BATCH_DRAIN_CLAIM_SECONDS = 60
@@ -32,13 +35,12 @@ def enqueue_after_commit(func: Callable[..., object], *calls: dict) -> None:
             for call in calls:
                 _run_here(func, **call)
             return
-        try:
-            queue = _queue()
-            queue.enqueue_many([Queue.prepare_data(func, kwargs=call) for call in calls])
-        except RedisError:
-            logger.warning(
-                "Queue unreachable: %d calls of %s left for the sweep", len(calls), func.__name__
-            )
+        _send_or_leave_for_the_sweep(
+            lambda: _queue().enqueue_many(
+                [Queue.prepare_data(func, kwargs=call) for call in calls]
+            ),
+            f"{len(calls)} calls of {func.__name__}",
+        )
 
     transaction.on_commit(enqueue)
 
@@ -55,10 +57,9 @@ def enqueue_at_after_commit(func: Callable[..., object], when: datetime, **call)
     def schedule() -> None:
         if not settings.REDIS_URL:
             return
-        try:
-            _queue().enqueue_at(when, func, **call)
-        except RedisError:
-            logger.warning("Queue unreachable: %s at %s left for the sweep", func.__name__, when)
+        _send_or_leave_for_the_sweep(
+            lambda: _queue().enqueue_at(when, func, **call), f"{func.__name__} at {when}"
+        )
 
     transaction.on_commit(schedule)
 
@@ -78,7 +79,8 @@ def enqueue_batched_after_commit(func: Callable[[int], object], item: int, *, ba
         if not settings.REDIS_URL:
             _run_here(func, item)
             return
-        try:
+
+        def send() -> None:
             pipeline = redis_client(settings.REDIS_URL).pipeline(transaction=False)
             pipeline.rpush(redis_key("batch", batch), item)
             pipeline.set(
@@ -90,8 +92,8 @@ def enqueue_batched_after_commit(func: Callable[[int], object], item: int, *, ba
             _, drain_needed = pipeline.execute()
             if drain_needed:
                 _queue().enqueue(batch_drain, batch, func)
-        except RedisError:
-            logger.warning("Queue unreachable: %s left for the sweep", func.__name__)
+
+        _send_or_leave_for_the_sweep(send, func.__name__)
 
     transaction.on_commit(push)
 
@@ -111,6 +113,18 @@ def batch_drain(batch: str, func: Callable[[int], object]) -> int:
             _run_here(func, int(item))
             done += 1
     return done
+
+
+def _send_or_leave_for_the_sweep(send: Callable[[], object], what: str) -> None:
+    """``send`` to Redis; if Redis does not answer, or did not a moment ago (a Redis that
+    hangs must cost a request one timeout, not one per job), leave ``what`` to the sweep."""
+    if not unreachable.resting():
+        try:
+            send()
+            return
+        except RedisError:
+            unreachable.failed()
+    logger.warning("Queue unreachable: %s left for the sweep", what)
 
 
 def _queue() -> Queue:

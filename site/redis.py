@@ -1,6 +1,9 @@
 """One Redis client per URL, with short timeouts and one quick retry: a slow or missing
 Redis must not hold up a request."""
 
+import math
+import time
+
 import redis
 from django.conf import settings
 from redis.backoff import NoBackoff
@@ -18,6 +21,22 @@ CLIENT_OPTIONS = {
 }
 
 _clients: dict[str, redis.Redis] = {}
+
+
+class FailureMemory:
+    """When Redis last failed to answer one use of it in this process, so that the use
+    gets on without Redis for a moment after: a Redis that hangs then costs a request one
+    timeout, not one per call."""
+
+    def __init__(self, *, pause_seconds: float):
+        self.pause_seconds = pause_seconds
+        self.failed_at = -math.inf
+
+    def failed(self) -> None:
+        self.failed_at = time.monotonic()
+
+    def resting(self) -> bool:
+        return time.monotonic() - self.failed_at < self.pause_seconds
 
 
 def redis_client(url: str) -> redis.Redis:

@@ -6,7 +6,9 @@ rolls back the save itself (an appeal could not be closed while Redis was down).
 task is queued once the transaction commits, on the queue that the wagtail_tasks worker
 serves with django-tasks' job class (see the Procfile). If Redis does not answer, the task
 runs in this process instead: indexing and cache purges are quick, and must not wait for
-Redis to come back.
+Redis to come back. Nor must the next ones: closing an appeal queues nine tasks, and each
+waiting out its own timeout on a Redis that hangs kept the person closing it waiting for
+seconds, so for a moment after a failure tasks run here without asking.
 """
 
 import logging
@@ -18,9 +20,13 @@ from django_tasks.utils import get_random_id
 from django_tasks_rq.backend import RQBackend
 from redis.exceptions import RedisError
 
+from homeward.redis import FailureMemory
+
 logger = logging.getLogger(__name__)
 
 WAGTAIL_TASKS_QUEUE = "wagtail_tasks"
+# After a failure, how long tasks run in this process without asking Redis.
+unreachable = FailureMemory(pause_seconds=2.0)
 
 
 class AfterCommitRQBackend(RQBackend):
@@ -45,11 +51,14 @@ class AfterCommitRQBackend(RQBackend):
         )
 
     def _enqueue_or_run(self, task: Task, args, kwargs) -> None:
-        try:
-            super().enqueue(task, args, kwargs)
-        except RedisError:
-            logger.warning("Queue unreachable: running %s in this process", task.name)
+        if not unreachable.resting():
             try:
-                task.call(*args, **kwargs)
-            except Exception:
-                logger.exception("Task %s failed in this process", task.name)
+                super().enqueue(task, args, kwargs)
+                return
+            except RedisError:
+                unreachable.failed()
+                logger.warning("Queue unreachable: running %s in this process", task.name)
+        try:
+            task.call(*args, **kwargs)
+        except Exception:
+            logger.exception("Task %s failed in this process", task.name)
