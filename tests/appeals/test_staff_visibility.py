@@ -4,6 +4,7 @@ anyone else, none. What they may then do with one is still their role's page and
 permissions."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
@@ -72,9 +73,10 @@ def member(who: str, directory):
     return user
 
 
-@pytest.fixture
-def case(directory):
-    """A trafficked child's draft appeal, awaiting its check: nothing of it is public."""
+@pytest.fixture(scope="module")
+def shared(module_rows):
+    """Built once for the module: a trafficked child's draft appeal, awaiting its check
+    (nothing of it is public), and a member of staff for each of EVERYONE."""
     appeal = factories.appeal_create(
         publish=False,
         title=NAME,
@@ -88,7 +90,20 @@ def case(directory):
     factories.workflow_start(appeal)
     appeal.locked, appeal.locked_by = True, factories.staff(ED)
     appeal.save(update_fields=["locked", "locked_by"])
-    return appeal
+    directory = appeal.get_parent()
+    return appeal.pk, {who: member(who, directory).pk for who in EVERYONE}
+
+
+@pytest.fixture
+def case(shared):
+    appeal_id, _ = shared
+    return AppealPage.objects.get(pk=appeal_id)
+
+
+@pytest.fixture
+def staff_member(shared):
+    _, member_ids = shared
+    return lambda who: get_user_model().objects.get(pk=member_ids[who])
 
 
 def _force_id():
@@ -191,9 +206,9 @@ LISTINGS = {
 
 @pytest.mark.parametrize("who", EVERYONE)
 @pytest.mark.parametrize("surface", LISTINGS)
-def test_who_sees_the_appeal_where(client, directory, case, who, surface):
+def test_who_sees_the_appeal_where(client, case, staff_member, who, surface):
     url_for, shown_to = LISTINGS[surface]
-    client.force_login(member(who, directory))
+    client.force_login(staff_member(who))
     response = client.get(url_for(case))
     content = response.content.decode()
     shown = response.status_code == 200 and (NAME in content or PHOTO_TITLE in content)
@@ -242,9 +257,9 @@ ADDRESSES = {
 
 @pytest.mark.parametrize("who", EVERYONE)
 @pytest.mark.parametrize("address", ADDRESSES)
-def test_who_may_open_the_appeal_and_its_photo(client, directory, case, who, address):
+def test_who_may_open_the_appeal_and_its_photo(client, case, staff_member, who, address):
     url_for, allowed = ADDRESSES[address]
-    client.force_login(member(who, directory))
+    client.force_login(staff_member(who))
     response = client.get(url_for(case))
     if who in allowed:
         assert response.status_code == 200
@@ -254,7 +269,7 @@ def test_who_may_open_the_appeal_and_its_photo(client, directory, case, who, add
 
 
 @pytest.mark.parametrize("who", EVERYONE)
-def test_the_page_permission_tester_refuses_what_they_may_not_see(directory, case, who):
-    tester = case.permissions_for_user(member(who, directory))
+def test_the_page_permission_tester_refuses_what_they_may_not_see(case, staff_member, who):
+    tester = case.permissions_for_user(staff_member(who))
     may_open = tester.can_edit() or tester.can_lock() or tester.can_unpublish()
     assert may_open == (who in CHECKERS)

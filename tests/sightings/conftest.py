@@ -69,17 +69,22 @@ WHO_SEES_SIGHTINGS = [
 OWNING_FORCE = "north-yorkshire-police"
 
 
-def login_as(client, who: str):
-    """Sign ``client`` in as one of WHO_SEES_SIGHTINGS; returns the user (None if anonymous)."""
+def staff_of(who: str):
+    """A new member of staff who is one of WHO_SEES_SIGHTINGS (None if anonymous)."""
     if who == "anonymous":
         return None
     if who == "superuser":
-        user = factories.user_create(is_superuser=True, is_staff=True)
-    elif who == "police of the owning force":
-        user = factories.user_create(role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE)
-    elif who == "police of another force":
-        user = factories.user_create(role=roles.POLICE_OFFICERS, force_slug="kent-police")
-    else:
-        user = factories.user_create(role=who)
-    client.force_login(user)
+        return factories.user_create(is_superuser=True, is_staff=True)
+    if who == "police of the owning force":
+        return factories.user_create(role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE)
+    if who == "police of another force":
+        return factories.user_create(role=roles.POLICE_OFFICERS, force_slug="kent-police")
+    return factories.user_create(role=who)
+
+
+def login_as(client, who: str):
+    """Sign ``client`` in as one of WHO_SEES_SIGHTINGS; returns the user (None if anonymous)."""
+    user = staff_of(who)
+    if user is not None:
+        client.force_login(user)
     return user
