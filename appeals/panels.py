@@ -130,7 +130,7 @@ class NextStepsDashboardPanel(Component):
                 [
                     (
                         f"{post.appeal.title}: {post.get_channel_display()}",
-                        reverse("appeals_publicity_record", args=[post.appeal_id]),
+                        reverse("appeals_social_posts:appeal", args=[post.appeal_id]),
                     )
                     for post in selectors.social_posts_failed(user=user)
                 ],

@@ -11,13 +11,7 @@ from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from appeals import (
-    admin_close,
-    admin_police,
-    admin_publicity_check,
-    admin_publicity_record,
-    off_site,
-)
+from appeals import admin_close, admin_police, admin_publicity_check, off_site
 from appeals.admin_social_posts import SocialPostViewSet
 from appeals.admin_takedowns import TakedownViewSet
 from appeals.models import AppealPage, SocialPost
@@ -51,21 +45,6 @@ def register_admin_urls():
             name="appeals_police_authorisation",
         ),
         path(
-            "appeals/<int:page_id>/publicity-record/",
-            admin_publicity_record.PublicityRecordView.as_view(),
-            name="appeals_publicity_record",
-        ),
-        path(
-            "appeals/posts/<int:post_id>/retry/",
-            admin_publicity_record.social_post_retry,
-            name="appeals_social_post_retry",
-        ),
-        path(
-            "appeals/posts/<int:post_id>/cancel/",
-            admin_publicity_record.social_post_cancel,
-            name="appeals_social_post_cancel",
-        ),
-        path(
             "appeals/<int:page_id>/close/",
             admin_close.AppealCloseView.as_view(),
             name="appeals_close",
@@ -90,7 +69,7 @@ def _appeal_buttons(page, user, priority):
     if policy_registry.get_by_type(SocialPost).user_has_permission(user, "view"):
         yield Button(
             "Publicity record",
-            reverse("appeals_publicity_record", args=[page.pk]),
+            reverse("appeals_social_posts:appeal", args=[page.pk]),
             icon_name="list-ul",
             priority=priority,
         )

@@ -8,6 +8,7 @@ import pytest
 import responses
 import time_machine
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from rq.registry import ScheduledJobRegistry
 
@@ -215,7 +216,7 @@ def test_refused_credentials_fail_at_once_and_staff_are_told(
     assert len(network.calls) == 1
 
     client.force_login(factories.staff("Publishers"))
-    page = client.get(f"/admin/appeals/{appeal.pk}/publicity-record/")
+    page = client.get(reverse("appeals_social_posts:appeal", args=[appeal.pk]))
     assert page.status_code == 200
     assert "X refused: 401 Unauthorized" in page.content.decode()
     assert "Try again" in page.content.decode()
@@ -228,7 +229,7 @@ def test_without_credentials_x_is_off_and_the_admin_says_so(network, publish, cl
     record = appeal_publicity_record(appeal=appeal)
     assert [off.label for off in record.channels_off] == ["X (Twitter)", "Mastodon"]
     client.force_login(factories.staff("Publishers"))
-    page = client.get(f"/admin/appeals/{appeal.pk}/publicity-record/").content.decode()
+    page = client.get(reverse("appeals_social_posts:appeal", args=[appeal.pk])).content.decode()
     assert "X (Twitter)</strong> is not connected: ask your site administrator" in page
     # Staff are told what to do in their words; setting names are for the README.
     assert "X_API_KEY" not in page

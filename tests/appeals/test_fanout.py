@@ -358,15 +358,15 @@ def test_who_may_see_retry_and_cancel_posts(client, directory, role, allowed):
     queued = SocialPost.objects.create(appeal=appeal, channel="mastodon")
     client.force_login(person(role))
 
-    record = client.get(f"/admin/appeals/{appeal.pk}/publicity-record/")
-    retry = client.post(f"/admin/appeals/posts/{failed.pk}/retry/")
-    cancel = client.post(f"/admin/appeals/posts/{queued.pk}/cancel/")
+    record = client.get(reverse("appeals_social_posts:appeal", args=[appeal.pk]))
+    retry = client.post(reverse("appeals_social_posts:retry", args=[failed.pk]))
+    cancel = client.post(reverse("appeals_social_posts:cancel", args=[queued.pk]))
 
     failed.refresh_from_db()
     queued.refresh_from_db()
     if allowed:
         assert record.status_code == 200
-        back = reverse("appeals_publicity_record", args=[appeal.pk])
+        back = reverse("appeals_social_posts:appeal", args=[appeal.pk])
         assert (retry.url, cancel.url) == (back, back)
         assert (failed.status, queued.status) == (Status.QUEUED, Status.CANCELLED)
     else:
@@ -381,17 +381,19 @@ def test_retry_and_cancel_refuse_what_they_cannot_do(client, directory):
     posted = SocialPost.objects.create(appeal=appeal, channel="x", status=Status.POSTED)
     client.force_login(factories.staff(roles.PUBLISHERS))
     for action in ("retry", "cancel"):
-        response = client.post(f"/admin/appeals/posts/{posted.pk}/{action}/", follow=True)
+        response = client.post(
+            reverse(f"appeals_social_posts:{action}", args=[posted.pk]), follow=True
+        )
         assert response.status_code == 200
         assert "Only a" in response.content.decode()
     posted.refresh_from_db()
     assert posted.status == Status.POSTED
-    assert client.get(f"/admin/appeals/posts/{posted.pk}/retry/").status_code == 405
-    assert client.post("/admin/appeals/posts/999999/retry/").status_code == 404
+    assert client.get(reverse("appeals_social_posts:retry", args=[posted.pk])).status_code == 405
+    assert client.post(reverse("appeals_social_posts:retry", args=[999999])).status_code == 404
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, directory):
     appeal = factories.appeal_create(parent=directory)
-    response = client.get(f"/admin/appeals/{appeal.pk}/publicity-record/")
+    response = client.get(reverse("appeals_social_posts:appeal", args=[appeal.pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

@@ -3,6 +3,7 @@ page stopped at one appeal), filtered, exported, named by network, and only for 
 role lets them see posts."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ def test_a_publisher_lists_every_appeals_posts_named_by_network(client, posts):
     page = client.get(reverse(INDEX)).content.decode()
     assert "Failing Fenella" in page and "Posted Percival" in page
     assert "X (Twitter)" in page and "Mastodon" in page
-    record = reverse("appeals_publicity_record", args=[posts["failing"].pk])
+    record = reverse("appeals_social_posts:appeal", args=[posts["failing"].pk])
     assert f'href="{record}"' in page  # where a failed post is tried again
 
 
@@ -74,3 +75,42 @@ def test_roles_without_the_posts_permission_are_refused(client, posts, role):
     response = client.get(reverse(INDEX))
     assert response.status_code in {302, 403}
     assert "Failing Fenella" not in response.content.decode()
+
+
+def test_an_appeals_record_is_its_own_posts_paged_with_try_again(client, posts):
+    failing = posts["failing"]
+    SocialPost.objects.bulk_create(
+        SocialPost(
+            appeal=failing,
+            channel="x",
+            status=SocialPost.Status.CANCELLED,
+            withdrawn_at=timezone.now(),
+        )
+        for _ in range(55)
+    )
+    client.force_login(factories.staff(roles.PUBLISHERS))
+    url = reverse("appeals_social_posts:appeal", args=[failing.pk])
+    pages = [client.get(url, {"p": number}) for number in (1, 2)]
+    assert [page.status_code for page in pages] == [200, 200]
+    html = "".join(page.content.decode() for page in pages)
+    assert "Page 1 of 2" in html and "Page 2 of 2" in html
+    assert html.count("Cancelled") >= 55 and ">123<" not in html  # not the other appeal's
+    assert html.count("Try again") == 1  # the failed post's
+    assert "Publicity record: Failing Fenella" in html
+
+
+def test_an_appeal_someone_may_not_see_has_no_record_for_them(client, posts):
+    """Staff with the posts' permissions but no role see no appeal: 404, as for none."""
+    user = factories.user_create()
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["access_admin", "view_socialpost", "change_socialpost"]
+        )
+    )
+    client.force_login(user)
+    failing = posts["failing"]
+    post = SocialPost.objects.get(appeal=failing)
+    assert client.get(reverse("appeals_social_posts:appeal", args=[failing.pk])).status_code == 404
+    assert client.post(reverse("appeals_social_posts:retry", args=[post.pk])).status_code == 404
+    post.refresh_from_db()
+    assert post.status == SocialPost.Status.FAILED
