@@ -16,7 +16,9 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.views import View
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, TitleColumn
@@ -64,15 +66,19 @@ class SocialPostIndexView(IndexView):
         return posts.filter(appeal__in=appeals_visible_to(self.request.user))
 
 
+def _when(moment) -> str:
+    return date_format(localtime(moment), "j M Y H:i")
+
+
 def _status(post: SocialPost) -> str:
     if post.retry_at and post.status == SocialPost.Status.QUEUED:
-        return f"{post.get_status_display()}: next try {post.retry_at:%-d %b %Y %H:%M}"
+        return f"{post.get_status_display()}: next try {_when(post.retry_at)}"
     return post.get_status_display()
 
 
 def _deletion(post: SocialPost) -> str:
     if post.deleted_at:
-        return f"{post.get_deletion_display()}: {post.deleted_at:%-d %b %Y %H:%M}"
+        return f"{post.get_deletion_display()}: {_when(post.deleted_at)}"
     return post.get_deletion_display()
 
 
@@ -101,7 +107,6 @@ class AppealPublicityRecordView(SocialPostIndexView):
     """Everywhere one appeal went out: its posts and other apps' sections below them."""
 
     template_name = "appeals/admin/publicity_record.html"
-    default_ordering = "channel"
     columns = [
         Column("channel", label="Network", accessor="get_channel_display"),
         Column("status", label="Status", accessor=_status),
@@ -114,9 +119,9 @@ class AppealPublicityRecordView(SocialPostIndexView):
     ]
     no_results_message = "Not posted anywhere."
 
-    def setup(self, request, *args, page_id: int, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def get(self, request, *args, page_id: int, **kwargs):
         self.appeal = get_object_or_404(appeals_visible_to(request.user), pk=page_id)
+        return super().get(request, *args, **kwargs)
 
     def get_page_title(self):
         return f"Publicity record: {self.appeal.title}"

@@ -2,6 +2,8 @@
 page stopped at one appeal), filtered, exported, named by network, and only for those whose
 role lets them see posts."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -114,3 +116,14 @@ def test_an_appeal_someone_may_not_see_has_no_record_for_them(client, posts):
     assert client.post(reverse("appeals_social_posts:retry", args=[post.pk])).status_code == 404
     post.refresh_from_db()
     assert post.status == SocialPost.Status.FAILED
+
+
+def test_a_records_times_are_the_charitys_local_time(client, directory):
+    appeal = factories.appeal_create(parent=directory)
+    SocialPost.objects.filter(appeal=appeal).delete()
+    SocialPost.objects.create(
+        appeal=appeal, channel="x", retry_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    )
+    client.force_login(factories.staff(roles.PUBLISHERS))
+    page = client.get(reverse("appeals_social_posts:appeal", args=[appeal.pk])).content.decode()
+    assert "Queued: next try 1 Jul 2026 13:00" in page  # British Summer Time
