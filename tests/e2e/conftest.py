@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.second_factor import authenticator_create, fresh_totp_code
 
@@ -80,6 +81,9 @@ def browser(live_server):
         )
         yield browser
         browser.close()
+        # What the test asked of the database meanwhile went through a connection of
+        # Playwright's context: left open, it kept the test database from being dropped.
+        connections.close_all()
     assert not browser.csp_violations, "\n".join(browser.csp_violations)
 
 
