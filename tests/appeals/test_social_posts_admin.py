@@ -29,6 +29,19 @@ def posts(directory):
     return {"failing": failing, "posted": posted}
 
 
+def withdrawn_posts_create(appeal, count: int) -> None:
+    """An appeal has one live post per network; withdrawn ones (each go-live's) may be many."""
+    SocialPost.objects.bulk_create(
+        SocialPost(
+            appeal=appeal,
+            channel="x",
+            status=SocialPost.Status.CANCELLED,
+            withdrawn_at=timezone.now(),
+        )
+        for _ in range(count)
+    )
+
+
 def test_a_publisher_lists_every_appeals_posts_named_by_network(client, posts):
     client.force_login(factories.staff(roles.PUBLISHERS))
     page = client.get(reverse(INDEX)).content.decode()
@@ -51,16 +64,7 @@ def test_posts_are_filtered_by_state_and_network_and_exported(client, posts):
 
 def test_the_list_is_paged(client, directory):
     appeal = factories.appeal_create(parent=directory)
-    # One live post per network and appeal; withdrawn ones (each go-live's) may be many.
-    SocialPost.objects.bulk_create(
-        SocialPost(
-            appeal=appeal,
-            channel="x",
-            status=SocialPost.Status.CANCELLED,
-            withdrawn_at=timezone.now(),
-        )
-        for _ in range(55)
-    )
+    withdrawn_posts_create(appeal, 55)
     client.force_login(factories.staff(roles.PUBLISHERS))
     first = client.get(reverse(INDEX)).content.decode()
     second = client.get(reverse(INDEX), {"p": 2}).content.decode()
@@ -81,15 +85,7 @@ def test_roles_without_the_posts_permission_are_refused(client, posts, role):
 
 def test_an_appeals_record_is_its_own_posts_paged_with_try_again(client, posts):
     failing = posts["failing"]
-    SocialPost.objects.bulk_create(
-        SocialPost(
-            appeal=failing,
-            channel="x",
-            status=SocialPost.Status.CANCELLED,
-            withdrawn_at=timezone.now(),
-        )
-        for _ in range(55)
-    )
+    withdrawn_posts_create(failing, 55)
     client.force_login(factories.staff(roles.PUBLISHERS))
     url = reverse("appeals_social_posts:appeal", args=[failing.pk])
     pages = [client.get(url, {"p": number}) for number in (1, 2)]
