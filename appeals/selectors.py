@@ -224,13 +224,14 @@ def police_authorisation_latest(*, appeal: AppealPage) -> PoliceAuthorisation | 
 def appeal_publicity_record(*, appeal: AppealPage) -> PublicityRecord:
     """Everything the appeal went out on: its posts on each channel (status, id on the
     channel, link, deletion, last error), the channels that are switched off, and what
-    other apps sent it out as (their sections: the Heroes emails with their figures)."""
+    other apps sent it out as (their sections: the Heroes emails with their figures).
+    The posts are a query, not yet run: the admin pages through them."""
     sections = (
         section(appeal=appeal) for section in hooks.get_hooks("register_publicity_record_section")
     )
     return PublicityRecord(
         appeal=appeal,
-        posts=list(SocialPost.objects.filter(appeal=appeal)),
+        posts=SocialPost.objects.filter(appeal=appeal),
         sections=[section for section in sections if section is not None],
         channels_off=channels_off(),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class PublicityRecord:
     channels that are off."""
 
     appeal: "AppealPage"
-    posts: list[SocialPost] = field(default_factory=list)
+    posts: QuerySet["SocialPost"]
     sections: list[PublicityRecordSection] = field(default_factory=list)
     channels_off: list[ChannelOff] = field(default_factory=list)
 

@@ -113,7 +113,7 @@ def test_a_published_appeal_is_posted_with_its_photo_and_alt_text(
     assert post.reference == X_TWEET_ID
     assert post.url == f"https://x.com/i/web/status/{X_TWEET_ID}"
     assert post.attempts == 1
-    assert appeal_publicity_record(appeal=appeal).posts == [post]
+    assert list(appeal_publicity_record(appeal=appeal).posts) == [post]
 
 
 def test_a_long_name_is_shortened_to_fit_a_post(x_on, network, publish):
