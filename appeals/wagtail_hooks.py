@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from appeals import admin_close, admin_police, admin_publicity_check, off_site
+from appeals.admin_page_viewset import AppealPageViewSet
 from appeals.admin_social_posts import SocialPostViewSet
 from appeals.admin_takedowns import TakedownViewSet
 from appeals.models import AppealPage, SocialPost
@@ -50,6 +51,11 @@ def register_admin_urls():
             name="appeals_close",
         ),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_appeal_page_viewset():
+    return AppealPageViewSet("appeal_pages")
 
 
 @hooks.register("register_admin_viewset")

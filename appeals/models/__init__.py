@@ -1,5 +1,11 @@
 from appeals.models.directory import AppealIndexPage
-from appeals.models.pages import AppealPage, AppealPageQuerySet, AppealPhoto, years_between
+from appeals.models.pages import (
+    AppealPage,
+    AppealPageQuerySet,
+    AppealPhoto,
+    page_hold,
+    years_between,
+)
 from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import (
     PoliceAuthorisation,
@@ -37,5 +43,6 @@ __all__ = [
     "PublicitySettings",
     "PublisherApprovalTask",
     "SocialPost",
+    "page_hold",
     "years_between",
 ]

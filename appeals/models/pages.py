@@ -4,7 +4,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -33,7 +33,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from appeals.models.permissions import AppealPermissionTester
-from appeals.models.publicity import PublicityCheck, PublicityRefused
+from appeals.models.publicity import PublicityCheck, PublicityNotCleared, PublicityRefused
 from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
 from appeals.panels import PublicityChecksPanel
@@ -70,6 +70,12 @@ class AppealPageQuerySet(PageQuerySet):
 
 def _valid_clearance_of_live_revision():
     return PublicityCheck.objects.valid_clearances().filter(revision=OuterRef("live_revision"))
+
+
+def page_hold(page_id: int) -> None:
+    """Hold the page's row until the transaction ends (call it in one): whatever changes an
+    appeal then goes one at a time, and each reads the page as the last one left it."""
+    list(Page.objects.select_for_update().filter(pk=page_id).values_list("pk", flat=True))
 
 
 # Bookkeeping that Wagtail saves on its own; any other field of an appeal is content.
@@ -355,6 +361,25 @@ class AppealPage(PublicPageMixin, Page):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        try:
+            if self._state.adding:
+                return self._save_by_the_rules(*args, **kwargs)
+            with transaction.atomic():
+                # The guards (signal_handlers) compare this copy with the page as stored:
+                # read it as it is when this one is written, not as when this was read.
+                page_hold(self.pk)
+                return self._save_by_the_rules(*args, **kwargs)
+        except PublicityNotCleared as refused:
+            # Logged once the save's transaction has rolled back, so it stays on record.
+            log(
+                instance=self,
+                action="homeward.publicity.refused",
+                data={"reason": refused.reason, "revision_id": self.live_revision_id},
+                revision=self.live_revision,
+            )
+            raise
+
+    def _save_by_the_rules(self, *args, **kwargs):
         self.derive_ages()
         self.derive_risk()
         # Found or withdrawn; an expired clearance leaves the appeal open, to be renewed.
@@ -406,13 +431,7 @@ class AppealPage(PublicPageMixin, Page):
         elif self.public_content() != self.live_revision.as_object().public_content():
             refusal = "its content differs from the revision that passed the check"
         if refusal:
-            log(
-                instance=self,
-                action="homeward.publicity.refused",
-                data={"reason": refusal, "revision_id": self.live_revision_id},
-                revision=self.live_revision,
-            )
-            raise PublicityRefused(f"“{self.title}” cannot go public: {refusal}.")
+            raise PublicityNotCleared(f"“{self.title}” cannot go public: {refusal}.", refusal)
 
     def public_content(self) -> dict:
         """Everything of the appeal that a clearance covers: its fields and its photos."""

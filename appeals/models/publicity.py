@@ -24,6 +24,14 @@ class PublicityRefused(PermissionDenied):
     """Content was about to go public without a valid publicity safety check."""
 
 
+class PublicityNotCleared(PublicityRefused):
+    """The live content has no valid public clearance; ``reason`` says what is missing."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 class PublicityDecision(models.TextChoices):
     PUBLIC = "public", "Public appeal"
     RESTRICTED = "restricted", "Restricted briefing to vetted partners only (no public page)"

@@ -22,6 +22,7 @@ from appeals.models import (
     PublicityCheck,
     PublicityCheckTask,
     PublicityDecision,
+    page_hold,
 )
 from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
 from appeals.models.publicity import needs_four_eyes
@@ -139,32 +140,44 @@ def publicity_check_approve(
     *, task_state: TaskState, user: AbstractBaseUser, comment: str = ""
 ) -> PublicityCheck:
     """The final approval of the check: the clearance starts here, and a public appeal
-    goes live (through the workflow finishing)."""
+    goes live (through the workflow finishing).
+
+    Approvals of one appeal go one at a time: one that read the task before another
+    approval finished (a double click, the dashboard and the editor at once) is refused
+    before it writes anything, so nothing is approved, published or announced twice.
+    """
     appeal = task_state.workflow_state.content_object.specific
-    refusal = publicity_approval_refusal(appeal=appeal, user=user)
-    if refusal:
-        # Logged before anything else is written, so the refusal stays on record.
-        log(
-            instance=appeal,
-            action="homeward.publicity.approval_refused",
-            user=user,
-            data={"reason": refusal},
-        )
-        raise PermissionDenied(refusal)
     with transaction.atomic():
-        check = publicity_check_for(appeal.get_latest_revision())
-        check.approved_by = user
-        check.approved_at = timezone.now()
-        check.save(update_fields=["approved_by", "approved_at"])
-        log(
-            instance=appeal,
-            action="homeward.publicity.approved",
-            user=user,
-            revision=check.revision,
-            data={"check_id": check.pk, "decision": check.decision},
-        )
-        task_state.approve(user=user, comment=comment)
-    return check
+        page_hold(appeal.pk)
+        task_state = TaskState.objects.select_for_update().get(pk=task_state.pk).specific
+        if task_state.status != TaskState.STATUS_IN_PROGRESS:
+            raise PermissionDenied(
+                "This appeal was approved already, or its approval was withdrawn: "
+                "nothing was changed."
+            )
+        refusal = publicity_approval_refusal(appeal=appeal, user=user)
+        if not refusal:
+            check = publicity_check_for(appeal.get_latest_revision())
+            check.approved_by = user
+            check.approved_at = timezone.now()
+            check.save(update_fields=["approved_by", "approved_at"])
+            log(
+                instance=appeal,
+                action="homeward.publicity.approved",
+                user=user,
+                revision=check.revision,
+                data={"check_id": check.pk, "decision": check.decision},
+            )
+            task_state.approve(user=user, comment=comment)
+            return check
+    # Logged once the transaction has ended, so that the refusal stays on record.
+    log(
+        instance=appeal,
+        action="homeward.publicity.approval_refused",
+        user=user,
+        data={"reason": refusal},
+    )
+    raise PermissionDenied(refusal)
 
 
 def appeal_workflow_finish(workflow_state, user=None) -> None:

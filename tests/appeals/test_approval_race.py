@@ -1,13 +1,15 @@
 """An approval sent twice (a double click, a browser retrying the request under load), or
 a save arriving while an approval publishes, leaves the appeal published, and no answer
-is a 500."""
+is a 500: a copy of the appeal read before the approval committed is never written over it."""
 
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from wagtail.models import PageLogEntry
 
 import appeals.services
 from appeals.models import AppealPage
@@ -69,23 +71,43 @@ def test_two_approvals_at_once_publish_the_appeal(awaiting_approval):
     assert AppealPage.objects.get(pk=appeal.pk).live
 
 
-@pytest.mark.parametrize("second", ["approval", "save"])
-def test_a_request_arriving_while_the_approval_publishes(awaiting_approval, monkeypatch, second):
-    appeal, edit_url, clients, form = awaiting_approval
-    inside, release = threading.Event(), threading.Event()
+@pytest.fixture
+def held_finish(monkeypatch):
+    """Hold the thread named "first" inside the workflow's finish, in the approval's
+    transaction: ``where`` is before the page is published, or after (its row written, not
+    yet committed). Returns (set where, reached, release)."""
+    place = {"where": "after publishing"}
+    reached, release = threading.Event(), threading.Event()
     finish = appeals.services.appeal_workflow_finish
 
-    def held_finish(workflow_state, user=None):
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(10)
-        return finish(workflow_state, user=user)
+    def hold():
+        reached.set()
+        release.wait(10)
+
+    def held(workflow_state, user=None):
+        first = threading.current_thread().name == "first"
+        if first and place["where"] == "before publishing":
+            hold()
+        finish(workflow_state, user=user)
+        if first and place["where"] == "after publishing":
+            hold()
 
     # The workflow's finishing action (appeals.workflows) calls it through the package.
-    monkeypatch.setattr(appeals.services, "appeal_workflow_finish", held_finish)
+    monkeypatch.setattr(appeals.services, "appeal_workflow_finish", held)
+    return place, reached, release
+
+
+@pytest.mark.parametrize("where", ["before publishing", "after publishing"])
+@pytest.mark.parametrize("second", ["approval", "save"])
+def test_a_request_arriving_while_the_approval_publishes(
+    awaiting_approval, held_finish, second, where
+):
+    appeal, edit_url, clients, form = awaiting_approval
+    place, reached, release = held_finish
+    place["where"] = where
     answers = {}
     first = post_in_thread(clients[0], edit_url, {**form, **APPROVE}, answers, "first")
-    assert inside.wait(20), "the first approval never reached the workflow's finish"
+    assert reached.wait(20), "the first approval never reached the workflow's finish"
     data = {**form, **APPROVE} if second == "approval" else form
     later = post_in_thread(clients[1], edit_url, data, answers, "second")
     later.join(2)  # it waits for the first, or is done
@@ -93,4 +115,55 @@ def test_a_request_arriving_while_the_approval_publishes(awaiting_approval, monk
     first.join()
     later.join()
     assert answers == {"first": 302, "second": 302}
+    assert AppealPage.objects.get(pk=appeal.pk).live
+
+
+def test_a_stale_copy_saved_from_code_while_the_approval_publishes_is_refused(
+    awaiting_approval, held_finish
+):
+    """Not only the editor: whatever saves a copy read before the approval published cannot
+    take the appeal off the site (the model's guard reads the row it is about to write)."""
+    appeal = awaiting_approval[0]
+    stale = AppealPage.objects.get(pk=appeal.pk)
+    _, reached, release = held_finish
+    outcome = {}
+
+    def run(name, work):
+        def target():
+            try:
+                work()
+                outcome[name] = "done"
+            except Exception as error:  # what the test asserts on
+                outcome[name] = type(error).__name__
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=target, name=name)
+        thread.start()
+        return thread
+
+    first = run("first", lambda: factories.publicity_approve(appeal))
+    assert reached.wait(20), "the approval never reached the workflow's finish"
+    later = run("second", stale.save)
+    later.join(2)
+    release.set()
+    first.join()
+    later.join()
+    assert outcome == {"first": "done", "second": "TakedownRequired"}
+    assert AppealPage.objects.get(pk=appeal.pk).live
+
+
+def test_an_approval_given_already_is_refused_before_anything_is_written(awaiting_approval):
+    """The dashboard's approval (Wagtail's workflow action view) holds a task state read
+    before another approval finished: the task refuses it, and writes nothing."""
+    appeal = awaiting_approval[0]
+    task_state = AppealPage.objects.get(pk=appeal.pk).current_workflow_task_state
+    factories.publicity_approve(appeal)
+    entries = PageLogEntry.objects.count()
+
+    with pytest.raises(PermissionDenied, match="approved already"):
+        task_state.task.specific.on_action(
+            task_state, factories.user_create(role=roles.PUBLISHERS), "approve"
+        )
+    assert PageLogEntry.objects.count() == entries
     assert AppealPage.objects.get(pk=appeal.pk).live
