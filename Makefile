@@ -26,16 +26,30 @@ lint: $(INSTALLED)
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this one). Each has
 # its own test database, and with REDIS_URL its own Redis database: the next ones after
-# REDIS_URL's. The production fault suite then runs alone: its processes share the test
-# database with the test process, and the test database's flush and restore around each
-# scenario must not meet another test's (it is skipped without PostgreSQL and Redis).
+# REDIS_URL's. The production fault suite runs beside them in a process of its own (its
+# processes share that process's test database, so it cannot be one of a worker's runs),
+# with the test database that has no worker's suffix and the Redis database after the
+# workers'; it mostly waits on real processes, so beside the rest it costs little time.
+# Its output follows the rest's. It is skipped without PostgreSQL and Redis.
 TEST_WORKERS ?= 4
 
 test: lint
 	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/production
-	$(BIN)/pytest -n 0 tests/production
+ifeq ($(TEST_WORKERS),0)
+	$(BIN)/pytest --ignore=tests/production
+	$(BIN)/pytest tests/production
+else
+	@mkdir -p var
+	@TEST_REDIS_DATABASE_OFFSET=$(TEST_WORKERS) $(BIN)/pytest -n 0 tests/production \
+		> var/production-tests.log 2>&1 & production=$$!; \
+	trap 'kill -INT $$production 2>/dev/null' INT TERM; \
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/production; suite=$$?; \
+	wait $$production; production=$$?; \
+	echo "== the production fault suite, run beside the rest:"; \
+	cat var/production-tests.log; \
+	[ $$suite -eq 0 ] && [ $$production -eq 0 ]
+endif
 
 # Benchmarks: not part of `make test`. Needs PostgreSQL, Redis and wrk (see docs/PERFORMANCE.md).
 bench: $(INSTALLED)

@@ -17,13 +17,16 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # In a parallel run (pytest-xdist) each worker gwN has files of its own (media, static) in
 # a folder of the run's VAR_DIR, which the workers inherit, and a Redis database of its
 # own, the Nth after REDIS_URL's: our own keys carry the run's prefix (below), but RQ's
-# queues and registries do not, and tests empty, count and run them.
+# queues and registries do not, and tests empty, count and run them. A run beside theirs
+# (`make test` runs the production fault suite so) starts TEST_REDIS_DATABASE_OFFSET after.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker:
     os.environ["VAR_DIR"] = os.path.join(os.environ["VAR_DIR"], _worker)
-if os.environ.get("REDIS_URL") and _worker.startswith("gw"):
+_redis_offset = int(os.environ.get("TEST_REDIS_DATABASE_OFFSET") or 0)
+_redis_offset += int(_worker.removeprefix("gw")) if _worker.startswith("gw") else 0
+if os.environ.get("REDIS_URL") and _redis_offset:
     _redis = urlsplit(os.environ["REDIS_URL"])
-    _database = int(_redis.path.strip("/") or 0) + int(_worker.removeprefix("gw"))
+    _database = int(_redis.path.strip("/") or 0) + _redis_offset
     os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_database}"))
 
 from homeward.settings import *  # noqa: E402, F403 (after the environment above)
