@@ -2,7 +2,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from homeward.models import CharityDetails, InformationPage
 
@@ -10,6 +12,11 @@ from homeward.models import CharityDetails, InformationPage
 # a page is published, moved or removed, or the charity's details change (see
 # signal_handlers): worked out once, not on every page.
 SITE_LINKS_KEY = "site-links"
+
+
+def site_links_key(language: str) -> str:
+    """Each language's pages link to the pages in that language."""
+    return f"{SITE_LINKS_KEY}:{language}"
 
 
 def _site_links() -> dict:
@@ -33,9 +40,11 @@ def _site_links() -> dict:
 
 def site_chrome(request: HttpRequest) -> dict:
     """What every public page's header and footer need."""
-    links = SimpleLazyObject(lambda: cache.get_or_set(SITE_LINKS_KEY, _site_links, timeout=None))
+    key = site_links_key(get_language())
+    links = SimpleLazyObject(lambda: cache.get_or_set(key, _site_links, timeout=None))
     return {
         "demo_banner": settings.DEMO_BANNER,
+        "home_url": SimpleLazyObject(lambda: reverse("wagtail_serve", args=[""])),
         "site_links": links,
         "directory_url": SimpleLazyObject(lambda: links["directory"]),
         # Linked from every form that collects someone's details.

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from homeward.languages import DEFAULT_LANGUAGE, RIGHT_TO_LEFT, languages_offered
 from homeward.redis import CLIENT_OPTIONS as REDIS_CLIENT_OPTIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -99,6 +100,9 @@ MIDDLEWARE = [
     "homeward.headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The URL's language, before the page cache (whose entries are per URL) and before
+    # any URL is resolved.
+    "homeward.languages.UrlLanguageMiddleware",
     # Before sessions and auth: a cached public page costs one cache round trip.
     "homeward.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -257,8 +261,15 @@ OTP_TOTP_ISSUER = "Homeward"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_IDLE_HOURS", 8) * 3600
 
-# Internationalisation
-LANGUAGE_CODE = "en-gb"
+# Internationalisation: the public site's languages (homeward/languages.py). Those offered
+# publicly are PUBLIC_LANGUAGES (codes, English always); each needs its catalogue in
+# site/locale and someone who reviewed it (docs/TRANSLATIONS.md).
+LANGUAGE_CODE = DEFAULT_LANGUAGE
+LANGUAGES = languages_offered(env_list("PUBLIC_LANGUAGES", DEFAULT_LANGUAGE))
+LANGUAGES_BIDI = RIGHT_TO_LEFT
+LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
+# Staff pages: English (the public addresses they work out carry no language prefix).
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

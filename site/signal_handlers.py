@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from homeward.context_processors import SITE_LINKS_KEY
+from homeward.context_processors import site_links_key
 from homeward.frontend_cache import listing_purge_batch
 from homeward.models import CharityDetails
 from homeward.page_cache import page_cache_purge
@@ -30,7 +30,7 @@ def purge_public_caches(instance: Page, **kwargs) -> None:
 
 
 def site_links_forget(**kwargs) -> None:
-    cache.delete(SITE_LINKS_KEY)
+    cache.delete_many([site_links_key(code) for code, _ in settings.LANGUAGES])
 
 
 def charity_details_changed(**kwargs) -> None:

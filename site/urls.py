@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -19,12 +20,17 @@ urlpatterns = [
     *admin_scoped_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
-    path("", include(appeal_public_urls)),
-    path("", include(sightings_urls)),
-    path("", include(newsletter_urls)),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Public pages in every offered language: English without a prefix, the others under
+# theirs (/cy/, /ps/ …); see homeward/languages.py.
+urlpatterns += i18n_patterns(
+    path("", include(appeal_public_urls)),
+    path("", include(sightings_urls)),
+    path("", include(newsletter_urls)),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,131 @@
+"""The public site's languages: the URL decides, RTL where the script is, caches never
+cross, staff stay in English, and the compiled catalogues are those of the sources."""
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
+
+from homeward import roles
+from homeward.languages import ALL_LANGUAGES, languages_offered
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LOCALE = Path(django_settings.BASE_DIR) / "site" / "locale"
+RTL = {"ar", "fa", "fa-af", "ps", "ckb"}
+EVERY_LANGUAGE = override_settings(LANGUAGES=ALL_LANGUAGES)
+
+
+def html_attributes(html: str) -> dict:
+    tag = re.search(r"<html ([^>]*)>", html).group(1)
+    return dict(re.findall(r'(\w+)="([^"]*)"', tag))
+
+
+@EVERY_LANGUAGE
+@pytest.mark.parametrize("code", [code for code, _ in ALL_LANGUAGES])
+def test_each_language_has_its_own_address_with_lang_and_direction(client, directory, code):
+    prefix = "" if code == "en-gb" else f"/{code}"
+    response = client.get(f"{prefix}/")
+    assert response.status_code == 200
+    assert html_attributes(response.content.decode()) == {
+        "lang": code,
+        "dir": "rtl" if code in RTL else "ltr",
+    }
+    assert response["Content-Language"] == code
+
+
+@EVERY_LANGUAGE
+def test_a_page_in_pashto_is_in_pashto_and_links_stay_in_pashto(client, directory, appeal):
+    html = client.get(f"/ps{appeal.url}").content.decode()
+    assert "ورک شوي خلک" in html  # "Missing people"
+    assert "Missing people" not in html
+    assert f'href="/ps{directory.url}"' in html
+    # Numbers stay left to right inside right-to-left text.
+    assert '<bdi dir="ltr">116&nbsp;000</bdi>' in html
+
+
+@EVERY_LANGUAGE
+def test_the_switcher_names_each_language_in_itself_and_leads_to_this_page(client, appeal):
+    html = client.get(appeal.url).content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    assert f'<a href="/ps{appeal.url}" hreflang="ps" lang="ps" dir="rtl">پښتو</a>' in switcher
+    assert f'<a href="/cy{appeal.url}" hreflang="cy" lang="cy" dir="ltr">Cymraeg</a>' in switcher
+    assert '<span lang="en-gb" dir="ltr" aria-current="true">' in switcher
+
+
+def test_with_english_alone_there_is_no_switcher_and_no_prefix(client, appeal):
+    assert django_settings.LANGUAGES == [("en-gb", "English")]
+    assert "language-switcher" not in client.get(appeal.url).content.decode()
+    assert client.get(f"/ps{appeal.url}").status_code == 404
+
+
+@EVERY_LANGUAGE
+def test_the_same_path_in_two_languages_is_never_served_from_the_other_s_cache(client, appeal):
+    english = client.get(appeal.url)
+    pashto = client.get(f"/ps{appeal.url}")
+    again = client.get(appeal.url)
+    assert "public" in english["Cache-Control"] and "public" in pashto["Cache-Control"]
+    assert html_attributes(english.content.decode())["lang"] == "en-gb"
+    assert html_attributes(pashto.content.decode())["lang"] == "ps"
+    assert again.content == english.content
+    # Nothing but the address decides: a browser's preference changes no cached page.
+    assert "Accept-Language" not in english.get("Vary", "")
+    assert client.get(appeal.url, HTTP_ACCEPT_LANGUAGE="ps").content == english.content
+
+
+@EVERY_LANGUAGE
+def test_the_bare_home_page_follows_the_browser_privately(client, directory):
+    to_pashto = client.get("/", HTTP_ACCEPT_LANGUAGE="ps-AF,ps;q=0.9,en;q=0.5")
+    assert to_pashto.status_code == 302 and to_pashto["Location"] == "/ps/"
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    for response in (to_pashto, english):
+        assert response["Cache-Control"] == "private, no-cache"
+        assert "Accept-Language" in response["Vary"]
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").status_code == 200  # none offered
+
+
+@EVERY_LANGUAGE
+def test_staff_pages_stay_in_english_whatever_the_browser_asks(client):
+    client.force_login(factories.user_create(role=roles.EDITORS))
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ps,ar").content.decode()
+    assert html_attributes(html)["lang"] == "en-gb"
+
+
+def test_a_language_without_text_is_a_mistake_in_the_setting():
+    with pytest.raises(ValueError, match="xx"):
+        languages_offered(["cy", "xx"])
+    assert languages_offered(["ps"]) == [("en-gb", "English"), ("ps", "Pashto")]
+
+
+@pytest.mark.parametrize("code", [code for code, _ in ALL_LANGUAGES if code != "en-gb"])
+def test_each_catalogue_is_complete_and_compiled_from_its_source(code, tmp_path):
+    folder = LOCALE / code.replace("-af", "_AF") / "LC_MESSAGES"
+    source = (folder / "django.po").read_text()
+    untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', source + "\n")
+    assert not untranslated, f"untranslated in {code}: {untranslated}"
+    assert "#, fuzzy" not in source, f"{code} has entries marked fuzzy"
+    compiled = tmp_path / "django.mo"
+    msgfmt = shutil.which("msgfmt")  # GNU gettext, which Django's compilemessages runs
+    subprocess.run([msgfmt, "--check", "-o", compiled, folder / "django.po"], check=True)  # noqa: S603
+    with open(compiled, "rb") as fresh, open(folder / "django.mo", "rb") as kept:
+        assert gettext.GNUTranslations(fresh)._catalog == gettext.GNUTranslations(kept)._catalog, (
+            f"site/locale/{folder.parent.name}/LC_MESSAGES/django.mo is stale: run make messages"
+        )
+
+
+@EVERY_LANGUAGE
+def test_the_sitemap_lists_each_page_in_every_language_with_its_alternates(client, appeal):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>http://127.0.0.1:8000/ps{appeal.url}</loc>" in sitemap
+    assert f"<loc>http://127.0.0.1:8000{appeal.url}</loc>" in sitemap
+    assert (
+        f'<xhtml:link rel="alternate" hreflang="ti" href="http://127.0.0.1:8000/ti{appeal.url}"/>'
+        in sitemap
+    )
+    assert f'hreflang="x-default" href="http://127.0.0.1:8000{appeal.url}"' in sitemap
