@@ -10,12 +10,15 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
+from homeward.languages import language_path
 from homeward.links import absolute_url
 
 TIMEOUT_SECONDS = 10
@@ -45,12 +48,34 @@ class StrictHTTPBackend(HTTPBackend):
 
 
 def listing_purge_batch(page: Page) -> PurgeBatch:
-    """The CDN addresses that list or show a page, besides its own: its live ancestors
-    (with their feeds), the sitemap, and any address of its own elsewhere (an appeal's
-    short address and poster)."""
-    batch = PurgeBatch()
-    batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
-    batch.add_url(absolute_url(reverse("sitemap")))
-    elsewhere = getattr(page.specific_deferred, "cached_paths_elsewhere", list)
-    batch.add_urls(absolute_url(path) for path in elsewhere())
-    return batch
+    """The CDN addresses that list or show a page, in every offered language: its live
+    ancestors (with their feeds), the sitemap, any address of its own elsewhere (an
+    appeal's short address and poster), and its own in the other languages (Wagtail
+    purges its own in the language at hand)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        batch = PurgeBatch()
+        batch.add_page(page)
+        batch.add_pages(page.get_ancestors().live().filter(depth__gt=1))
+        batch.add_url(absolute_url(reverse("sitemap")))
+        elsewhere = getattr(page.specific_deferred, "cached_paths_elsewhere", list)
+        batch.add_urls(absolute_url(path) for path in elsewhere())
+        return in_every_language(batch)
+
+
+def in_every_language(batch: PurgeBatch) -> PurgeBatch:
+    """The batch's addresses as each offered language has them: a CDN keeps a copy per
+    address. Addresses outside the languages' (the sitemap, media) stay as they are.
+    Call it with the default language active, as the batch's addresses are."""
+    others = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    urls = set(batch.urls)
+    for url in batch.urls:
+        # A language's address is the default's with the language's prefix; whether an
+        # address is one, the URL patterns say (translate_url leaves others alone).
+        if others and translate_url(url, others[0]) != url:
+            parts = urlsplit(url)
+            urls.update(
+                urlunsplit(parts._replace(path=language_path(parts.path, code))) for code in others
+            )
+    every = PurgeBatch()
+    every.add_urls(sorted(urls))
+    return every

@@ -232,13 +232,11 @@ def _caches_purge(takedown: AppealTakedown) -> dict:
     page_cache_purge(confirm=True)
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return {"frontend": False}
-    batch = listing_purge_batch(takedown.appeal)
-    batch.add_page(takedown.appeal)
+    batch = listing_purge_batch(takedown.appeal)  # the page itself, in every language
     batch.add_urls(
         absolute_url(url)
         for url in takedown.steps.get(AppealTakedown.Step.MEDIA, {}).get("urls", [])
     )
-    batch.add_urls(absolute_url(path) for path in takedown.appeal.cached_paths_elsewhere())
     purge_urls_from_cache_task.call(sorted(batch.urls))
     return {"frontend": True}
 

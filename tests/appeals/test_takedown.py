@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage, storages
 from django.http import Http404
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.views.static import serve
@@ -23,6 +23,7 @@ from appeals.services import (
     takedowns_sweep,
 )
 from homeward import roles
+from homeward.languages import ALL_LANGUAGES
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -361,3 +362,14 @@ def test_the_takedown_report_shows_what_is_done_and_pending_with_retry(
     assert NAME not in client.get(reverse("appeals_takedowns:index")).content.decode()
     client.force_login(factories.user_create(role=roles.POLICE_OFFICERS, force_slug=OWNING_FORCE))
     assert NAME in client.get(reverse("appeals_takedowns:index")).content.decode()
+
+
+@override_settings(LANGUAGES=ALL_LANGUAGES)
+def test_closing_purges_the_appeal_from_the_cdn_in_every_language(
+    appeal, directory, frontend_cache, django_capture_on_commit_callbacks
+):
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks, reason="Found.")
+    for code in ("ps", "ti", "cy"):
+        for path in (appeal.url, directory.url, f"{directory.url}feed/", "/"):
+            assert f"/{code}{path}" in frontend_cache, (code, path)
+    assert "/ps/sitemap.xml" not in frontend_cache  # one sitemap lists every language
