@@ -6,7 +6,7 @@ class HomewardConfig(AppConfig):
     verbose_name = "Homeward"
 
     def ready(self) -> None:
-        from homeward import image_collections, signal_handlers
+        from homeward import checks, image_collections, signal_handlers  # noqa: F401
 
         signal_handlers.register()
         image_collections.register()

@@ -1,0 +1,41 @@
+"""System checks (``manage.py check``, run by ``make test`` and at every start)."""
+
+import gettext
+from pathlib import Path
+
+from django.conf import settings
+from django.core import checks
+from django.utils.translation import to_locale
+
+CATALOGUES = Path(__file__).resolve().parent / "locale"
+
+
+def untranslated_count(code: str) -> int:
+    """How many strings of the interface the language's compiled catalogue lacks. Every
+    string is extracted into each catalogue (make messages); the compiled one holds only
+    those translated. (Counted by message: the interface has no plural forms yet.)"""
+    folder = CATALOGUES / to_locale(code) / "LC_MESSAGES"
+    try:
+        with open(folder / "django.mo", "rb") as compiled:
+            translated = sum(1 for key in gettext.GNUTranslations(compiled)._catalog if key)
+    except FileNotFoundError:
+        translated = 0
+    source = (folder / "django.po").read_text(encoding="utf-8")
+    return source.count("\nmsgid ") - 1 - translated  # less the catalogue's header
+
+
+@checks.register()
+def offered_languages_complete(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A language is offered only with every string of the interface translated: the
+    rest would be English under its own direction, which reads as broken."""
+    return [
+        checks.Error(
+            f"PUBLIC_LANGUAGES offers {name}, whose catalogue lacks {missing} strings.",
+            hint="Translate the rest of site/locale/"
+            f"{to_locale(code)}/LC_MESSAGES/django.po and run make messages, or stop "
+            "offering it (docs/TRANSLATIONS.md).",
+            id="homeward.E001",
+        )
+        for code, name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE and (missing := untranslated_count(code))
+    ]
