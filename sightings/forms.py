@@ -10,8 +10,11 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from homeward.text import single_line
+from homeward.text import ascii_digits, single_line
 from homeward.widgets import DateField
 from sightings.photos import CleanPhoto, photo_clean
 
@@ -19,7 +22,7 @@ TOKEN_SALT = "sightings.form"  # noqa: S105  a signing salt, not a secret
 # Text that looks like web code: refused rather than stored.
 MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript:", re.IGNORECASE)
 PHONE = RegexValidator(
-    r"^\+?[\d\s()-]{7,20}$", "Enter a phone number, like 07700 900 982 or +44 7700 900 982"
+    r"^\+?[\d\s()-]{7,20}$", _("Enter a phone number, like 07700 900 982 or +44 7700 900 982")
 )
 MIDDAY = time(12)
 # Phones' clocks drift: a time a few minutes ahead of ours is not "in the future".
@@ -29,30 +32,39 @@ TEXT_FIELDS = ["location", "description", "clothing", "companions", "direction",
 ONE_LINE_FIELDS = ["location", "direction", "name", "phone"]
 # How the police can reach a reporter who lets them: asked only under "Yes".
 CONTACT_FIELDS = ["name", "phone", "email"]
-ANONYMOUS_WITH_CONTACT = (
-    "You chose to stay anonymous but gave your name, phone or email. Choose \u2018Yes\u2019 "
+ANONYMOUS_WITH_CONTACT = _(
+    "You chose to stay anonymous but gave your name, phone or email. Choose ‘Yes’ "  # noqa: RUF001 (typographic quotes)
     "to let the police contact you, or clear them."
 )
 # As people write a time: 14:30, 14.30, 2:30pm, 2:30 pm, 2pm.
 TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I.%M%p", "%I.%M %p", "%I%p", "%I %p"]
 
 
+class Count(int):
+    """A number as messages show it: 2,000."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
+
+
+class TimeField(forms.TimeField):
+    """A time, typed in whichever digits the phone's keyboard has."""
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value) if isinstance(value, str) else value)
+
+
 def text_field(
     *, label: str, max_length: int, too_long: str, required: str = "", validators=(), **options
 ):
     """A text answer whose messages say what to do: ``required`` is what to enter (no
-    message: the answer is optional), ``too_long`` names the answer ("Where you saw them")."""
+    message: the answer is optional), ``too_long`` says the answer is too long, with
+    %(limit_value)s and %(show_value)d (each a whole sentence, for translation)."""
     return forms.CharField(
         label=label,
         required=bool(required),
         error_messages={"required": required} if required else {},
-        validators=[
-            MaxLengthValidator(
-                max_length,
-                f"{too_long} must be {max_length:,} characters or fewer (you wrote %(show_value)d)",
-            ),
-            *validators,
-        ],
+        validators=[MaxLengthValidator(Count(max_length), too_long), *validators],
         **options,
     )
 
@@ -75,33 +87,36 @@ class SightingForm(forms.Form):
     """What someone saw. Every field is checked; nothing is kept unless all of it is valid."""
 
     with_them_now = forms.BooleanField(
-        label="I am with them now, or I can see them now", required=False
+        label=_("I am with them now, or I can see them now"), required=False
     )
     seen_on = DateField(
-        label="When did you see them?",
+        label=_("When did you see them?"),
         required=False,
-        help_text="For example, 27 3 2026. Leave this empty if you are with them now.",
+        help_text=_("For example, 27 3 2026. Leave this empty if you are with them now."),
         error_messages={
-            "incomplete": "The date you saw them must include a {missing}",
-            "invalid": "The date you saw them must be a real date",
-            "year": "The year you saw them must include 4 numbers, like 2026",
+            "incomplete": _("The date you saw them must include a {missing}"),
+            "invalid": _("The date you saw them must be a real date"),
+            "year": _("The year you saw them must include 4 numbers, like 2026"),
         },
     )
-    seen_time = forms.TimeField(
-        label="What time did you see them?",
+    seen_time = TimeField(
+        label=_("What time did you see them?"),
         required=False,
-        help_text="If you know it. For example, 14:30 or 2:30pm.",
+        help_text=_("If you know it. For example, 14:30 or 2:30pm."),
         input_formats=TIME_FORMATS,
-        error_messages={"invalid": "Enter the time like 14:30 or 2:30pm, or leave it empty"},
+        error_messages={"invalid": _("Enter the time like 14:30 or 2:30pm, or leave it empty")},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "input--width-5"}),
     )
-    time_is_approximate = forms.BooleanField(label="The time is approximate", required=False)
+    time_is_approximate = forms.BooleanField(label=_("The time is approximate"), required=False)
     location = text_field(
-        label="Where did you see them?",
+        label=_("Where did you see them?"),
         max_length=300,
-        required="Enter where you saw them",
-        too_long="Where you saw them",
-        help_text="A street, landmark, shop, bus route or station: as exact as you can.",
+        required=_("Enter where you saw them"),
+        too_long=_(
+            "Where you saw them must be %(limit_value)s characters or fewer (you wrote "
+            "%(show_value)d)"
+        ),
+        help_text=_("A street, landmark, shop, bus route or station: as exact as you can."),
     )
     latitude = forms.DecimalField(
         required=False, min_value=-90, max_value=90, decimal_places=5, widget=forms.HiddenInput
@@ -110,74 +125,99 @@ class SightingForm(forms.Form):
         required=False, min_value=-180, max_value=180, decimal_places=5, widget=forms.HiddenInput
     )
     description = text_field(
-        label="What did you see?",
+        label=_("What did you see?"),
         max_length=2000,
-        required="Tell us what you saw",
-        too_long="What you saw",
+        required=_("Tell us what you saw"),
+        too_long=_(
+            "What you saw must be %(limit_value)s characters or fewer (you wrote %(show_value)d)"
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What were they doing? How did they seem?",
+        help_text=_("What were they doing? How did they seem?"),
     )
     clothing = text_field(
-        label="What were they wearing?",
+        label=_("What were they wearing?"),
         max_length=500,
-        too_long="What they were wearing",
+        too_long=_(
+            "What they were wearing must be %(limit_value)s characters or fewer (you wrote "
+            "%(show_value)d)"
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     companions = text_field(
-        label="Who were they with?",
+        label=_("Who were they with?"),
         max_length=500,
-        too_long="Who they were with",
+        too_long=_(
+            "Who they were with must be %(limit_value)s characters or fewer (you wrote "
+            "%(show_value)d)"
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     direction = text_field(
-        label="Which way were they going?", max_length=300, too_long="Which way they were going"
+        label=_("Which way were they going?"),
+        max_length=300,
+        too_long=_(
+            "Which way they were going must be %(limit_value)s characters or fewer (you wrote "
+            "%(show_value)d)"
+        ),
     )
     photo = forms.FileField(
-        label="A photo",
+        label=_("A photo"),
         required=False,
-        help_text="JPEG, PNG, WebP or HEIC, up to 10 MB. We remove the location and camera "
-        "details from it, and only the police see it.",
+        help_text=_(
+            "JPEG, PNG, WebP or HEIC, up to 10 MB. We remove the location and camera "
+            "details from it, and only the police see it."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     # Asked, never pre-selected: the answer is the reporter's consent to be contacted.
     identity = forms.ChoiceField(
-        label="Can the police contact you about what you saw?",
+        label=_("Can the police contact you about what you saw?"),
         choices=[
-            ("anonymous", "No, I want to stay anonymous"),
-            ("named", "Yes, the police may contact me"),
+            ("anonymous", _("No, I want to stay anonymous")),
+            ("named", _("Yes, the police may contact me")),
         ],
-        help_text="You can stay anonymous. We never show your details to the public.",
+        help_text=_(
+            "You can stay anonymous. We never show your details to the public, and we never "
+            "ask about anyone's immigration status."
+        ),
         error_messages={
-            "required": "Choose whether the police may contact you",
-            "invalid_choice": "Choose whether the police may contact you",
+            "required": _("Choose whether the police may contact you"),
+            "invalid_choice": _("Choose whether the police may contact you"),
         },
         widget=forms.RadioSelect,
     )
     name = text_field(
-        label="Your name",
+        label=_("Your name"),
         max_length=120,
-        too_long="Your name",
+        too_long=_(
+            "Your name must be %(limit_value)s characters or fewer (you wrote %(show_value)d)"
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     phone = text_field(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=40,
-        too_long="The phone number",
-        help_text="For international numbers include the country code.",
+        too_long=_(
+            "The phone number must be %(limit_value)s characters or fewer (you wrote "
+            "%(show_value)d)"
+        ),
+        help_text=_("For international numbers include the country code."),
         validators=[PHONE],
         widget=forms.TelInput(attrs={"autocomplete": "tel"}),
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         required=False,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
+            "invalid": _("Enter an email address in the correct format, like name@example.com")
         },
-        validators=[MaxLengthValidator(254, "The email address must be 254 characters or fewer")],
+        validators=[
+            MaxLengthValidator(254, _("The email address must be 254 characters or fewer"))
+        ],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     # Left empty by people; bots fill it in. Hidden from view and from screen readers.
-    website = forms.CharField(label="Leave this empty", required=False)
+    website = forms.CharField(label=_("Leave this empty"), required=False)
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, appeal, **kwargs):
@@ -205,25 +245,28 @@ class SightingForm(forms.Form):
     def check_submission(self) -> None:
         """Refuse bots and stale or tampered forms before looking at the answers."""
         if self.data.get("website"):
-            raise FormRefused("We could not accept this report.", keep_answers=False)
+            raise FormRefused(gettext("We could not accept this report."), keep_answers=False)
         try:
             token = signing.loads(self.data.get("token", ""), salt=TOKEN_SALT)
         except signing.BadSignature as error:
             raise FormRefused(
-                "This form could not be checked. Please fill it in again.", keep_answers=False
+                gettext("This form could not be checked. Please fill it in again."),
+                keep_answers=False,
             ) from error
         age = clock.time() - token["issued"]
         if token["appeal"] != self.appeal.pk:
-            raise FormRefused("This form was for another appeal.", keep_answers=False)
+            raise FormRefused(gettext("This form was for another appeal."), keep_answers=False)
         if age < settings.SIGHTING_FORM_MIN_SECONDS:
             raise FormRefused(
-                "That was very quick. Please check your report, then send it again.",
+                gettext("That was very quick. Please check your report, then send it again."),
                 keep_answers=True,
             )
         if age > settings.SIGHTING_FORM_MAX_AGE_SECONDS:
             raise FormRefused(
-                "This form was open for a long time, so it was not sent. Please check your "
-                "report, then send it again.",
+                gettext(
+                    "This form was open for a long time, so it was not sent. Please check "
+                    "your report, then send it again."
+                ),
                 keep_answers=True,
             )
 
@@ -234,9 +277,11 @@ class SightingForm(forms.Form):
                 data[name] = single_line(data[name])
                 if not data[name] and self.fields[name].required:
                     self.add_error(name, self.fields[name].error_messages["required"])
+        if data.get("phone"):
+            data["phone"] = ascii_digits(data["phone"])
         for name in TEXT_FIELDS:
             if MARKUP.search(data.get(name) or ""):
-                self.add_error(name, "Write this without web code (text inside < >)")
+                self.add_error(name, gettext("Write this without web code (text inside < >)"))
         self._clean_when(data)
         self._clean_contact(data)
 
@@ -258,16 +303,19 @@ class SightingForm(forms.Form):
         if "seen_on" not in data:
             return  # already explained: a date that is not a real date
         if data["seen_on"] is None:
-            self.add_error("seen_on", "Enter the date you saw them")
+            self.add_error("seen_on", gettext("Enter the date you saw them"))
             return
         if data["seen_on"] > now.date():
-            self.add_error("seen_on", "The date you saw them must be today or in the past")
+            self.add_error("seen_on", gettext("The date you saw them must be today or in the past"))
             return
         if data["seen_on"] < self.appeal.missing_since:
             self.add_error(
                 "seen_on",
-                "The date you saw them must be on or after "
-                f"{self.appeal.missing_since:%-d %B %Y}, when they went missing",
+                gettext(
+                    "The date you saw them must be on or after %(missing_since)s, when they "
+                    "went missing"
+                )
+                % {"missing_since": date_format(self.appeal.missing_since, "j F Y")},
             )
             return
         # Without a time, a sighting is dated midday of its day, and marked approximate.
@@ -275,7 +323,7 @@ class SightingForm(forms.Form):
             datetime.combine(data["seen_on"], data.get("seen_time") or MIDDAY)
         )
         if data.get("seen_time") and seen_at > now + CLOCK_SKEW:
-            self.add_error("seen_time", "The time you saw them must be in the past")
+            self.add_error("seen_time", gettext("The time you saw them must be in the past"))
         data["seen_at"] = min(seen_at, now)
         data["time_is_approximate"] = data.get("time_is_approximate") or not data.get("seen_time")
 
@@ -289,7 +337,7 @@ class SightingForm(forms.Form):
         if data.get("identity") == "anonymous" and typed:
             self.add_error("identity", ANONYMOUS_WITH_CONTACT)
         elif data.get("identity") == "named" and not given and not explained:
-            self.add_error("name", "Enter your name, a phone number or an email address")
+            self.add_error("name", gettext("Enter your name, a phone number or an email address"))
 
     def submission_key(self) -> str:
         """The same form sent twice (a double tap, a replay) gives the same key."""

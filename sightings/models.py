@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
+from homeward.languages import ALL_LANGUAGES, DEFAULT_LANGUAGE, NAMES_IN_THEMSELVES
 from homeward.text import validate_single_line
 
 # Crockford's base32 without I, L, O, U: easy to read out on the phone.
@@ -63,6 +64,8 @@ class Sighting(models.Model):
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     description = models.TextField(max_length=2000)
+    # The language the reporter wrote in (the form's), for officers to find an interpreter.
+    language = models.CharField(max_length=12, choices=ALL_LANGUAGES, default=DEFAULT_LANGUAGE)
     clothing = models.TextField(max_length=500, blank=True)
     companions = models.TextField(max_length=500, blank=True)
     direction = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
@@ -182,6 +185,11 @@ class Sighting(models.Model):
                 exclude=[field.name for field in self._meta.fields if field.name not in checked]
             )
         super().save(*args, **kwargs)
+
+    @property
+    def language_named(self) -> str:
+        """The reporter's language as officers read it: "Pashto (پښتو)"."""
+        return f"{self.get_language_display()} ({NAMES_IN_THEMSELVES[self.language]})"
 
     @property
     def is_urgent(self) -> bool:

@@ -5,6 +5,7 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from homeward.images import UNREADABLE as IMAGE_UNREADABLE
@@ -14,7 +15,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is 8064 x 6048 = 48.8 million: too big
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-TOO_MANY_PIXELS = "The photo is too large in pixels. Send a smaller copy of it."
+TOO_MANY_PIXELS = _("The photo is too large in pixels. Send a smaller copy of it.")
 UNREADABLE = (*IMAGE_UNREADABLE, Image.DecompressionBombError)
 
 
@@ -37,7 +38,7 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
     that declares a huge image costs nothing. The original bytes are not kept.
     """
     if upload.size > MAX_BYTES:
-        raise ValidationError("The photo is bigger than 10 MB. Send a smaller one, or none.")
+        raise ValidationError(_("The photo is bigger than 10 MB. Send a smaller one, or none."))
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
@@ -46,10 +47,10 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
         raise ValidationError(TOO_MANY_PIXELS) from error
     except UNREADABLE as error:
         raise ValidationError(
-            "This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC photo."
+            _("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC photo.")
         ) from error
     if image_format not in ACCEPTED_FORMATS:
-        raise ValidationError("Send the photo as a JPEG, PNG, WebP or HEIC file.")
+        raise ValidationError(_("Send the photo as a JPEG, PNG, WebP or HEIC file."))
     if width * height > MAX_PIXELS:
         raise ValidationError(TOO_MANY_PIXELS)
     try:
@@ -57,7 +58,7 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
         data, extension = image_without_metadata(upload)
     except UNREADABLE as error:
         raise ValidationError(
-            "The photo could not be read: it may be cut off or damaged. Try another."
+            _("The photo could not be read: it may be cut off or damaged. Try another.")
         ) from error
     with Image.open(BytesIO(data)) as clean:
         width, height = clean.size

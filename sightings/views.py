@@ -9,6 +9,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -26,7 +28,7 @@ RECEIPT_SALT = "sightings.receipt"
 MAX_BODY_BYTES = 11 * 1024 * 1024
 
 
-RATE_LIMITED = (
+RATE_LIMITED = gettext_lazy(
     "You have sent several reports in a short time, so we cannot take another just now. "
     "Your answers are still here: please wait a few minutes, then send it again. If you "
     "chose a photo, choose it again. If you are with them now, tick that box and send it: "
@@ -69,7 +71,7 @@ def sighting_report(request: HttpRequest, appeal_id: int) -> HttpResponse:
                     request,
                     appeal,
                     SightingForm.answers_again(request.POST, appeal=appeal),
-                    problem=(
+                    problem=gettext(
                         "We could not save your report just now. Your answers are still "
                         "here: please send it again. If someone is in danger, call 999."
                     ),
@@ -96,6 +98,7 @@ def _store(appeal, form: SightingForm) -> tuple[Sighting, bool] | None:
                 answers=form.cleaned_data,
                 photo=form.clean_photo_result,
                 submission_key=form.submission_key(),
+                language=translation.get_language(),
             )
         except (OperationalError, InterfaceError):
             logger.warning("Sighting not stored (attempt %d): database connection lost", attempt)
@@ -125,8 +128,10 @@ def _refuse_cheaply(request: HttpRequest) -> HttpResponse | None:
     if _declared_length(request) > MAX_BODY_BYTES:
         return _refusal(
             request,
-            "Your report was too big to send, probably because of the photo. Send it again "
-            "with a smaller photo (up to 10 MB), or without one.",
+            gettext(
+                "Your report was too big to send, probably because of the photo. Send it "
+                "again with a smaller photo (up to 10 MB), or without one."
+            ),
             status=413,
         )
     return None

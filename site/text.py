@@ -39,3 +39,13 @@ def hidden_characters_shown(value: str, *, multi_line: bool = False) -> str:
         lambda found: found[0] if found[0] in keep else f"[U+{ord(found[0]):04X}]",
         value.replace("\r\n", "\n") if multi_line else value,
     )
+
+
+# Arabic-Indic (U+0660 to U+0669) and Persian (U+06F0 to U+06F9) digits, as phones in
+# those languages type them.
+_DIGITS = {first + n: str(n) for first in (0x0660, 0x06F0) for n in range(10)}
+
+
+def ascii_digits(value: str) -> str:
+    """Numbers typed in Arabic-Indic or Persian digits, read as the digits they are."""
+    return value.translate(_DIGITS)

@@ -5,8 +5,26 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
+
+from homeward.text import ascii_digits
 
 PARTS = ("day", "month", "year")
+PART_LABELS = {
+    "day": gettext_lazy("Day"),
+    "month": gettext_lazy("Month"),
+    "year": gettext_lazy("Year"),
+}
+# "The date must include a day and month": each combination whole, so that each language
+# can say it its own way.
+MISSING = {
+    ("day",): gettext_lazy("day"),
+    ("month",): gettext_lazy("month"),
+    ("year",): gettext_lazy("year"),
+    ("day", "month"): gettext_lazy("day and month"),
+    ("day", "year"): gettext_lazy("day and year"),
+    ("month", "year"): gettext_lazy("month and year"),
+}
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
@@ -44,7 +62,7 @@ class DateInput(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         for part, subwidget in zip(PARTS, context["widget"]["subwidgets"], strict=True):
-            subwidget["label"] = part.capitalize()
+            subwidget["label"] = PART_LABELS[part]
             # Named for what it holds (id_seen_on_day), not its position, like its name.
             if subwidget["attrs"].get("id"):
                 subwidget["attrs"]["id"] = f"{context['widget']['attrs']['id']}_{part}"
@@ -70,20 +88,20 @@ class DateField(forms.Field):
 
     widget = DateInput
     default_error_messages = {
-        "required": "Enter the date",
-        "incomplete": "The date must include a {missing}",
-        "invalid": "The date must be a real date",
-        "year": "The year must include 4 numbers",
+        "required": gettext_lazy("Enter the date"),
+        "incomplete": gettext_lazy("The date must include a {missing}"),
+        "invalid": gettext_lazy("The date must be a real date"),
+        "year": gettext_lazy("The year must include 4 numbers"),
     }
 
     def to_python(self, value) -> date | None:
-        parts = [str(part or "").strip() for part in (value or ["", "", ""])]
+        parts = [ascii_digits(str(part or "").strip()) for part in (value or ["", "", ""])]
         if not any(parts):
             return None
-        missing = [name for name, part in zip(PARTS, parts, strict=True) if not part]
+        missing = tuple(name for name, part in zip(PARTS, parts, strict=True) if not part)
         if missing:
             raise ValidationError(
-                self.error_messages["incomplete"].format(missing=" and ".join(missing)),
+                str(self.error_messages["incomplete"]).format(missing=gettext(MISSING[missing])),
                 code="incomplete",
             )
         if not all(part.isascii() and part.isdigit() for part in parts):

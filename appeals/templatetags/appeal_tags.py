@@ -1,6 +1,7 @@
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.utils.translation import gettext
 
 from appeals.models import AppealPage, AppealShortLink
 from appeals.selectors import appeal_list_latest
@@ -20,33 +21,35 @@ def share_links(page: AppealPage, short_link: AppealShortLink | None = None) -> 
     """Plain share links: no third-party scripts, nothing loaded until someone clicks.
     With the short link, the poster and flyer too."""
     url = absolute_url(page.url)
-    text = f"Missing: {page.summary} Please share."
+    text = gettext("Missing: %(summary)s Please share.") % {"summary": page.summary}
+    title = gettext("Missing: %(name)s") % {"name": page.title}
+    share_on, share_by = gettext("Share on"), gettext("Share by")
     return {
         "url": url,
         "name": page.title,
-        "title": f"Missing: {page.title}",
+        "title": title,
         "text": text,
         "short_link": short_link,
         "links": [
             {
-                "action": "Share on",
+                "action": share_on,
                 "label": "Facebook",
                 "href": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
             },
             {
-                "action": "Share on",
+                "action": share_on,
                 "label": "X",
                 "href": "https://x.com/intent/post?" + urlencode({"text": text, "url": url}),
             },
             {
-                "action": "Share on",
+                "action": share_on,
                 "label": "WhatsApp",
                 "href": "https://wa.me/?" + urlencode({"text": f"{text} {url}"}),
             },
             {
-                "action": "Share by",
-                "label": "Email",
-                "href": f"mailto:?subject={quote('Missing: ' + page.title)}"
+                "action": share_by,
+                "label": gettext("Email"),
+                "href": f"mailto:?subject={quote(title)}"
                 f"&body={quote(text + chr(10) + chr(10) + url)}",
             },
         ],

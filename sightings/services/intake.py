@@ -17,6 +17,7 @@ from django.utils import timezone
 from appeals.models import AppealPage
 from homeward.claims import unclaimed
 from homeward.jobs import enqueue_batched_after_commit
+from homeward.languages import DEFAULT_LANGUAGE
 from homeward.links import absolute_url
 from homeward.text import single_line
 from sightings import jobs, priority
@@ -78,14 +79,20 @@ def sighting_answers(*, seen_at: datetime, location: str, description: str, **gi
 
 
 def sighting_create(
-    *, appeal: AppealPage, answers: dict, photo: CleanPhoto | None, submission_key: str
+    *,
+    appeal: AppealPage,
+    answers: dict,
+    photo: CleanPhoto | None,
+    submission_key: str,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[Sighting, bool]:
     """Store a sighting and its photo together, or nothing. Returns (sighting, created).
 
     A form sent twice (same token, same answers) returns the first sighting. Alerting
     the police is queued after the commit and never holds up the reporter. Choosing to
     be contacted is the consent to it; contact details given with "anonymous" are refused
-    (ValueError), never quietly dropped.
+    (ValueError), never quietly dropped. ``language`` is the form's, which the reporter
+    wrote in.
     """
     anonymous = answers["identity"] == "anonymous"
     contact = {field: answers[answer] for answer, field in CONTACT_ANSWERS.items()}
@@ -112,6 +119,7 @@ def sighting_create(
                     points=points,
                 ),
                 submission_key=submission_key,
+                language=language,
                 seen_at_approximate=answers["time_is_approximate"],
                 anonymous=anonymous,
                 consent_to_contact=not anonymous,

@@ -1,19 +1,25 @@
 """Every language in Chromium on a phone: the right lang and dir, axe, and each language's
 name in its own script drawn by a real font, not empty boxes (this machine has no
-Ethiopic font, as many phones have none). A screenshot per language is kept."""
+Ethiopic font, as many phones have none). A screenshot per language is kept. And a
+Pashto-speaking witness's whole journey, on a phone without JavaScript."""
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from homeward.languages import ALL_LANGUAGES, NAMES_IN_THEMSELVES, language_path
+from sightings.models import Sighting
 from tests import factories
 from tests.e2e.accessibility import assert_no_axe_violations
 from tests.e2e.conftest import PHONE
+from tests.e2e.test_sighting_journey import HUMAN_PAUSE_MS, assert_no_axe_violations_without_scripts
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RTL = {"ar", "fa", "fa-af", "ps", "ckb"}
 # The font each script needs where the system may have none (site/static/homeward/fonts).
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 SCRIPT_FONTS = {"ti": "Noto Sans Ethiopic", **dict.fromkeys(RTL, "Noto Sans Arabic")}
 
 
@@ -49,3 +55,46 @@ def test_every_language_on_a_phone(browser, live_server, artifacts_dir, director
             assert font in fonts_drawing(page, selector), (code, other)
         if code in SCRIPT_FONTS:
             assert SCRIPT_FONTS[code] in fonts_drawing(page, ".site-nav a"), code
+
+
+@override_settings(LANGUAGES=ALL_LANGUAGES)
+def test_a_pashto_witness_on_a_phone_without_javascript(browser, live_server, artifacts_dir):
+    """Read the appeal, report a sighting (with a mistake first) and get the receipt, in
+    Pashto, right to left, with no script at all."""
+    appeal = factories.appeal_create(title="Zarmina Kakar", last_seen_area="Bradford")
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + language_path(appeal.url, "ps"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("h1")).to_have_text("Zarmina Kakar")
+    assert_no_axe_violations_without_scripts(browser, page, state="appeal in Pashto")
+    page.screenshot(path=artifacts_dir / "pashto-appeal-phone-no-js.png", full_page=True)
+
+    page.get_by_role("link", name="فورمه په جلا پاڼه کې پرانیزئ").click()  # its own page
+    page.get_by_label("چېرته مو ولید؟").fill("د ریل تمځای ته نږدې")  # where
+    page.wait_for_timeout(HUMAN_PAUSE_MS)
+    page.get_by_role("button", name="راپور ولېږئ").click()  # send
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("یوه ستونزه شته")  # "There is a problem"
+    expect(summary).to_contain_text("موږ ته ووایاست چې څه مو ولیدل")  # "Tell us what you saw"
+    assert not Sighting.objects.exists()
+    assert_no_axe_violations_without_scripts(browser, page, state="errors in Pashto")
+    page.screenshot(path=artifacts_dir / "pashto-sighting-errors-phone.png", full_page=True)
+
+    seen = timezone.localdate()
+    dates = page.get_by_role("group", name="کله مو ولید؟")  # when
+    dates.get_by_label("ورځ").fill(str(seen.day).translate(PERSIAN_DIGITS))
+    dates.get_by_label("میاشت").fill(str(seen.month).translate(PERSIAN_DIGITS))
+    dates.get_by_label("کال").fill(str(seen.year).translate(PERSIAN_DIGITS))
+    page.get_by_label("څه مو ولیدل؟").fill("یوه نجلۍ چې د انځور په څېر وه.")  # what
+    page.get_by_label("نه، غواړم نوم مې پټ پاتې شي").check()  # anonymous
+    page.wait_for_timeout(HUMAN_PAUSE_MS)
+    page.get_by_role("button", name="راپور ولېږئ").click()
+    expect(page.locator("h1")).to_have_text("راپور ولېږل شو")  # "Sighting sent"
+    assert_no_axe_violations_without_scripts(browser, page, state="receipt in Pashto")
+    page.screenshot(path=artifacts_dir / "pashto-receipt-phone-no-js.png", full_page=True)
+    sighting = Sighting.objects.get()
+    assert sighting.language == "ps" and sighting.anonymous
+    assert sighting.seen_at.date() == seen
+    context.close()
