@@ -7,8 +7,8 @@ serve one language's page to a reader of another. Only the home page's bare addr
 the browser, and that answer is a private redirect.
 
 Django's table of languages lacks Pashto, Dari and Tigrinya; they are added to it here,
-before the settings name them. Staff pages stay in English (Wagtail's own translations
-where a member of staff chooses another).
+before the settings name them. Staff pages stay in English: the public addresses they
+work out (in emails, posts, purges) must be the unprefixed ones.
 """
 
 from django.conf.locale import LANG_INFO
@@ -96,7 +96,10 @@ class UrlLanguageMiddleware:
         if request.path_info == "/" and request.method in ("GET", "HEAD"):
             preferred = _browser_language(request)
             if preferred != DEFAULT_LANGUAGE:
-                return _private(HttpResponseRedirect(f"/{preferred}/"))
+                query = request.META.get("QUERY_STRING")
+                return _private(
+                    HttpResponseRedirect(f"/{preferred}/" + (f"?{query}" if query else ""))
+                )
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)

@@ -90,6 +90,8 @@ def test_the_bare_home_page_follows_the_browser_privately(client, directory):
         assert response["Cache-Control"] == "private, no-cache"
         assert "Accept-Language" in response["Vary"]
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").status_code == 200  # none offered
+    shared = client.get("/?utm_source=poster", HTTP_ACCEPT_LANGUAGE="ps")
+    assert shared["Location"] == "/ps/?utm_source=poster"
 
 
 @EVERY_LANGUAGE
