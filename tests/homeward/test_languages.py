@@ -141,3 +141,18 @@ def test_the_sitemap_lists_each_page_in_every_language_with_its_alternates(clien
         in sitemap
     )
     assert f'hreflang="x-default" href="http://127.0.0.1:8000{appeal.url}"' in sitemap
+
+
+@EVERY_LANGUAGE
+def test_a_page_not_found_and_an_ended_appeal_answer_in_the_address_s_language(
+    client, appeal, django_capture_on_commit_callbacks
+):
+    missing = client.get("/ps/no-such-page/")
+    assert missing.status_code == 404
+    assert "پاڼه ونه موندل شوه" in missing.content.decode()  # "Page not found"
+    assert html_attributes(missing.content.decode()) == {"lang": "ps", "dir": "rtl"}
+    factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks, reason="Found.")
+    gone = client.get(f"/cy{appeal.url}")
+    assert gone.status_code == 410
+    assert "apêl hon wedi dod i ben" in gone.content.decode()  # "This appeal has ended"
+    assert appeal.title not in gone.content.decode()
