@@ -41,20 +41,28 @@ def awaiting_approval(directory):
     return appeal, edit_url, clients, factories.edit_form_data(clients[0], edit_url)
 
 
-def post_in_thread(client, url, data, answers, name, *, start=None) -> threading.Thread:
-    """POST from a thread of its own, as a second browser would, after ``start`` if given."""
+def in_thread(name, work, results, *, start=None) -> threading.Thread:
+    """Run ``work`` in a thread of its own (as a second browser or process would), after
+    ``start`` if given; ``results[name]`` is what it returned, or its error's name."""
 
-    def post():
+    def target():
         if start is not None:
             start.wait()
         try:
-            answers[name] = client.post(url, data).status_code
+            results[name] = work()
+        except Exception as error:  # what the tests assert on
+            results[name] = type(error).__name__
         finally:
             connection.close()
 
-    thread = threading.Thread(target=post, name=name)
+    thread = threading.Thread(target=target, name=name)
     thread.start()
     return thread
+
+
+def post_in_thread(client, url, data, answers, name, *, start=None) -> threading.Thread:
+    """POST from a thread of its own; ``answers[name]`` is the status code."""
+    return in_thread(name, lambda: client.post(url, data).status_code, answers, start=start)
 
 
 def test_two_approvals_at_once_publish_the_appeal(awaiting_approval):
@@ -72,39 +80,41 @@ def test_two_approvals_at_once_publish_the_appeal(awaiting_approval):
 
 
 @pytest.fixture
-def held_finish(monkeypatch):
-    """Hold the thread named "first" inside the workflow's finish, in the approval's
-    transaction: ``where`` is before the page is published, or after (its row written, not
-    yet committed). Returns (set where, reached, release)."""
-    place = {"where": "after publishing"}
-    reached, release = threading.Event(), threading.Event()
-    finish = appeals.services.appeal_workflow_finish
+def hold_the_first_approval(monkeypatch):
+    """``hold(where)`` holds the thread named "first" inside the workflow's finish, in the
+    approval's transaction: before the page is published, or after (its row written, not
+    yet committed). Returns (reached, release)."""
 
-    def hold():
-        reached.set()
-        release.wait(10)
+    def hold(where: str = "after publishing") -> tuple[threading.Event, threading.Event]:
+        reached, release = threading.Event(), threading.Event()
+        finish = appeals.services.appeal_workflow_finish
 
-    def held(workflow_state, user=None):
-        first = threading.current_thread().name == "first"
-        if first and place["where"] == "before publishing":
-            hold()
-        finish(workflow_state, user=user)
-        if first and place["where"] == "after publishing":
-            hold()
+        def wait_there():
+            reached.set()
+            release.wait(10)
 
-    # The workflow's finishing action (appeals.workflows) calls it through the package.
-    monkeypatch.setattr(appeals.services, "appeal_workflow_finish", held)
-    return place, reached, release
+        def held(workflow_state, user=None):
+            first = threading.current_thread().name == "first"
+            if first and where == "before publishing":
+                wait_there()
+            finish(workflow_state, user=user)
+            if first and where == "after publishing":
+                wait_there()
+
+        # The workflow's finishing action (appeals.workflows) calls it through the package.
+        monkeypatch.setattr(appeals.services, "appeal_workflow_finish", held)
+        return reached, release
+
+    return hold
 
 
 @pytest.mark.parametrize("where", ["before publishing", "after publishing"])
 @pytest.mark.parametrize("second", ["approval", "save"])
 def test_a_request_arriving_while_the_approval_publishes(
-    awaiting_approval, held_finish, second, where
+    awaiting_approval, hold_the_first_approval, second, where
 ):
     appeal, edit_url, clients, form = awaiting_approval
-    place, reached, release = held_finish
-    place["where"] = where
+    reached, release = hold_the_first_approval(where)
     answers = {}
     first = post_in_thread(clients[0], edit_url, {**form, **APPROVE}, answers, "first")
     assert reached.wait(20), "the first approval never reached the workflow's finish"
@@ -119,32 +129,17 @@ def test_a_request_arriving_while_the_approval_publishes(
 
 
 def test_a_stale_copy_saved_from_code_while_the_approval_publishes_is_refused(
-    awaiting_approval, held_finish
+    awaiting_approval, hold_the_first_approval
 ):
     """Not only the editor: whatever saves a copy read before the approval published cannot
     take the appeal off the site (the model's guard reads the row it is about to write)."""
     appeal = awaiting_approval[0]
     stale = AppealPage.objects.get(pk=appeal.pk)
-    _, reached, release = held_finish
+    reached, release = hold_the_first_approval()
     outcome = {}
-
-    def run(name, work):
-        def target():
-            try:
-                work()
-                outcome[name] = "done"
-            except Exception as error:  # what the test asserts on
-                outcome[name] = type(error).__name__
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=target, name=name)
-        thread.start()
-        return thread
-
-    first = run("first", lambda: factories.publicity_approve(appeal))
+    first = in_thread("first", lambda: factories.publicity_approve(appeal) and "done", outcome)
     assert reached.wait(20), "the approval never reached the workflow's finish"
-    later = run("second", stale.save)
+    later = in_thread("second", stale.save, outcome)
     later.join(2)
     release.set()
     first.join()

@@ -28,3 +28,16 @@ def page_without_scripts(browser, *, viewport):
     context = browser.new_context(viewport=viewport)
     context.route("**/*.js", lambda route: route.abort())
     return context.new_page()
+
+
+def assert_no_axe_violations_without_scripts(browser, page, *, state: str) -> None:
+    """axe needs JavaScript: the page as a browser without it shows it (its HTML, with the
+    site's CSS and no script allowed to run) is checked in a second page that has it."""
+    html, url = page.content(), page.url
+    context = browser.new_context(viewport=page.viewport_size)
+    context.route("**/*.js", lambda route: route.abort())
+    context.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+    checked = context.new_page()
+    checked.goto(url)
+    assert_no_axe_violations(checked, state=state)
+    context.close()

@@ -27,6 +27,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# People take a few seconds before sending a form; bots that post at once are refused.
+HUMAN_PAUSE_MS = 3000
 PASSWORD = "correct horse battery staple"  # every test user's (tests/factories.py)
 # Runs in every document before its own scripts (and outside its policy): a blocked
 # script, style or image is reported on the console, where the harness collects it.

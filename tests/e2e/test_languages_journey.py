@@ -11,15 +11,16 @@ from playwright.sync_api import expect
 from homeward.languages import ALL_LANGUAGES, NAMES_IN_THEMSELVES, language_path
 from sightings.models import Sighting
 from tests import factories
-from tests.e2e.accessibility import assert_no_axe_violations
-from tests.e2e.conftest import PHONE
-from tests.e2e.test_sighting_journey import HUMAN_PAUSE_MS, assert_no_axe_violations_without_scripts
+from tests.e2e.accessibility import (
+    assert_no_axe_violations,
+    assert_no_axe_violations_without_scripts,
+)
+from tests.e2e.conftest import HUMAN_PAUSE_MS, PHONE
+from tests.languages import PERSIAN_DIGITS, RTL
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-RTL = {"ar", "fa", "fa-af", "ps", "ckb"}
 # The font each script needs where the system may have none (site/static/homeward/fonts).
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 SCRIPT_FONTS = {"ti": "Noto Sans Ethiopic", **dict.fromkeys(RTL, "Noto Sans Arabic")}
 
 

@@ -10,30 +10,17 @@ from playwright.sync_api import expect
 
 from sightings.models import Sighting
 from tests import factories
-from tests.e2e.accessibility import assert_no_axe_violations
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.accessibility import (
+    assert_no_axe_violations,
+    assert_no_axe_violations_without_scripts,
+)
+from tests.e2e.conftest import DESKTOP, HUMAN_PAUSE_MS, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-# People take a few seconds; bots that post at once are refused.
-HUMAN_PAUSE_MS = 3000
 
 
 def fits_the_screen(page, viewport) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
-
-
-def assert_no_axe_violations_without_scripts(browser, page, *, state: str) -> None:
-    """axe needs JavaScript: the page as a browser without it shows it (its HTML, with the
-    site's CSS and no script allowed to run) is checked in a second page that has it."""
-    html, url = page.content(), page.url
-    context = browser.new_context(viewport=page.viewport_size)
-    context.route("**/*.js", lambda route: route.abort())
-    context.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
-    checked = context.new_page()
-    checked.goto(url)
-    assert_no_axe_violations(checked, state=state)
-    context.close()
 
 
 def fill_the_date(page, day) -> None:

@@ -16,11 +16,11 @@ from homeward import roles
 from homeward.checks import offered_languages_complete, untranslated_count
 from homeward.languages import ALL_LANGUAGES, languages_offered
 from tests import factories
+from tests.languages import RTL
 
 pytestmark = pytest.mark.django_db
 
 LOCALE = Path(django_settings.BASE_DIR) / "site" / "locale"
-RTL = {"ar", "fa", "fa-af", "ps", "ckb"}
 EVERY_LANGUAGE = override_settings(LANGUAGES=ALL_LANGUAGES)
 
 

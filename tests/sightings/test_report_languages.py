@@ -11,6 +11,7 @@ from django.utils import timezone
 from homeward.languages import ALL_LANGUAGES, language_path
 from homeward.models import PoliceForce
 from sightings.models import Sighting
+from tests.languages import PERSIAN_DIGITS
 from tests.sightings.conftest import login_as, sighting_data
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def every_language(settings):
     settings.LANGUAGES = ALL_LANGUAGES
-
-
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def pashto(path: str) -> str:
