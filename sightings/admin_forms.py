@@ -5,7 +5,7 @@ from django import forms
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from homeward.models import PoliceForce
-from sightings.models import Sighting, ThriveAssessment
+from sightings.models import Sighting, SightingTranslation, ThriveAssessment
 from sightings.permissions import sees_every_force
 from sightings.selectors import sighting_appeals_for
 
@@ -113,6 +113,13 @@ class ThriveForm(forms.ModelForm):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label="Add a note", max_length=4000, widget=forms.Textarea({"rows": 3}))
+
+
+class TranslationForm(forms.ModelForm):
+    class Meta:
+        model = SightingTranslation
+        fields = ["text", "translated_by"]
+        widgets = {"text": forms.Textarea({"rows": 4})}
 
 
 class DuplicatesForm(forms.Form):

@@ -31,6 +31,7 @@ from sightings.admin_forms import (
     NoteForm,
     SightingFilterSet,
     ThriveForm,
+    TranslationForm,
 )
 from sightings.formatting import person_name, shown_plainly, waited
 from sightings.models import Sighting, SightingLogEntry
@@ -193,6 +194,8 @@ class SightingDetailView(SightingObjectMixin, InspectView):
             close_form=kwargs.pop("close_form", None) or CloseForm(),
             thrive_form=kwargs.pop("thrive_form", None) or ThriveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
+            translate_form=kwargs.pop("translate_form", None) or TranslationForm(),
+            translations=sighting.translations.select_related("added_by"),
             **kwargs,
         )
 
@@ -249,6 +252,14 @@ def sighting_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
                     sighting=sighting, user=request.user, answers=form.cleaned_data
                 )
                 messages.success(request, "THRIVE assessment recorded.")
+                form = None
+        elif action == "translate":
+            form = TranslationForm(request.POST)
+            if form.is_valid():
+                services.sighting_translation_add(
+                    sighting=sighting, user=request.user, **form.cleaned_data
+                )
+                messages.success(request, "Translation added.")
                 form = None
         elif action == "note":
             form = NoteForm(request.POST)

@@ -5,7 +5,9 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -216,6 +218,39 @@ class SightingNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.sighting}"
+
+
+class SightingTranslation(models.Model):
+    """A person's English translation of a sighting written in another language, beside
+    the reporter's own words. Each is kept as written (a better one is added, not typed
+    over), its adding is in the sighting's audit log, and it goes when the sighting goes."""
+
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="translations")
+    text = models.TextField(
+        "translation into English", max_length=8000, validators=[MaxLengthValidator(8000)]
+    )
+    translated_by = models.CharField(
+        max_length=120,
+        validators=[validate_single_line],
+        help_text="Who translated it: the interpreter's name or reference, or yours.",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Translation of {self.sighting}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.text, self.translated_by = self.text.strip(), self.translated_by.strip()
+        # (A form checks the fields before the service names the sighting.)
+        if self.sighting_id is not None and self.sighting.language == DEFAULT_LANGUAGE:
+            raise ValidationError("This sighting was written in English: it needs no translation.")
 
 
 class ThriveAssessment(models.Model):

@@ -31,6 +31,7 @@ def register_sighting_log_actions(actions):
         ("homeward.sighting.passed_on", "Sighting passed on", "Passed to the investigation"),
         ("homeward.sighting.closed", "Sighting closed", "Closed"),
         ("homeward.sighting.noted", "Sighting note", "Note added"),
+        ("homeward.sighting.translated", "Sighting translated", "Translation added"),
         ("homeward.sighting.assessed", "THRIVE assessment", "THRIVE assessment recorded"),
         ("homeward.sighting.exported", "Sighting exported", "Exported for the case file"),
         ("homeward.sighting.purged", "Sighting purged", "Purged at the end of retention"),

@@ -1,4 +1,4 @@
-"""Writes for sightings, one module per job: intake, triage and retention."""
+"""Writes for sightings, one module per job: intake, triage, translations and retention."""
 
 from sightings.services.intake import (
     sighting_alert_send,
@@ -10,6 +10,7 @@ from sightings.services.intake import (
     sightings_follow_up_sweep,
 )
 from sightings.services.retention import sightings_retention_purge
+from sightings.services.translations import sighting_translation_add
 from sightings.services.triage import (
     SightingRefused,
     sighting_assess,
@@ -41,6 +42,7 @@ __all__ = [
     "sighting_note_add",
     "sighting_pass_on",
     "sighting_release",
+    "sighting_translation_add",
     "sighting_view",
     "sightings_close_duplicates",
     "sightings_export",

@@ -35,6 +35,8 @@ EXPORT_COLUMNS = [
     ("clothing", "Clothing"),
     ("companions", "With"),
     ("direction", "Direction"),
+    ("language", "Written in"),
+    ("translation", "Translation into English (latest)"),
     ("reporter", "Reporter"),
     ("reporter_phone", "Reporter phone"),
     ("reporter_email", "Reporter email"),
@@ -280,7 +282,7 @@ def sightings_export(*, sightings: QuerySet, user, export_format: str) -> list[S
     came. Each export is in the audit log."""
     rows = list(
         sightings.select_related("appeal", "police_force", "claimed_by", "duplicate_of")
-        .prefetch_related("notes", "assessments")
+        .prefetch_related("notes", "assessments", "translations")
         .order_by("received_at")
     )
     for sighting in rows:
@@ -303,7 +305,10 @@ def sighting_export_value(sighting: Sighting, name: str):
         return "Anonymous" if sighting.anonymous else sighting.reporter_name
     if name == "claimed_by":
         return person_name(sighting.claimed_by) if sighting.claimed_by else ""
-    if name in {"status", "close_reason"}:
+    if name == "translation":
+        translations = sighting.translations.all()
+        return translations[len(translations) - 1].text if translations else ""
+    if name in {"status", "close_reason", "language"}:
         return getattr(sighting, f"get_{name}_display")()
     value = getattr(sighting, name)
     return "" if value is None else value

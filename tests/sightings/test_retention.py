@@ -18,6 +18,7 @@ from sightings.models import (
     SightingLogEntry,
     SightingNote,
     SightingPhoto,
+    SightingTranslation,
     ThriveAssessment,
 )
 from tests import factories
@@ -48,6 +49,11 @@ def test_sightings_of_a_closed_appeal_are_purged_after_the_period(
     services.sighting_claim(sighting=reported, user=officer)
     services.sighting_note_add(sighting=reported, user=officer, text="Rang Ms Ottoline")
     services.sighting_assess(sighting=reported, user=officer, answers=THRIVE)
+    Sighting.objects.filter(pk=reported.pk).update(language="ps")
+    reported.refresh_from_db()
+    services.sighting_translation_add(
+        sighting=reported, user=officer, text="Translated: a red coat", translated_by="Int 4"
+    )
     photo_name = reported.photo.file.name
     still_missing = factories.appeal_create()
     kept = factories.sighting_create(still_missing, photo=True)
@@ -67,6 +73,7 @@ def test_sightings_of_a_closed_appeal_are_purged_after_the_period(
     assert not Sighting.objects.filter(pk=reported.pk).exists()
     assert not SightingPhoto.objects.filter(sighting_id=reported.pk).exists()
     assert not SightingNote.objects.exists() and not ThriveAssessment.objects.exists()
+    assert not SightingTranslation.objects.exists()
     assert not storages["sightings"].exists(photo_name)
     assert Sighting.objects.filter(pk=kept.pk).exists()
     assert storages["sightings"].exists(kept.photo.file.name)
@@ -79,6 +86,7 @@ def test_sightings_of_a_closed_appeal_are_purged_after_the_period(
     for entry in entries:
         text = str(entry.data) + entry.label
         assert "Ottoline" not in text and "Red coat" not in text and "Rang" not in text
+        assert "red coat" not in text and "Int 4" not in text
 
 
 def test_retention_counts_from_closure_and_reopening_stops_it(appeal, settings):

@@ -7,7 +7,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
+from sightings.models import (
+    Sighting,
+    SightingLogEntry,
+    SightingNote,
+    SightingTranslation,
+    ThriveAssessment,
+)
 from tests import factories
 from tests.sightings.conftest import WHO_SEES_SIGHTINGS, staff_of
 from tests.sightings.test_triage import THRIVE
@@ -29,13 +35,14 @@ ADMIN_URLS = [
     ("assess", "post", True, THRIVE),
     ("close", "post", True, {"reason": "actioned"}),
     ("note", "post", True, {"text": "Called the reporter back."}),
+    ("translate", "post", True, {"text": "I saw her at the station.", "translated_by": "Int 7"}),
     ("sightings:claim_next", "post", False, {}),
     ("sightings:print", "post", False, {}),
     ("sightings:close_duplicates", "post", False, {"original": "S-0000-0000"}),
 ]
 
 
-STEPS = {"claim", "release", "pass-on", "assess", "close", "note"}
+STEPS = {"claim", "release", "pass-on", "assess", "close", "note", "translate"}
 
 
 def _request(client, name, method, needs_sighting, data, sighting):
@@ -59,6 +66,7 @@ def matrix_rows(module_rows):
     sighting = factories.sighting_create(
         appeal, photo=True, identity="named", name="Witness Quillon", phone="07700 900123"
     )
+    Sighting.objects.filter(pk=sighting.pk).update(language="ps")  # so it may be translated
     return sighting.pk, {who: getattr(staff_of(who), "pk", None) for who, _ in WHO_SEES_SIGHTINGS}
 
 
@@ -88,6 +96,7 @@ def test_permission_matrix(client, matrix_rows, who, allowed, name, method, need
         assert "Witness Quillon" not in body and sighting.reference not in body
         assert sighting.claimed_by is None and sighting.status == Sighting.Status.NEW
         assert not SightingNote.objects.exists() and not ThriveAssessment.objects.exists()
+        assert not SightingTranslation.objects.exists()
         assert not SightingLogEntry.objects.filter(object_id=sighting.pk, user=user).exists()
         return
     assert response.status_code in {200, 302}, response.status_code
