@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from appeals.models import AppealPage, PoliceAuthorisation, PublicityCheck
-from appeals.models.publicity import consent_sources
+from appeals.models.publicity import consent_sources, languages_named
 from appeals.selectors import AGE_RANGES, OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
 
@@ -110,6 +110,9 @@ class PublicityCheckForm(forms.ModelForm):
         "escaped them; an abuser can use one to find someone fleeing them.",
         "risk_of_displacement": "Publicity can drive someone further away, or into the "
         "hands of people who exploit them.",
+        "risk_of_identifying_community": "A language narrows who someone may be: in a "
+        "small community, an appeal in its language can identify the child, or their "
+        "family, to the people they fear, or shame them among their own.",
         "nrm_status": "The National Referral Mechanism decision, for anyone referred as a "
         "possible victim of trafficking.",
         "persons_views": "The child's own views on publicity, where they are known.",
@@ -157,6 +160,8 @@ class PublicityCheckForm(forms.ModelForm):
                 "risk_of_locating_notes",
                 "risk_of_displacement",
                 "risk_of_displacement_notes",
+                "risk_of_identifying_community",
+                "risk_of_identifying_community_notes",
                 "nrm_status",
                 "persons_views",
             ],
@@ -182,6 +187,8 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_locating_notes",
             "risk_of_displacement",
             "risk_of_displacement_notes",
+            "risk_of_identifying_community",
+            "risk_of_identifying_community_notes",
             "nrm_status",
             "persons_views",
             "no_immigration_status",
@@ -209,6 +216,9 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_locating_notes": "What the risk is, and what was done about it",
             "risk_of_displacement": "Could publicity drive them further away?",
             "risk_of_displacement_notes": "What the risk is, and what was done about it",
+            "risk_of_identifying_community": "Could publishing in its language identify "
+            "their community?",
+            "risk_of_identifying_community_notes": "What the risk is, and what was done about it",
             "nrm_status": "National Referral Mechanism status",
             "persons_views": "The child's own views",
             "no_immigration_status": "No immigration or asylum status",
@@ -227,6 +237,7 @@ class PublicityCheckForm(forms.ModelForm):
             "consent": forms.RadioSelect,
             "risk_of_locating": forms.RadioSelect,
             "risk_of_displacement": forms.RadioSelect,
+            "risk_of_identifying_community": forms.RadioSelect,
             "decision": forms.RadioSelect,
         }
 
@@ -278,6 +289,17 @@ class PublicityCheckForm(forms.ModelForm):
             self.fields["no_placement_or_address"].label = "No address or home area"
         if appeal.trafficked:
             self.fields["nrm_status"].required = True
+        translations = appeal.translations.all()
+        if translations:
+            self.fields["risk_of_identifying_community"].required = True
+            self.fields[
+                "risk_of_identifying_community"
+            ].label = (
+                f"Could publishing in {languages_named(translations)} identify their community?"
+            )
+        else:
+            del self.fields["risk_of_identifying_community"]
+            del self.fields["risk_of_identifying_community_notes"]
         for name in self.CONTENT_REVIEW:
             if name in self.fields:
                 self.fields[name].required = False  # required unless no publicity: clean()

@@ -61,6 +61,15 @@ LANG_INFO.update(
 RIGHT_TO_LEFT = sorted({code.split("-")[0] for code, _ in ALL_LANGUAGES if LANG_INFO[code]["bidi"]})
 
 
+# The languages an appeal's own text may be translated into: all but English, its original.
+TRANSLATION_LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code != DEFAULT_LANGUAGE]
+
+
+def text_direction(code: str) -> str:
+    """"rtl" or "ltr": the `dir` of text in that language."""
+    return "rtl" if LANG_INFO[code]["bidi"] else "ltr"
+
+
 def language_path(path: str, code: str) -> str:
     """A public page's path in a language, from its path in English (which has no
     prefix): the form i18n_patterns give every public address."""

@@ -22,6 +22,7 @@ from appeals.models import (
     AppealIndexPage,
     AppealPage,
     AppealPhoto,
+    AppealTranslation,
     PublicityCheck,
     PublicityDecision,
 )
@@ -101,22 +102,40 @@ def appeal_create(
     publish=True,
     photos=1,
     check: dict | None = None,
+    translations: tuple[dict, ...] = (),
     **fields,
 ):
     """An appeal under the directory, with photos; published through the real workflow.
 
-    ``check`` changes the checklist's answers (see check_answers).
+    ``check`` changes the checklist's answers (see check_answers); ``translations`` are
+    the fields of its AppealTranslations, each needing only a language.
     """
     appeal = appeal_build(live=False, owner=staff(roles.EDITORS), **fields)
     appeal.photos = [
         AppealPhoto(image=image_create(), alt_text=f"Photo {n + 1} of {appeal.title}")
         for n in range(photos)
     ]
+    appeal.translations = [translation_build(**translation) for translation in translations]
     (parent or AppealIndexPage.objects.get()).add_child(instance=appeal)
     appeal.save_revision(user=staff(roles.EDITORS))
     if publish:
         return publicity_clear(appeal, **(check or {}))
     return appeal
+
+
+def translation_build(*, language: str, **fields) -> AppealTranslation:
+    """An appeal's translation (its words are placeholders: no test reads the language)."""
+    return AppealTranslation(
+        **{
+            "language": language,
+            "headline": f"Headline in {language}",
+            "description": f"Description in {language}",
+            "message_to_them": f"Message to them in {language}",
+            "translated_by": "A. Fictional Translator",
+            "reviewed_by": "B. Fictional Reviewer",
+            **fields,
+        }
+    )
 
 
 def staff(role: str):
@@ -145,6 +164,10 @@ def check_answers(
         "nrm_status": PublicityCheck.NrmStatus.AWAITING if appeal.trafficked else "",
         "risk_of_locating": PublicityCheck.Risk.NO,
         "risk_of_displacement": PublicityCheck.Risk.NO,
+        # Asked only of a translated appeal.
+        "risk_of_identifying_community": (
+            PublicityCheck.Risk.NO if appeal.translations.all() else ""
+        ),
         "no_immigration_status": True,
         "no_placement_or_address": True,
         "no_school_or_uniform": True,
@@ -220,6 +243,7 @@ def new_appeal_form_data(**overrides) -> dict:
     photos = overrides.pop(
         "photos", [{"image": image_create().pk, "alt_text": "Smiling, dark hair"}]
     )
+    translations = overrides.pop("translations", [])
     fields = {
         "title": "Valentina Wychwood",
         "slug": "valentina-wychwood",
@@ -234,7 +258,12 @@ def new_appeal_form_data(**overrides) -> dict:
         **overrides,
     }
     return nested_form_data(
-        {**fields, "photos": inline_formset(photos, min=1, max=5), "comments": inline_formset([])}
+        {
+            **fields,
+            "photos": inline_formset(photos, min=1, max=5),
+            "translations": inline_formset(translations),
+            "comments": inline_formset([]),
+        }
     )
 
 

@@ -22,6 +22,7 @@ from appeals.models.publicity_record import (
 )
 from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
+from appeals.models.translations import AppealTranslation
 from appeals.models.workflow_tasks import PublicityCheckTask, PublisherApprovalTask
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "AppealPhoto",
     "AppealShortLink",
     "AppealTakedown",
+    "AppealTranslation",
     "ChannelOff",
     "PoliceAuthorisation",
     "PublicityCheck",

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -36,6 +37,7 @@ from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import PublicityCheck, PublicityNotCleared, PublicityRefused
 from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
+from appeals.models.translations import AppealTranslation
 from appeals.panels import PublicityChecksPanel
 from appeals.validators import validate_area_not_address
 from homeward.models import PoliceForce, PublicPageMixin
@@ -113,10 +115,10 @@ class AppealPage(PublicPageMixin, Page):
     """
 
     class Gender(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        NON_BINARY = "non-binary", "Non-binary"
-        NOT_STATED = "not-stated", "Not stated"
+        FEMALE = "female", pgettext_lazy("gender", "Female")
+        MALE = "male", pgettext_lazy("gender", "Male")
+        NON_BINARY = "non-binary", pgettext_lazy("gender", "Non-binary")
+        NOT_STATED = "not-stated", pgettext_lazy("gender", "Not stated")
 
     class RiskLevel(models.TextChoices):
         HIGH = "high", "High"
@@ -244,6 +246,15 @@ class AppealPage(PublicPageMixin, Page):
         ),
         FieldPanel("message"),
     ]
+    translation_panels = [
+        HelpPanel(
+            "<p>The appeal in the person's own language, where the publicity safety check "
+            "decides that is safe: written by a person and reviewed by another fluent "
+            "speaker, never machine-translated. One check covers every language; a change "
+            "in any of them needs a new check.</p>"
+        ),
+        InlinePanel("translations", heading="Translations", label="Translation"),
+    ]
     police_panels = [
         HelpPanel(
             "<p>Nothing on this tab is ever shown on the public site, in feeds or in posts.</p>"
@@ -268,6 +279,7 @@ class AppealPage(PublicPageMixin, Page):
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading="Appeal"),
+            ObjectList(translation_panels, heading="In their language"),
             ObjectList(police_panels, heading="Police and safeguarding"),
             ObjectList(Page.promote_panels, heading="Promote"),
             ObjectList(Page.settings_panels, heading="Settings"),
@@ -345,6 +357,8 @@ class AppealPage(PublicPageMixin, Page):
             errors["age_when_missing"] = (
                 "Give their age when they went missing, or a date of birth."
             )
+        if self.translation_errors():
+            errors["__all__"] = self.translation_errors()
         if not errors:
             self.derive_ages()
             if not self.is_child and self.unaccompanied_asylum_seeking:
@@ -359,6 +373,21 @@ class AppealPage(PublicPageMixin, Page):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def translation_errors(self) -> list[str]:
+        """What is wrong with the appeal's translations as a whole (each checks itself).
+        Drafts keep translations in the revision only, so the database's one-per-language
+        constraint would first hear of a second one when the check's approval publishes."""
+        languages = [translation.language for translation in self.translations.all()]
+        return [
+            f"The appeal has two {AppealTranslation(language=code).get_language_display()} "
+            "translations: keep one."
+            for code in sorted({code for code in languages if languages.count(code) > 1})
+        ]
+
+    def translation_in(self, code: str) -> AppealTranslation | None:
+        """The appeal's own text in that language, if it has any."""
+        return next((t for t in self.translations.all() if t.language == code), None)
 
     def save(self, *args, **kwargs):
         try:
@@ -442,6 +471,9 @@ class AppealPage(PublicPageMixin, Page):
             and field.name not in {"live", "live_revision", "id", "page_ptr"}
         }
         content["photos"] = [(photo.image_id, photo.alt_text) for photo in self.photos.all()]
+        content["translations"] = sorted(
+            translation.checked_content() for translation in self.translations.all()
+        )
         return content
 
     def derive_ages(self) -> None:
@@ -501,22 +533,31 @@ class AppealPage(PublicPageMixin, Page):
         now, approximate = self.age_now()
         if now is None or now == self.age_when_missing:
             return str(self.age_when_missing)
-        return f"{self.age_when_missing} (now {'about ' if approximate else ''}{now})"
+        ages = {"then": self.age_when_missing, "now": now}
+        if approximate:
+            return gettext("%(then)s (now about %(now)s)") % ages
+        return gettext("%(then)s (now %(now)s)") % ages
 
     @property
     def height_text(self) -> str:
         if not self.height_cm:
             return ""
         total_inches = round(self.height_cm / 2.54)
-        return f"{total_inches // 12}ft {total_inches % 12}in ({self.height_cm} cm)"
+        return gettext("%(feet)sft %(inches)sin (%(cm)s cm)") % {
+            "feet": total_inches // 12,
+            "inches": total_inches % 12,
+            "cm": self.height_cm,
+        }
 
     @property
     def summary(self) -> str:
         """One public sentence: used for meta tags, share links and the feed."""
-        return (
-            f"{self.title}, {self.age_when_missing}, has been missing from "
-            f"{self.last_seen_area} since {date_format(self.missing_since, 'j F Y')}."
-        )
+        return gettext("%(name)s, %(age)s, has been missing from %(area)s since %(date)s.") % {
+            "name": self.title,
+            "age": self.age_when_missing,
+            "area": self.last_seen_area,
+            "date": date_format(self.missing_since, "j F Y"),
+        }
 
     @property
     def main_photo(self) -> "AppealPhoto | None":
@@ -528,6 +569,13 @@ class AppealPage(PublicPageMixin, Page):
         photos = list(AppealPhoto.objects.with_renditions(self.PHOTO_RENDITIONS).filter(page=self))
         context["main_photo"] = photos[0] if photos else None
         context["more_photos"] = photos[1:]
+        translations = list(self.translations.all())
+        # The page's own language leads, where the appeal has text in it; every message
+        # to them is shown in every language, since they may land on any of them.
+        context["translation"] = next(
+            (t for t in translations if t.language == get_language()), None
+        )
+        context["messages_in_their_language"] = translations
         # A new page's preview has no id yet, so no short address.
         context["short_link"] = self.public_short_link() if self.pk else None
         return context

@@ -84,6 +84,12 @@ def content_review_items(appeal) -> list[str]:
     ]
 
 
+def languages_named(translations) -> str:
+    """"Pashto and Tigrinya": the languages of an appeal's translations."""
+    names = [str(translation.get_language_display()) for translation in translations]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def needs_four_eyes(appeal) -> bool:
     """Whoever completes the check for these appeals cannot also give final approval."""
     return appeal.trafficked or appeal.unaccompanied_asylum_seeking
@@ -214,6 +220,12 @@ class PublicityCheck(models.Model):
     risk_of_displacement = models.CharField(max_length=10, choices=Risk.choices)
     risk_of_displacement_notes = _notes()
     nrm_status = models.CharField(max_length=20, choices=NrmStatus.choices, blank=True)
+    # Asked only of an appeal translated into another language: a language narrows who
+    # the child may be to a community, which exploiters and the community itself read.
+    risk_of_identifying_community = models.CharField(
+        max_length=10, choices=Risk.choices, blank=True
+    )
+    risk_of_identifying_community_notes = _notes()
     persons_views = _notes()
 
     # Content review
@@ -255,7 +267,11 @@ class PublicityCheck(models.Model):
             models.CheckConstraint(
                 name="publicity_check_public_only_without_risk",
                 condition=~Q(decision="public")
-                | (~Q(risk_of_locating="yes") & ~Q(risk_of_displacement="yes")),
+                | (
+                    ~Q(risk_of_locating="yes")
+                    & ~Q(risk_of_displacement="yes")
+                    & ~Q(risk_of_identifying_community="yes")
+                ),
             ),
             models.CheckConstraint(
                 name="publicity_check_locating_risk_explained",
@@ -264,6 +280,11 @@ class PublicityCheck(models.Model):
             models.CheckConstraint(
                 name="publicity_check_displacement_risk_explained",
                 condition=Q(risk_of_displacement="no") | ~Q(risk_of_displacement_notes=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_community_risk_explained",
+                condition=Q(risk_of_identifying_community__in=["no", ""])
+                | ~Q(risk_of_identifying_community_notes=""),
             ),
             models.CheckConstraint(
                 name="publicity_check_content_reviewed",
@@ -408,9 +429,21 @@ class PublicityCheck(models.Model):
 
     def _risk_errors(self, appeal) -> dict[str, str]:
         errors = {}
-        for risk in ["risk_of_locating", "risk_of_displacement"]:
+        for risk in ["risk_of_locating", "risk_of_displacement", "risk_of_identifying_community"]:
             if getattr(self, risk) not in ("", self.Risk.NO) and not getattr(self, f"{risk}_notes"):
                 errors[f"{risk}_notes"] = "Say what the risk is and what was done about it."
+        translated = appeal.translations.all()
+        if translated and not self.risk_of_identifying_community:
+            errors["risk_of_identifying_community"] = (
+                f"The appeal is translated into {languages_named(translated)}: say whether "
+                "publishing in that language could identify their community."
+            )
+        elif not translated and self.risk_of_identifying_community:
+            errors["risk_of_identifying_community"] = (
+                "The appeal has no translation: there is no language to assess."
+            )
+        if appeal.translation_errors():
+            errors["__all__"] = appeal.translation_errors()
         if appeal.trafficked and not self.nrm_status:
             errors["nrm_status"] = (
                 "They are flagged trafficked: give their National Referral Mechanism status."
@@ -423,6 +456,7 @@ class PublicityCheck(models.Model):
         if decision == PublicityDecision.PUBLIC and self.Risk.YES in (
             self.risk_of_locating,
             self.risk_of_displacement,
+            self.risk_of_identifying_community,
         ):
             errors["decision"] = (
                 "A public appeal cannot go ahead while the publicity itself puts them at "

@@ -18,7 +18,7 @@ from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, 
 from wagtail.search import index
 
 from appeals.lifecycle_hooks import BEFORE_PURGE, lifecycle_hooks_run
-from appeals.models import AppealPage, AppealPhoto, AppealTakedown
+from appeals.models import AppealPage, AppealPhoto, AppealTakedown, AppealTranslation
 from appeals.services.closing import CLOSING_OUTCOMES
 from appeals.services.photos import images_no_missing_appeal_shares
 
@@ -30,10 +30,10 @@ REMOVED = "[removed]"
 def appeals_retention_purge(*, now: datetime | None = None) -> int:
     """Purge the personal data of appeals closed more than APPEAL_RETENTION_DAYS ago.
 
-    Each becomes "Closed appeal <id>": no name, description, photos or history of either;
-    the anonymous record keeps the force, the dates and the outcome, and the audit log
-    records the purge. Sightings are the police's, purged on their own schedule. Returns
-    how many appeals were purged.
+    Each becomes "Closed appeal <id>": no name, description, translations, photos or
+    history of any; the anonymous record keeps the force, the dates and the outcome, and
+    the audit log records the purge. Sightings are the police's, purged on their own
+    schedule. Returns how many appeals were purged.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.APPEAL_RETENTION_DAYS)
@@ -77,6 +77,9 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
         _scrub_row(entry, names)
     get_image_model().objects.filter(pk__in=[image.pk for image in images]).delete()
 
+    # Every language of the appeal goes with the English: the revisions below are
+    # rewritten from the page, which then has none.
+    AppealTranslation.objects.filter(page=page).delete()
     _anonymise(page)
     page.save(clean=False)
     # A taken-down appeal is never indexed again (AppealPage.get_indexed_objects): make

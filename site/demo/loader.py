@@ -32,6 +32,7 @@ from appeals.models.publicity import review_days_for
 from appeals.services import publicity_check_complete
 from homeward import roles
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
+from homeward.demo.translations import demo_translations
 from homeward.models import CharityDetails, PoliceForce, PoliceOfficer
 from newsletter.models import Hero, Partner
 from sightings.models import Sighting
@@ -262,7 +263,7 @@ def _demo_appeal(number: int) -> AppealPage:
         if number % 4
         else None
     )
-    return AppealPage(
+    appeal = AppealPage(
         title=name,
         slug=slugify(f"{name} {number + 1}"),
         date_of_birth=date_of_birth,
@@ -287,6 +288,9 @@ def _demo_appeal(number: int) -> AppealPage:
         unaccompanied_asylum_seeking=is_child and number % 11 == 0,
         domestic_abuse=not is_child and number % 4 == 0,
     )
+    if appeal.unaccompanied_asylum_seeking:
+        appeal.translations = demo_translations(first=first, number=number)
+    return appeal
 
 
 def _hair(number: int) -> tuple[str, bool]:
@@ -346,6 +350,9 @@ def _take_through_publicity_check(appeal: AppealPage, number: int, staff: dict) 
             "adults_wishes": "" if appeal.is_child else "No wish not to be found is known.",
             "risk_of_locating": PublicityCheck.Risk.NO,
             "risk_of_displacement": PublicityCheck.Risk.NO,
+            "risk_of_identifying_community": (
+                PublicityCheck.Risk.NO if appeal.translations.all() else ""
+            ),
             "nrm_status": PublicityCheck.NrmStatus.AWAITING if appeal.trafficked else "",
             "no_immigration_status": True,
             "no_placement_or_address": True,

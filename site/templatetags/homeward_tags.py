@@ -1,10 +1,10 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 
 from homeward import links
-from homeward.languages import NAMES_IN_THEMSELVES
+from homeward.languages import NAMES_IN_THEMSELVES, text_direction
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def languages_of_this_page(context) -> list[dict]:
         {
             "code": code,
             "name": NAMES_IN_THEMSELVES[code],
-            "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
+            "dir": text_direction(code),
             "url": translate_url(here, code),
             "current": code == current,
         }

@@ -23,7 +23,7 @@ from tests.newsletter.conftest import hero_create
 pytestmark = pytest.mark.django_db
 
 # Prefixes, so that a search index's stemmed words are found too.
-TRACES = ["quillfe", "marigol", "crescent", "please get in touch"]
+TRACES = ["quillfe", "marigol", "crescent", "please get in touch", "ማሪጎልድ", "ብኽብረትኪ"]
 
 
 def text_columns_containing(words: list[str]) -> list[tuple[str, str]]:
@@ -57,6 +57,8 @@ def test_personal_data_is_purged_after_the_period_leaving_an_anonymous_record(
         risk_level=AppealPage.RiskLevel.HIGH,
         distinguishing_features="A scar shaped like a crescent",
         message="Marigold, please get in touch.",
+        # In Tigrinya too: "Marigold, please call us."
+        translations=[{"language": "ti", "message_to_them": "ማሪጎልድ፡ ብኽብረትኪ ደውልልና።"}],
     )
     client.get(appeal.url)  # renditions
     campaign_urgent_alert(appeal=appeal)
