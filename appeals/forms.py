@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from appeals.models import AppealPage, PoliceAuthorisation, PublicityCheck
 from appeals.models.publicity import consent_sources, languages_named
@@ -15,31 +16,65 @@ class ForceChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+# How the summary of the filters applied names each choice: a phrase of its own in each
+# language, not the choice's label lower-cased ("West Yorkshire Police, children, aged
+# 12 to 17, female, missing in the last 30 days").
+PERSON_WORDS = {
+    "child": pgettext_lazy("filters applied", "children"),
+    "adult": pgettext_lazy("filters applied", "adults"),
+}
+AGE_WORDS = {
+    "under-12": pgettext_lazy("filters applied", "aged under 12"),
+    "12-17": pgettext_lazy("filters applied", "aged 12 to 17"),
+    "18-25": pgettext_lazy("filters applied", "aged 18 to 25"),
+    "26-64": pgettext_lazy("filters applied", "aged 26 to 64"),
+    "65-plus": pgettext_lazy("filters applied", "aged 65 and over"),
+}
+GENDER_WORDS = {
+    AppealPage.Gender.FEMALE: pgettext_lazy("filters applied", "female"),
+    AppealPage.Gender.MALE: pgettext_lazy("filters applied", "male"),
+    AppealPage.Gender.NON_BINARY: pgettext_lazy("filters applied", "non-binary"),
+}
+SINCE_WORDS = {
+    "7d": pgettext_lazy("filters applied", "missing in the last 7 days"),
+    "30d": pgettext_lazy("filters applied", "missing in the last 30 days"),
+    "1y": pgettext_lazy("filters applied", "missing in the last 12 months"),
+    OVER_A_YEAR: pgettext_lazy("filters applied", "missing more than a year ago"),
+}
+
+
 class DirectoryFilterForm(forms.Form):
     """The directory's filters: a GET form, so every filtered view has its own URL."""
 
-    q = forms.CharField(label="Name or place", max_length=100, required=False)
+    q = forms.CharField(label=gettext_lazy("Name or place"), max_length=100, required=False)
     force = ForceChoiceField(
-        label="Police force area",
+        label=gettext_lazy("Police force area"),
         queryset=PoliceForce.objects.all(),
         to_field_name="slug",
-        empty_label="All of the UK",
+        empty_label=gettext_lazy("All of the UK"),
         required=False,
     )
     person = forms.ChoiceField(
-        label="Children or adults",
-        choices=[("", "Children and adults"), ("child", "Children"), ("adult", "Adults")],
+        label=gettext_lazy("Children or adults"),
+        choices=[
+            ("", gettext_lazy("Children and adults")),
+            ("child", gettext_lazy("Children")),
+            ("adult", gettext_lazy("Adults")),
+        ],
         required=False,
     )
     age = forms.ChoiceField(
-        label="Age when missing",
-        choices=[("", "Any age"), *[(key, label) for key, (label, *_) in AGE_RANGES.items()]],
+        label=gettext_lazy("Age when missing"),
+        choices=[
+            ("", gettext_lazy("Any age")),
+            *[(key, label) for key, (label, *_) in AGE_RANGES.items()],
+        ],
         required=False,
     )
     gender = forms.ChoiceField(
-        label="Gender",
+        label=gettext_lazy("Gender"),
         choices=[
-            ("", "Any gender"),
+            ("", gettext_lazy("Any gender")),
             # Someone looking for a person has a gender in mind; "not stated" is not one.
             *[
                 (value, label)
@@ -50,11 +85,11 @@ class DirectoryFilterForm(forms.Form):
         required=False,
     )
     since = forms.ChoiceField(
-        label="Missing since",
+        label=gettext_lazy("Missing since"),
         choices=[
-            ("", "Any time"),
+            ("", gettext_lazy("Any time")),
             *[(key, label) for key, (label, _) in SINCE_PERIODS.items()],
-            (OVER_A_YEAR, "More than a year ago"),
+            (OVER_A_YEAR, gettext_lazy("More than a year ago")),
         ],
         required=False,
     )
@@ -76,12 +111,19 @@ class DirectoryFilterForm(forms.Form):
         data = self.cleaned_data
         words = {
             "force": lambda force: force.name,
-            "person": lambda person: "children" if person == "child" else "adults",
-            "age": lambda age: f"aged {AGE_RANGES[age][0].lower()}",
-            "gender": lambda gender: AppealPage.Gender(gender).label.lower(),
-            "since": lambda since: f"missing {dict(self.fields['since'].choices)[since].lower()}",
+            "person": PERSON_WORDS.get,
+            "age": AGE_WORDS.get,
+            "gender": GENDER_WORDS.get,
+            "since": SINCE_WORDS.get,
         }
-        return ", ".join(words[name](data[name]) for name in self.FOLDED if data.get(name))
+        # A choice added without its phrase is said as its label: never a page that fails.
+        said = [
+            words[name](data[name]) or dict(self.fields[name].choices)[data[name]]
+            for name in self.FOLDED
+            if data.get(name)
+        ]
+        separator = pgettext("between the filters applied, as in: children, female", ", ")
+        return separator.join(str(word) for word in said)
 
 
 class PublicityCheckForm(forms.ModelForm):
@@ -218,7 +260,8 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_displacement_notes": "What the risk is, and what was done about it",
             "risk_of_identifying_community": "Could publishing in its language identify "
             "their community?",
-            "risk_of_identifying_community_notes": "What the risk is, and what was done about it",
+            "risk_of_identifying_community_notes": "What the risk is, and what was done "
+            "about it",
             "nrm_status": "National Referral Mechanism status",
             "persons_views": "The child's own views",
             "no_immigration_status": "No immigration or asylum status",
@@ -292,9 +335,7 @@ class PublicityCheckForm(forms.ModelForm):
         translations = appeal.translations.all()
         if translations:
             self.fields["risk_of_identifying_community"].required = True
-            self.fields[
-                "risk_of_identifying_community"
-            ].label = (
+            self.fields["risk_of_identifying_community"].label = (
                 f"Could publishing in {languages_named(translations)} identify their community?"
             )
         else:

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.models import PageLogEntry, TaskState
 
@@ -27,18 +28,18 @@ CARD_PHOTO_FILTER = "fill-400x500-c100"
 CARD_PHOTO_FILTERS = ("fill-200x250-c100", CARD_PHOTO_FILTER, "fill-600x750-c100")
 
 SINCE_PERIODS = {
-    "7d": ("In the last 7 days", timedelta(days=7)),
-    "30d": ("In the last 30 days", timedelta(days=30)),
-    "1y": ("In the last 12 months", timedelta(days=365)),
+    "7d": (gettext_lazy("In the last 7 days"), timedelta(days=7)),
+    "30d": (gettext_lazy("In the last 30 days"), timedelta(days=30)),
+    "1y": (gettext_lazy("In the last 12 months"), timedelta(days=365)),
 }
 OVER_A_YEAR = "over1y"
 # The age the appeal gives first: their age when they went missing, as its photo shows them.
 AGE_RANGES = {
-    "under-12": ("Under 12", 0, 11),
-    "12-17": ("12 to 17", 12, 17),
-    "18-25": ("18 to 25", 18, 25),
-    "26-64": ("26 to 64", 26, 64),
-    "65-plus": ("65 and over", 65, None),
+    "under-12": (pgettext_lazy("age when missing", "Under 12"), 0, 11),
+    "12-17": (pgettext_lazy("age when missing", "12 to 17"), 12, 17),
+    "18-25": (pgettext_lazy("age when missing", "18 to 25"), 18, 25),
+    "26-64": (pgettext_lazy("age when missing", "26 to 64"), 26, 64),
+    "65-plus": (pgettext_lazy("age when missing", "65 and over"), 65, None),
 }
 
 

@@ -13,11 +13,14 @@ CATALOGUES = Path(__file__).resolve().parent / "locale"
 def untranslated_count(code: str) -> int:
     """How many strings of the interface the language's compiled catalogue lacks. Every
     string is extracted into each catalogue (make messages); the compiled one holds only
-    those translated. (Counted by message: the interface has no plural forms yet.)"""
+    those translated. Counted by message: a message with plural forms ("1 person", "2
+    people") is one, though the compiled catalogue keeps each of its forms (as many as
+    the language has) under its own key."""
     folder = CATALOGUES / to_locale(code) / "LC_MESSAGES"
     try:
         with open(folder / "django.mo", "rb") as compiled:
-            translated = sum(1 for key in gettext.GNUTranslations(compiled)._catalog if key)
+            keys = gettext.GNUTranslations(compiled)._catalog
+        translated = len({key[0] if isinstance(key, tuple) else key for key in keys if key})
     except FileNotFoundError:
         translated = 0
     source = (folder / "django.po").read_text(encoding="utf-8")
