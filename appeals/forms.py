@@ -260,8 +260,7 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_displacement_notes": "What the risk is, and what was done about it",
             "risk_of_identifying_community": "Could publishing in its language identify "
             "their community?",
-            "risk_of_identifying_community_notes": "What the risk is, and what was done "
-            "about it",
+            "risk_of_identifying_community_notes": "What the risk is, and what was done about it",
             "nrm_status": "National Referral Mechanism status",
             "persons_views": "The child's own views",
             "no_immigration_status": "No immigration or asylum status",
@@ -335,7 +334,9 @@ class PublicityCheckForm(forms.ModelForm):
         translations = appeal.translations.all()
         if translations:
             self.fields["risk_of_identifying_community"].required = True
-            self.fields["risk_of_identifying_community"].label = (
+            self.fields[
+                "risk_of_identifying_community"
+            ].label = (
                 f"Could publishing in {languages_named(translations)} identify their community?"
             )
         else:

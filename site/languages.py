@@ -66,7 +66,7 @@ TRANSLATION_LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code !=
 
 
 def text_direction(code: str) -> str:
-    """"rtl" or "ltr": the `dir` of text in that language."""
+    """The `dir` of text in that language: "rtl" or "ltr"."""
     return "rtl" if LANG_INFO[code]["bidi"] else "ltr"
 
 

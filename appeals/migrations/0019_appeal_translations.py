@@ -10,66 +10,161 @@ import homeward.text
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appeals', '0018_social_post_channel_names'),
-        ('homeward', '0013_sightings_and_takedowns_by_role'),
-        ('wagtailcore', '0098_apitoken'),
+        ("appeals", "0018_social_post_channel_names"),
+        ("homeward", "0013_sightings_and_takedowns_by_role"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppealTranslation',
+            name="AppealTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('language', models.CharField(choices=[('cy', 'Welsh'), ('ar', 'Arabic'), ('fa', 'Persian'), ('fa-af', 'Dari'), ('ps', 'Pashto'), ('ti', 'Tigrinya'), ('ckb', 'Kurdish (Sorani)'), ('vi', 'Vietnamese'), ('sq', 'Albanian')], max_length=12)),
-                ('headline', models.CharField(help_text='One line that leads the appeal in this language, for example “Have you seen Amira? She is not in trouble.”', max_length=200, validators=[homeward.text.validate_single_line])),
-                ('description', models.TextField(blank=True, help_text='What they look like and where they were last seen, in this language.', max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('message_to_them', models.TextField(help_text='To them, in their own language: they are not in trouble; finding them matters more than any question of immigration status; they can call or text 116 000 (free, 24 hours) or go to an organisation they trust.', max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('translated_by', models.CharField(help_text='The person who wrote it (never a machine translation).', max_length=120, validators=[homeward.text.validate_single_line])),
-                ('reviewed_by', models.CharField(help_text='A second fluent speaker who checked it against the English.', max_length=120, validators=[homeward.text.validate_single_line])),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("cy", "Welsh"),
+                            ("ar", "Arabic"),
+                            ("fa", "Persian"),
+                            ("fa-af", "Dari"),
+                            ("ps", "Pashto"),
+                            ("ti", "Tigrinya"),
+                            ("ckb", "Kurdish (Sorani)"),
+                            ("vi", "Vietnamese"),
+                            ("sq", "Albanian"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "headline",
+                    models.CharField(
+                        help_text="One line that leads the appeal in this language, for example “Have you seen Amira? She is not in trouble.”",
+                        max_length=200,
+                        validators=[homeward.text.validate_single_line],
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What they look like and where they were last seen, in this language.",
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "message_to_them",
+                    models.TextField(
+                        help_text="To them, in their own language: they are not in trouble; finding them matters more than any question of immigration status; they can call or text 116 000 (free, 24 hours) or go to an organisation they trust.",
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "translated_by",
+                    models.CharField(
+                        help_text="The person who wrote it (never a machine translation).",
+                        max_length=120,
+                        validators=[homeward.text.validate_single_line],
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.CharField(
+                        help_text="A second fluent speaker who checked it against the English.",
+                        max_length=120,
+                        validators=[homeward.text.validate_single_line],
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'translation',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "translation",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.RemoveConstraint(
-            model_name='publicitycheck',
-            name='publicity_check_public_only_without_risk',
+            model_name="publicitycheck",
+            name="publicity_check_public_only_without_risk",
         ),
         migrations.AddField(
-            model_name='publicitycheck',
-            name='risk_of_identifying_community',
-            field=models.CharField(blank=True, choices=[('no', 'No'), ('mitigated', "Yes, but the appeal's content has been changed to prevent it"), ('yes', 'Yes')], max_length=10),
+            model_name="publicitycheck",
+            name="risk_of_identifying_community",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no", "No"),
+                    ("mitigated", "Yes, but the appeal's content has been changed to prevent it"),
+                    ("yes", "Yes"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='publicitycheck',
-            name='risk_of_identifying_community_notes',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]),
+            model_name="publicitycheck",
+            name="risk_of_identifying_community_notes",
+            field=models.TextField(
+                blank=True,
+                max_length=2000,
+                validators=[django.core.validators.MaxLengthValidator(2000)],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publicitycheck',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'public'), _negated=True), models.Q(models.Q(('risk_of_locating', 'yes'), _negated=True), models.Q(('risk_of_displacement', 'yes'), _negated=True), models.Q(('risk_of_identifying_community', 'yes'), _negated=True)), _connector='OR'), name='publicity_check_public_only_without_risk'),
+            model_name="publicitycheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "public"), _negated=True),
+                    models.Q(
+                        models.Q(("risk_of_locating", "yes"), _negated=True),
+                        models.Q(("risk_of_displacement", "yes"), _negated=True),
+                        models.Q(("risk_of_identifying_community", "yes"), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="publicity_check_public_only_without_risk",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publicitycheck',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_of_identifying_community__in', ['no', '']), models.Q(('risk_of_identifying_community_notes', ''), _negated=True), _connector='OR'), name='publicity_check_community_risk_explained'),
+            model_name="publicitycheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("risk_of_identifying_community__in", ["no", ""]),
+                    models.Q(("risk_of_identifying_community_notes", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="publicity_check_community_risk_explained",
+            ),
         ),
         migrations.AddField(
-            model_name='appealtranslation',
-            name='page',
-            field=modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='appeals.appealpage'),
+            model_name="appealtranslation",
+            name="page",
+            field=modelcluster.fields.ParentalKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="translations",
+                to="appeals.appealpage",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appealtranslation',
-            constraint=models.UniqueConstraint(fields=('page', 'language'), name='appeal_translation_one_per_language'),
+            model_name="appealtranslation",
+            constraint=models.UniqueConstraint(
+                fields=("page", "language"), name="appeal_translation_one_per_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appealtranslation',
-            constraint=models.CheckConstraint(condition=models.Q(('reviewed_by', models.F('translated_by')), _negated=True), name='appeal_translation_reviewed_by_another'),
+            model_name="appealtranslation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reviewed_by", models.F("translated_by")), _negated=True),
+                name="appeal_translation_reviewed_by_another",
+            ),
         ),
     ]

@@ -85,7 +85,7 @@ def content_review_items(appeal) -> list[str]:
 
 
 def languages_named(translations) -> str:
-    """"Pashto and Tigrinya": the languages of an appeal's translations."""
+    """The languages of an appeal's translations, as in "Pashto and Tigrinya"."""
     names = [str(translation.get_language_display()) for translation in translations]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 

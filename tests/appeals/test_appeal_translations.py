@@ -92,9 +92,7 @@ def test_a_translation_changed_in_the_live_row_from_code_is_refused(translated):
 # The checklist
 
 
-def test_the_checklist_asks_whether_the_language_could_identify_their_community(
-    client, directory
-):
+def test_the_checklist_asks_whether_the_language_could_identify_their_community(client, directory):
     appeal = factories.appeal_create(publish=False, translations=[{"language": "ti"}])
     factories.workflow_start(appeal)
     client.force_login(factories.staff(roles.SAFEGUARDING_LEADS))
@@ -232,4 +230,3 @@ def test_closing_makes_every_language_410(client, translated, django_capture_on_
         assert response.status_code == 410, code
         html = response.content.decode()
         assert PASHTO_HEADLINE not in html and TIGRINYA_MESSAGE not in html
-
