@@ -121,6 +121,22 @@ def test_each_catalogue_is_compiled_from_its_source(code, tmp_path):
         )
 
 
+@pytest.mark.parametrize("code", [code for code, _ in ALL_LANGUAGES if code != "en-gb"])
+def test_no_translation_brings_a_quote_that_would_end_an_attribute(code):
+    """Templates put some translations in attributes (alt, aria-label) unescaped: a
+    straight double quote the English lacks would cut the attribute short."""
+    folder = LOCALE / to_locale(code) / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    quoted = [
+        (english, translated)
+        for key, translated in catalogue.items()
+        if '"' in re.sub(r"<[^>]*>", "", translated)  # markup such as <bdi dir="ltr"> is HTML
+        and '"' not in (english := key[0] if isinstance(key, tuple) else key)
+    ]
+    assert quoted == [], "use typographic quotes (“ ” « ») in these"
+
+
 def test_pashto_is_complete_and_only_complete_languages_may_be_offered():
     assert untranslated_count("ps") == 0
     with override_settings(LANGUAGES=ALL_LANGUAGES):
