@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from homeward.admin_views import permission_require
+from homeward.languages import DEFAULT_LANGUAGE
 from newsletter.emails import AREAS, MANAGE_URL, UNSUBSCRIBE_URL, EmailRenderer, email_compile
 from newsletter.models import NewsletterSettings
 from newsletter.selectors import email_preview_context
@@ -31,7 +32,7 @@ def email_preview(request: HttpRequest, kind: str) -> HttpResponse:
     context = email_preview_context(
         kind, wording=NewsletterSettings.load().wording(), now=timezone.now()
     )
-    html, text = EmailRenderer(email_compile(kind)).render(context)
+    html, text = EmailRenderer(email_compile(kind)).render(context, language=DEFAULT_LANGUAGE)
     for placeholder, example in PREVIEW_VALUES.items():
         html, text = html.replace(placeholder, example), text.replace(placeholder, example)
     if request.GET.get("format") == "text":

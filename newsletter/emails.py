@@ -4,9 +4,9 @@ An email is made in two stages. Compiling joins the layout, the kind's body and 
 appeal card into one MJML document and turns it into HTML with the ``mjml`` package:
 that is slow (milliseconds), so it happens once per campaign. The result is still a
 Django template (MJML passes Django's tags through untouched), rendered once per
-segment (Heroes with the same areas get the same appeals). What differs per person (their
-areas, and their links to manage or leave a subscription) are placeholders, swapped in
-as each message is built.
+segment (Heroes with the same areas and language get the same email), with that
+language active. What differs per person (their areas, and their links to manage or
+leave a subscription) are placeholders, swapped in as each message is built.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,10 @@ from functools import lru_cache
 
 from django.template import engines
 from django.template.loader import get_template
+from django.utils import translation
 from mjml import mjml_to_html
+
+from newsletter.languages import written_as
 
 BODY_MARKER = "<!-- BODY -->"
 APPEAL_MARKER = "<!-- APPEAL -->"
@@ -23,6 +26,9 @@ MANAGE_URL = "@@MANAGE_URL@@"
 UNSUBSCRIBE_URL = "@@UNSUBSCRIBE_URL@@"
 AREAS = "@@AREAS@@"
 PLACEHOLDERS = (MANAGE_URL, UNSUBSCRIBE_URL, AREAS)
+# MJML drops what is not an element, so the libraries the MJML sources load (each loads
+# them too, to be read as templates) are loaded again where its output becomes one.
+TEMPLATE_LIBRARIES = "{% load i18n %}"
 
 
 class EmailCompileError(Exception):
@@ -44,7 +50,7 @@ def email_compile(kind: str) -> EmailSource:
     result = mjml_to_html(layout.replace(BODY_MARKER, body))
     if result.errors:
         raise EmailCompileError(f"{kind}.mjml: {result.errors}")
-    return EmailSource(html=result.html, text=_source(f"{kind}.txt"))
+    return EmailSource(html=TEMPLATE_LIBRARIES + result.html, text=_source(f"{kind}.txt"))
 
 
 @lru_cache(maxsize=16)
@@ -77,8 +83,11 @@ class EmailRenderer:
         self._html = engine.from_string(source.html)
         self._text = engine.from_string(source.text)
 
-    def render(self, context: dict) -> tuple[str, str]:
-        return self._html.render(context), self._text.render(context)
+    def render(self, context: dict, *, language: str) -> tuple[str, str]:
+        """The email in ``language``: its words, its ``lang`` and ``dir``, its layout."""
+        context = {**context, **written_as(language)}
+        with translation.override(language):
+            return self._html.render(context), self._text.render(context)
 
 
 def _source(name: str) -> str:

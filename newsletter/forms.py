@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django import forms
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from homeward.models import PoliceForce
 from homeward.places import Place, find_place
+from newsletter.languages import email_language, in_english, language_choices, languages_offered
 from newsletter.typos import suggested_address
 
-ENTER_A_PLACE = "Enter a postcode or town, like LS6 or Leeds."
-CHOOSE_AN_AREA = "Choose at least one area, or choose all of the UK."
+ENTER_A_PLACE = _("Enter a postcode or town, like LS6 or Leeds.")
+CHOOSE_AN_AREA = _("Choose at least one area, or choose all of the UK.")
+CHOOSE_A_LANGUAGE = _("Choose the language we should email you in.")
 PLACES_SAID_KEPT = 10  # how many places one visit can say back; more is someone playing
 
 
@@ -36,14 +40,20 @@ class PlaceField(forms.CharField):
         place = find_place(text)
         if place is None:
             raise forms.ValidationError(
-                f"We could not find “{text}”. Enter a postcode like LS6 3AB, or a town like "
-                "Leeds, or choose areas from the list."
+                gettext(
+                    "We could not find “%(place)s”. Enter a postcode like LS6 3AB, or a town "
+                    "like Leeds, or choose areas from the list."
+                )
+                % {"place": text}
             )
         if not place.force_slugs:
             raise forms.ValidationError(
-                f"{place.label} has its own police, outside the police forces of the UK, so "
-                "we have no appeals for it. Enter a UK postcode or town, or choose areas from "
-                "the list."
+                gettext(
+                    "%(place)s has its own police, outside the police forces of the UK, so we "
+                    "have no appeals for it. Enter a UK postcode or town, or choose areas from "
+                    "the list."
+                )
+                % {"place": place.label}
             )
         return place
 
@@ -80,21 +90,21 @@ class AreasForm(forms.Form):
     """
 
     place = PlaceField(
-        label="Add a postcode or town",
-        help_text="For example, where you work or where family live.",
+        label=_("Add a postcode or town"),
+        help_text=_("For example, where you work or where family live."),
     )
     places_said = PlacesSaidField(required=False)
     areas = forms.ModelMultipleChoiceField(
-        label="Police force areas",
+        label=_("Police force areas"),
         queryset=PoliceForce.objects.all(),
         required=False,
         error_messages={
-            "invalid_choice": "Choose areas from the list.",
-            "invalid_pk_value": "Choose areas from the list.",
+            "invalid_choice": _("Choose areas from the list."),
+            "invalid_pk_value": _("Choose areas from the list."),
         },
     )
     all_of_uk = forms.BooleanField(
-        label="Send me appeals from all of the UK instead", required=False
+        label=_("Send me appeals from all of the UK instead"), required=False
     )
 
     def __init__(self, *args, finding: bool = False, **kwargs):
@@ -149,7 +159,11 @@ class AreasForm(forms.Form):
             AreaBox(
                 force=force,
                 checked=str(force.pk) in ticked,
-                hint=f"For {', '.join(found_by[force.slug])}" if force.slug in found_by else "",
+                hint=(
+                    gettext("For %(places)s") % {"places": ", ".join(found_by[force.slug])}
+                    if force.slug in found_by
+                    else ""
+                ),
             )
             for force in self.fields["areas"].queryset
         ]
@@ -174,6 +188,7 @@ class AreasForm(forms.Form):
         anchors = {
             "areas": boxes[0].id,
             "urgent_alerts": "id_urgent_alerts_0",
+            "language": "id_language_0",
         }
         return [
             (anchors.get(name, f"id_{name}"), message)
@@ -184,19 +199,19 @@ class AreasForm(forms.Form):
 
 class EmailMixin(forms.Form):
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     address_is_right = forms.BooleanField(
-        label="My email address is right as I typed it", required=False
+        label=_("My email address is right as I typed it"), required=False
     )
     # A field people never see: only robots fill it in.
-    website = forms.CharField(required=False, label="Leave this empty")
+    website = forms.CharField(required=False, label=_("Leave this empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,8 +223,11 @@ class EmailMixin(forms.Form):
         said_right = self.fields["address_is_right"].to_python(self["address_is_right"].data)
         if self.suggestion and not said_right:
             raise forms.ValidationError(
-                f"Did you mean {self.suggestion}? Check your address. If it is right, tick "
-                "“My email address is right as I typed it”."
+                gettext(
+                    "Did you mean %(address)s? Check your address. If it is right, tick "
+                    "“My email address is right as I typed it”."
+                )
+                % {"address": self.suggestion}
             )
         return email.lower()
 
@@ -225,13 +243,11 @@ class WhereForm(EmailMixin, AreasForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].label = "Where do you want appeals for?"
+        self.fields["place"].label = _("Where do you want appeals for?")
         # Not "(optional)": a place is asked for, the list and all of the UK are the
         # alternatives for people who would rather not say.
         self.fields["place"].conditionally_required = True
-        self.fields[
-            "place"
-        ].help_text = (
+        self.fields["place"].help_text = _(
             "Where you live, or where you want alerts for: a postcode or town, like LS6 or Leeds."
         )
 
@@ -247,35 +263,71 @@ class WhereForm(EmailMixin, AreasForm):
         }
 
 
-class SignUpForm(WhereForm):
-    """Sign-up, second page: these areas (adjusted if need be), urgent alerts, agreement.
+class EmailLanguageMixin(forms.Form):
+    """The language of a Hero's emails, asked (as ``language``) only when the site offers
+    more than one: each named in itself. Put "language" in the form's field_order."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(languages_offered()) > 1:
+            self.fields["language"] = forms.ChoiceField(
+                label=_("Which language should we email you in?"),
+                choices=language_choices(),
+                required=not self.finding,
+                widget=forms.RadioSelect,
+                error_messages={"required": CHOOSE_A_LANGUAGE, "invalid_choice": CHOOSE_A_LANGUAGE},
+            )
+            self.order_fields(self.field_order)
+
+    @property
+    def asks_language(self) -> bool:
+        return "language" in self.fields
+
+    def carried_forward(self) -> dict:
+        carried = super().carried_forward()
+        if self.asks_language and self.data.get("language"):
+            carried["language"] = self.data["language"]
+        return carried
+
+
+class SignUpForm(EmailLanguageMixin, WhereForm):
+    """Sign-up, second page: these areas (adjusted if need be), urgent alerts, the
+    language of their emails, agreement.
 
     The email address comes from the first page, in a hidden field.
     """
 
-    field_order = ["place", "areas", "all_of_uk", "urgent_alerts", "consent"]
+    field_order = ["place", "areas", "all_of_uk", "urgent_alerts", "language", "consent"]
 
     urgent_alerts = forms.TypedChoiceField(
-        label="Do you also want urgent alerts?",
-        help_text="When police are very worried about someone missing in your areas. "
-        "Rare, and only when it matters.",
-        choices=[("yes", "Yes, send me urgent alerts"), ("no", "No, only the regular email")],
+        label=_("Do you also want urgent alerts?"),
+        help_text=_(
+            "When police are very worried about someone missing in your areas. Rare, and "
+            "only when it matters."
+        ),
+        choices=[
+            ("yes", _("Yes, send me urgent alerts")),
+            ("no", _("No, only the regular email")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you want urgent alerts."},
+        error_messages={"required": _("Say whether you want urgent alerts.")},
     )
     consent = forms.BooleanField(
-        error_messages={"required": "Tick the box to say you agree, or you cannot sign up."}
+        error_messages={"required": _("Tick the box to say you agree, or you cannot sign up.")}
     )
 
     def __init__(self, *args, consent_wording: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].label = "Add a postcode or town"
+        self.fields["place"].label = _("Add a postcode or town")
         self.fields["place"].help_text = AreasForm.base_fields["place"].help_text
         self.fields["place"].conditionally_required = False
         self.fields["email"].widget = forms.HiddenInput()
         self.fields["address_is_right"].widget = forms.HiddenInput()
-        self.fields["consent"].label = consent_wording
+        # The words they agree to, exactly as the consent record keeps them.
+        self.fields["consent"].label = in_english(consent_wording)
+        if self.asks_language:
+            self.fields["language"].initial = get_language()  # the page's
         if self.finding:
             for name in ("urgent_alerts", "consent"):
                 self.fields[name].required = False
@@ -283,19 +335,30 @@ class SignUpForm(WhereForm):
     require_a_choice = AreasForm.require_a_choice
 
     def choices(self) -> dict:
-        return {**super().choices(), "urgent_alerts": self.cleaned_data["urgent_alerts"]}
+        return {
+            **super().choices(),
+            "urgent_alerts": self.cleaned_data["urgent_alerts"],
+            # Not asked: the site offers one language, the page's.
+            "language": self.cleaned_data["language"] if self.asks_language else get_language(),
+        }
 
     def carried_forward(self) -> dict:
         return {**super().carried_forward(), "urgent_alerts": self.data.get("urgent_alerts")}
 
 
-class ManageForm(AreasForm):
-    """A Hero's own page: their areas, found again by place if they like, and alerts."""
+class ManageForm(EmailLanguageMixin, AreasForm):
+    """A Hero's own page: their areas, found again by place if they like, alerts, and
+    the language of their emails."""
+
+    field_order = ["place", "places_said", "areas", "all_of_uk", "urgent_alerts", "language"]
 
     urgent_alerts = SignUpForm.base_fields["urgent_alerts"]
 
     def choices(self) -> dict:
-        return {**super().choices(), "urgent_alerts": self.cleaned_data["urgent_alerts"]}
+        choices = {**super().choices(), "urgent_alerts": self.cleaned_data["urgent_alerts"]}
+        if self.asks_language:
+            choices["language"] = self.cleaned_data["language"]
+        return choices
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,6 +371,8 @@ class ManageForm(AreasForm):
             "all_of_uk": hero.all_of_uk,
             "areas": [force.pk for force in hero.areas.all()],
             "urgent_alerts": "yes" if hero.urgent_alerts else "no",
+            # What they are written in now: English if theirs is no longer offered.
+            "language": email_language(hero.language),
         }
 
     def carried_forward(self) -> dict:

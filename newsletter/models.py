@@ -12,13 +12,18 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from homeward.languages import ALL_LANGUAGES, DEFAULT_LANGUAGE
 from homeward.models import PoliceForce
 from homeward.text import validate_single_line
 
+# As the consent record keeps it (in English, as staff read it) ...
 ALL_OF_UK = "All of the UK"
+# ... and as a Hero reads it, in their language.
+ALL_OF_UK_NAMED = _("All of the UK")
 
 
 class Hero(models.Model):
@@ -37,6 +42,15 @@ class Hero(models.Model):
     all_of_uk = models.BooleanField("all of the UK", default=False)
     areas = models.ManyToManyField(PoliceForce, blank=True, related_name="+")
     urgent_alerts = models.BooleanField(default=False)
+    # The language of their emails and of the links in them: one the site offered when
+    # they chose it (services refuse any other). The database default is for rows
+    # written without Django (the sending benchmark's).
+    language = models.CharField(
+        max_length=12,
+        choices=ALL_LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        db_default=DEFAULT_LANGUAGE,
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -54,9 +68,16 @@ class Hero(models.Model):
         return self.email
 
     def area_names(self) -> list[str]:
+        """Its areas as the consent record keeps them."""
         if self.all_of_uk:
             return [ALL_OF_UK]
         return [force.name for force in self.areas.all()]
+
+    def areas_named(self) -> str:
+        """Its areas as the Hero reads them, in the active language."""
+        if self.all_of_uk:
+            return str(ALL_OF_UK_NAMED)
+        return ", ".join(force.name for force in self.areas.all())
 
 
 class HeroConsent(models.Model):

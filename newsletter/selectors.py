@@ -3,41 +3,94 @@
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from appeals.models import AppealPage
 from appeals.selectors import CARD_PHOTO_FILTER
+from homeward.languages import DEFAULT_LANGUAGE, language_path, text_direction
 from homeward.links import absolute_url
 from newsletter.emails import email_context
+from newsletter.languages import in_each_language
 from newsletter.models import Campaign, Delivery, Hero, Partner
 
 # The regular email's first edition covers this far back.
 FIRST_REGULAR_LOOKBACK = timedelta(days=7)
 
 
-def appeal_card(appeal: AppealPage, *, reason: str = "") -> dict:
-    """An appeal as an email shows it: public facts only, a rendition from our own site."""
+def appeal_card(appeal: AppealPage, *, years_missing: int = 0) -> dict:
+    """An appeal as an email shows it: public facts only, a rendition from our own site.
+
+    In English, with what it says in each other language offered under "languages" (see
+    ``content_in_language``). ``years_missing``: pushed again on that anniversary. Fetch
+    appeals with their ``translations`` (``_public_appeals``).
+    """
     photo = appeal.main_photo
     image_url = alt = ""
     if photo is not None:
         image_url = absolute_url(photo.image.get_rendition(CARD_PHOTO_FILTER).url)
         alt = photo.alt_text
+    # Page URLs follow the active language: English has none in front.
+    with translation.override(DEFAULT_LANGUAGE):
+        path = appeal.url
+    said = in_each_language(lambda: _card_words(appeal, path=path, years_missing=years_missing))
     return {
         "id": appeal.pk,
         "force_id": appeal.police_force_id,
         "name": appeal.title,
-        "age": appeal.age_text,
         "area": appeal.last_seen_area,
-        "since": date_format(appeal.missing_since, "j F Y"),
-        "url": absolute_url(appeal.url),
         "image_url": image_url,
         "alt": alt,
-        "reason": reason,
+        **said.pop(DEFAULT_LANGUAGE),
+        "languages": said,
     }
 
 
+def _card_words(appeal: AppealPage, *, path: str, years_missing: int) -> dict:
+    """What a card says in the active language, and where it leads: the appeal in it,
+    with the appeal's own words in it where it has them."""
+    code = translation.get_language()
+    reason = ""
+    if years_missing:
+        reason = ngettext(
+            "Missing for %(years)s year.", "Missing for %(years)s years.", years_missing
+        ) % {"years": years_missing}
+    words = {
+        "url": absolute_url(language_path(path, code)),
+        "age": appeal.age_text,
+        "since": date_format(appeal.missing_since, "j F Y"),
+        "reason": reason,
+    }
+    if own := appeal.translation_in(code):
+        words |= {
+            "headline": own.headline,
+            "description": own.description,
+            "written_in": own.language,
+            "written_direction": text_direction(own.language),
+        }
+    return words
+
+
+def content_in_language(content: dict, code: str) -> dict:
+    """A campaign's content as an email in that language shows it. A language the site
+    began to offer after the campaign was made has its cards in English."""
+
+    def card_in(card: dict) -> dict:
+        return {**card, **card.get("languages", {}).get(code, {})}
+
+    in_language = {
+        key: [card_in(card) for card in content[key]]
+        for key in ("new_appeals", "pushed_appeals")
+        if key in content
+    }
+    if content.get("urgent_appeal"):
+        in_language["urgent_appeal"] = card_in(content["urgent_appeal"])
+    return {**content, **in_language}
+
+
 def _public_appeals() -> QuerySet[AppealPage]:
-    return AppealPage.objects.publicly_visible().prefetch_related("photos__image")
+    return AppealPage.objects.publicly_visible().prefetch_related("photos__image", "translations")
 
 
 def regular_email_since(*, now: datetime) -> datetime:
@@ -52,8 +105,7 @@ def regular_email_content(*, since: datetime, now: datetime) -> dict:
         if appeal.first_published_at and appeal.first_published_at > since:
             new.append(appeal_card(appeal))
         elif years := _anniversary_between(appeal.missing_since, since.date(), now.date()):
-            reason = f"Missing for {years} year{'s' if years > 1 else ''}."
-            pushed.append(appeal_card(appeal, reason=reason))
+            pushed.append(appeal_card(appeal, years_missing=years))
     return {
         "new_appeals": new,
         "pushed_appeals": pushed,

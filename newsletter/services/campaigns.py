@@ -1,18 +1,22 @@
 """Campaigns: the regular email, urgent alerts and partner briefings, from creation to done."""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from appeals.models import AppealPage
 from homeward.claims import JOB_LOST_AFTER
 from homeward.jobs import enqueue_after_commit
+from homeward.languages import DEFAULT_LANGUAGE
 from newsletter import jobs, ledger
 from newsletter.emails import email_compile
+from newsletter.languages import in_each_language
 from newsletter.models import Campaign, Delivery, NewsletterSettings
 from newsletter.selectors import (
     appeal_card,
@@ -52,10 +56,11 @@ def campaign_regular_due(*, now: datetime | None = None) -> Campaign | None:
     if Campaign.objects.filter(kind=Campaign.Kind.REGULAR, period=period).exists():
         return None
     content = regular_email_content(since=regular_email_since(now=now), now=now)
-    subject = f"Missing people near you: {date_format(local, 'j F Y')}"
     return _campaign_start(
         kind=Campaign.Kind.REGULAR,
-        subject=subject,
+        subject=lambda: (
+            gettext("Missing people near you: %(date)s") % {"date": date_format(local, "j F Y")}
+        ),
         content=content,
         period=period,
         audience=hero_audience(forces=campaign_forces(content), urgent_only=False),
@@ -64,12 +69,17 @@ def campaign_regular_due(*, now: datetime | None = None) -> Campaign | None:
 
 def campaign_urgent_alert(*, appeal: AppealPage) -> Campaign | None:
     """An urgent alert to Heroes of the appeal's area who asked for alerts: once per appeal."""
-    appeal = AppealPage.objects.publicly_visible().filter(pk=appeal.pk).first()
+    appeal = (
+        AppealPage.objects.publicly_visible()
+        .prefetch_related("translations")
+        .filter(pk=appeal.pk)
+        .first()
+    )
     if appeal is None or appeal.risk_level != AppealPage.RiskLevel.HIGH:
         return None
     return _campaign_start(
         kind=Campaign.Kind.URGENT,
-        subject=f"Urgent: please help find {appeal.title}",
+        subject=lambda: gettext("Urgent: please help find %(name)s") % {"name": appeal.title},
         content={"urgent_appeal": appeal_card(appeal)},
         appeal=appeal,
         audience=hero_audience(forces={appeal.police_force_id}, urgent_only=True),
@@ -89,9 +99,10 @@ def campaign_partner_briefing(*, appeal: AppealPage) -> Campaign | None:
             part for part in (draft.clothing, draft.distinguishing_features) if part
         ),
     }
+    # Partners are safeguarding organisations in the UK, written to in English.
     return _campaign_start(
         kind=Campaign.Kind.BRIEFING,
-        subject=f"Restricted briefing, do not share: {draft.title}",
+        subject=lambda: f"Restricted briefing, do not share: {draft.title}",
         content={"briefing": briefing},
         appeal=appeal,
         audience=partner_audience(force_id=draft.police_force_id),
@@ -101,7 +112,7 @@ def campaign_partner_briefing(*, appeal: AppealPage) -> Campaign | None:
 def _campaign_start(
     *,
     kind: str,
-    subject: str,
+    subject: Callable[[], str],
     content: dict,
     audience: QuerySet,
     appeal: AppealPage | None = None,
@@ -109,15 +120,18 @@ def _campaign_start(
 ) -> Campaign | None:
     """Compile the email, write one ledger row per recipient, queue the batches.
 
-    None if this campaign exists already (a replayed trigger): it is never made twice.
+    ``subject`` gives it in the active language: it is kept in each language offered,
+    the English one also as the campaign's own (what staff see). None if this campaign
+    exists already (a replayed trigger): it is never made twice.
     """
     source = email_compile(kind)
-    content = {**content, "wording": NewsletterSettings.load().wording()}
+    subjects = in_each_language(subject)
+    content = {**content, "wording": NewsletterSettings.load().wording(), "subjects": subjects}
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(
                 kind=kind,
-                subject=subject,
+                subject=subjects[DEFAULT_LANGUAGE],
                 content=content,
                 appeal=appeal,
                 period=period,

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.jobs import enqueue_after_commit
+from homeward.languages import DEFAULT_LANGUAGE
 from homeward.models import PoliceForce
 from newsletter import jobs
+from newsletter.languages import language_is_offered
 from newsletter.models import Delivery, Hero, HeroConsent, NewsletterSettings
 
 # However often someone signs an address up, it gets at most one email in this time.
@@ -25,18 +27,28 @@ class ConfirmOutcome:
 
 @transaction.atomic
 def hero_sign_up(
-    *, email: str, all_of_uk: bool, areas: Iterable[PoliceForce], urgent_alerts: bool
+    *,
+    email: str,
+    all_of_uk: bool,
+    areas: Iterable[PoliceForce],
+    urgent_alerts: bool,
+    language: str = DEFAULT_LANGUAGE,
 ) -> None:
     """Start a subscription, or write to say it exists: the same to whoever asks.
 
     Nothing here reveals whether an address is subscribed: the person who owns the
     address learns it from the email they get, and the page says the same either way.
+    ``language`` is that of their emails, this one's included.
     """
-    areas = [] if all_of_uk else _known_forces(areas)  # before anything is written or sent
+    # Before anything is written or sent.
+    areas = [] if all_of_uk else _known_forces(areas)
+    _offered(language)
     email = email.strip().lower()
     hero, _ = Hero.objects.get_or_create(email=email)
     hero = Hero.objects.select_for_update().get(pk=hero.pk)
     if hero.status == Hero.Status.CONFIRMED:
+        # Their choices stand (only their own link changes them), their language too:
+        # what they are told goes in the language they chose before.
         _email_hero(hero, Delivery.Kind.ALREADY_SUBSCRIBED)
         return
     if hero.status == Hero.Status.COMPLAINED:
@@ -45,6 +57,7 @@ def hero_sign_up(
     now = timezone.now()
     hero.status = Hero.Status.PENDING
     hero.created_at = hero.status_changed_at = now  # the expiry clock starts again
+    hero.language = language
     _set_choices(hero, all_of_uk=all_of_uk, areas=areas, urgent_alerts=urgent_alerts)
     _record_consent(hero, HeroConsent.Action.SIGNED_UP, policy=NewsletterSettings.load())
     _email_hero(hero, Delivery.Kind.CONFIRMATION)
@@ -73,10 +86,20 @@ def hero_resubscribe(*, hero: Hero) -> bool:
 
 @transaction.atomic
 def hero_preferences_update(
-    *, hero: Hero, all_of_uk: bool, areas: Iterable[PoliceForce], urgent_alerts: bool
+    *,
+    hero: Hero,
+    all_of_uk: bool,
+    areas: Iterable[PoliceForce],
+    urgent_alerts: bool,
+    language: str | None = None,
 ) -> None:
+    """Their choices as they now want them; ``language`` None keeps theirs (the page
+    asks only when the site offers more than one)."""
     areas = [] if all_of_uk else _known_forces(areas)
+    if language is not None:
+        _offered(language)
     hero = Hero.objects.select_for_update().get(pk=hero.pk)
+    hero.language = language or hero.language
     _set_choices(hero, all_of_uk=all_of_uk, areas=areas, urgent_alerts=urgent_alerts)
     _record_consent(hero, HeroConsent.Action.CHANGED, policy=NewsletterSettings.load())
 
@@ -131,6 +154,12 @@ def _known_forces(areas: Iterable[PoliceForce]) -> list[PoliceForce]:
     if None in ids or known.count() != len(ids):
         raise ValidationError("Choose areas from the list of police forces.")
     return list(known)
+
+
+def _offered(language: str) -> None:
+    """A Hero's language is one the site offers: its emails' words and its addresses."""
+    if not language_is_offered(language):
+        raise ValidationError(f"Homeward does not offer the language {language!r}.")
 
 
 def _activate(hero: Hero, *, agreed: HeroConsent | None) -> None:

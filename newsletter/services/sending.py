@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from homeward.claims import new_claim
+from homeward.languages import DEFAULT_LANGUAGE, language_path
 from homeward.links import absolute_url
 from homeward.models import PoliceForce
 from newsletter import ledger
@@ -29,9 +31,17 @@ from newsletter.emails import (
     email_compiled,
     email_context,
 )
+from newsletter.languages import email_language
 from newsletter.mime import MessageFrame, PreparedBody, ascii_address, message_bytes
-from newsletter.models import ALL_OF_UK, Campaign, Delivery, Hero, NewsletterSettings, Partner
-from newsletter.selectors import campaign_forces, content_for_areas
+from newsletter.models import (
+    ALL_OF_UK_NAMED,
+    Campaign,
+    Delivery,
+    Hero,
+    NewsletterSettings,
+    Partner,
+)
+from newsletter.selectors import campaign_forces, content_for_areas, content_in_language
 from newsletter.tokens import confirm_token, manage_token
 from newsletter.transport import ConsoleTransport, Outcome, SmtpTransport, transport_open
 
@@ -40,8 +50,8 @@ from newsletter.transport import ConsoleTransport, Outcome, SmtpTransport, trans
 HEARTBEAT_SECONDS = 5
 
 TRANSACTIONAL_SUBJECTS = {
-    Delivery.Kind.CONFIRMATION: "Confirm you want to be a Homeward Hero",
-    Delivery.Kind.ALREADY_SUBSCRIBED: "You are already a Homeward Hero",
+    Delivery.Kind.CONFIRMATION: _("Confirm you want to be a Homeward Hero"),
+    Delivery.Kind.ALREADY_SUBSCRIBED: _("You are already a Homeward Hero"),
 }
 
 
@@ -53,6 +63,8 @@ class Recipient:
     # Heroes only: whose links these are, and their areas (None: all of the UK).
     public_id: uuid.UUID | None = None
     forces: frozenset[int] | None = None
+    # The language the email goes in (partners are written to in English).
+    language: str = DEFAULT_LANGUAGE
 
 
 def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
@@ -66,9 +78,6 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
         return 0
     Campaign.objects.filter(pk=campaign_id).update(last_progress_at=timezone.now())
     renderer = CampaignRenderer(campaign)
-    frame = MessageFrame(
-        sender=settings.DEFAULT_FROM_EMAIL, subject=campaign.subject, domain=_domain()
-    )
     sent = 0
     beat_due = monotonic() + HEARTBEAT_SECONDS
     with _sending(claim) as transport:
@@ -85,7 +94,7 @@ def campaign_batch_send(*, campaign_id: int, batch: int) -> int:
                 continue
             outcome = _deliver(
                 transport,
-                frame=frame,
+                frame=renderer.frame_for(recipient.language),
                 recipient=recipient,
                 claim=claim,
                 body=renderer.body_for(recipient),
@@ -105,20 +114,23 @@ def delivery_send(*, delivery_id: int) -> bool:
         return False
     delivery = Delivery.objects.select_related("hero").get(pk=delivery_id)
     hero = delivery.hero
-    subject = TRANSACTIONAL_SUBJECTS[delivery.kind]
+    recipient = _recipients(rows, transactional=True)[0]
+    if not recipient.active:
+        ledger.mark_cancelled(delivery_id=delivery_id, claim=claim, reason="no longer wanted")
+        return False
+    language = recipient.language
+    with translation.override(language):
+        subject = str(TRANSACTIONAL_SUBJECTS[delivery.kind])
+        choices = hero.areas_named()
     context = email_context(
         subject=subject,
         # Only someone already subscribed has links to manage or leave a subscription.
         personal=delivery.kind == Delivery.Kind.ALREADY_SUBSCRIBED,
         wording=NewsletterSettings.load().wording(),
-        choices=", ".join(hero.area_names()),
-        confirm_url=absolute_url(reverse("hero-confirm", args=[confirm_token(hero.public_id)])),
+        choices=choices,
+        confirm_url=_public_link("hero-confirm", confirm_token(hero.public_id), language),
     )
-    recipient = _recipients(rows, transactional=True)[0]
-    if not recipient.active:
-        ledger.mark_cancelled(delivery_id=delivery_id, claim=claim, reason="no longer wanted")
-        return False
-    html, text = EmailRenderer(email_compiled(delivery.kind)).render(context)
+    html, text = EmailRenderer(email_compiled(delivery.kind)).render(context, language=language)
     body = PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
     frame = MessageFrame(sender=settings.DEFAULT_FROM_EMAIL, subject=subject, domain=_domain())
     with _sending(claim) as transport:
@@ -160,7 +172,8 @@ def campaign_finish_if_done(*, campaign_id: int) -> bool:
 
 
 class CampaignRenderer:
-    """A campaign's email, rendered and encoded once per distinct set of appeals."""
+    """A campaign's email, rendered and encoded once per segment: Heroes with the same
+    appeals in their areas, written to in the same language, get the same email."""
 
     def __init__(self, campaign: Campaign) -> None:
         self._campaign = campaign
@@ -169,33 +182,49 @@ class CampaignRenderer:
         )
         self._forces = campaign_forces(campaign.content)
         self._bodies: dict = {}
+        self._frames: dict[str, MessageFrame] = {}
 
     def body_for(self, recipient: Recipient) -> PreparedBody:
         if self._campaign.kind != Campaign.Kind.REGULAR or recipient.forces is None:
-            key = None
+            forces = None
         else:
-            key = recipient.forces & self._forces
-        key = (key, recipient.public_id is not None)
+            forces = recipient.forces & self._forces
+        key = (forces, recipient.public_id is not None, recipient.language)
         body = self._bodies.get(key)
         if body is None:
-            body = self._bodies[key] = self._render(forces=key[0], hero=key[1])
+            body = self._bodies[key] = self._render(*key)
         return body
 
-    def _render(self, *, forces: frozenset[int] | None, hero: bool) -> PreparedBody:
-        content = content_for_areas(self._campaign.content, forces)
-        html, text = self._renderer.render(
-            email_context(subject=self._campaign.subject, personal=hero, **content)
-        )
+    def frame_for(self, language: str) -> MessageFrame:
+        """Sender and subject, encoded once per language."""
+        frame = self._frames.get(language)
+        if frame is None:
+            frame = self._frames[language] = MessageFrame(
+                sender=settings.DEFAULT_FROM_EMAIL,
+                subject=self._subject_in(language),
+                domain=_domain(),
+            )
+        return frame
+
+    def _subject_in(self, language: str) -> str:
+        # In English if the site began to offer the language after the campaign was made.
+        return self._campaign.content.get("subjects", {}).get(language, self._campaign.subject)
+
+    def _render(self, forces: frozenset[int] | None, hero: bool, language: str) -> PreparedBody:
+        content = content_in_language(content_for_areas(self._campaign.content, forces), language)
+        context = email_context(subject=self._subject_in(language), personal=hero, **content)
+        html, text = self._renderer.render(context, language=language)
         return PreparedBody.prepare(html=html, text=text, placeholders=PLACEHOLDERS)
 
 
 def _personal_values(recipient: Recipient) -> dict[str, str]:
     if recipient.public_id is None:
         return {}
+    token = manage_token(recipient.public_id)
     return {
-        AREAS: _area_names(recipient.forces),
-        MANAGE_URL: _link("hero-manage", recipient),
-        UNSUBSCRIBE_URL: _link("hero-unsubscribe", recipient),
+        AREAS: _area_names(recipient.forces, recipient.language),
+        MANAGE_URL: _public_link("hero-manage", token, recipient.language),
+        UNSUBSCRIBE_URL: _public_link("hero-unsubscribe", token, recipient.language),
     }
 
 
@@ -213,7 +242,7 @@ def _deliver(
         token = manage_token(recipient.public_id)
         unsubscribe = (
             f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX}?subject=unsubscribe%20{token}",
-            _link("hero-unsubscribe", recipient),
+            _public_link("hero-unsubscribe", token, recipient.language),
         )
     message = message_bytes(
         frame=frame,
@@ -251,10 +280,10 @@ def _recipients(
     hero_ids = [hero_id for _, hero_id, _ in rows if hero_id]
     partner_ids = [partner_id for _, _, partner_id in rows if partner_id]
     heroes = {
-        hero_id: (email, public_id, status, all_of_uk)
-        for hero_id, email, public_id, status, all_of_uk in Hero.objects.filter(
+        hero_id: (email, public_id, status, all_of_uk, language)
+        for hero_id, email, public_id, status, all_of_uk, language in Hero.objects.filter(
             pk__in=hero_ids
-        ).values_list("id", "email", "public_id", "status", "all_of_uk")
+        ).values_list("id", "email", "public_id", "status", "all_of_uk", "language")
     }
     areas: dict[int, set[int]] = {}
     for hero_id, force_id in Hero.areas.through.objects.filter(hero_id__in=hero_ids).values_list(
@@ -267,7 +296,7 @@ def _recipients(
     recipients = []
     for delivery_id, hero_id, partner_id in rows:
         if hero_id:
-            email, public_id, status, all_of_uk = heroes[hero_id]
+            email, public_id, status, all_of_uk, language = heroes[hero_id]
             recipients.append(
                 Recipient(
                     delivery_id=delivery_id,
@@ -275,6 +304,7 @@ def _recipients(
                     active=status in wanted,
                     public_id=public_id,
                     forces=None if all_of_uk else frozenset(areas.get(hero_id, ())),
+                    language=email_language(language),
                 )
             )
         else:
@@ -283,20 +313,30 @@ def _recipients(
     return recipients
 
 
-def _link(name: str, recipient: Recipient) -> str:
-    return _link_prefix(name) + manage_token(recipient.public_id) + "/"
+def _public_link(name: str, token: str, language: str) -> str:
+    """A Hero's own link, to their page in the language of their email."""
+    return _link_prefix(name, language) + token + "/"
 
 
 @cache
-def _link_prefix(name: str) -> str:
-    return absolute_url(reverse(name, args=["TOKEN"])).removesuffix("TOKEN/")
+def _link_prefix(name: str, language: str) -> str:
+    # Reversed in English (no prefix in front), whichever language is active.
+    with translation.override(DEFAULT_LANGUAGE):
+        english = reverse(name, args=["TOKEN"])
+    return absolute_url(language_path(english, language)).removesuffix("TOKEN/")
 
 
-def _area_names(forces: frozenset[int] | None) -> str:
+def _area_names(forces: frozenset[int] | None, language: str) -> str:
     if forces is None:
-        return ALL_OF_UK
+        return _all_of_uk_in(language)
     names = _force_names()
     return ", ".join(sorted(names[force_id] for force_id in forces if force_id in names))
+
+
+@cache
+def _all_of_uk_in(language: str) -> str:
+    with translation.override(language):
+        return str(ALL_OF_UK_NAMED)
 
 
 @cache
