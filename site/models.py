@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import (
@@ -27,11 +28,11 @@ class PoliceForce(models.Model):
     """One of the UK's police forces: the owner of an appeal's case."""
 
     class Nation(models.TextChoices):
-        ENGLAND = "england", "England"
-        WALES = "wales", "Wales"
-        SCOTLAND = "scotland", "Scotland"
-        NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
-        UNITED_KINGDOM = "united-kingdom", "United Kingdom (national)"
+        ENGLAND = "england", gettext_lazy("England")
+        WALES = "wales", gettext_lazy("Wales")
+        SCOTLAND = "scotland", gettext_lazy("Scotland")
+        NORTHERN_IRELAND = "northern-ireland", gettext_lazy("Northern Ireland")
+        UNITED_KINGDOM = "united-kingdom", gettext_lazy("United Kingdom (national)")
 
     name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
