@@ -1,14 +1,18 @@
-"""Every language in Chromium on a phone: the right lang and dir, axe, and each language's
-name in its own script drawn by a real font, not empty boxes (this machine has no
+"""Every language in Chromium on a phone, page by page and state by state (the home page,
+an appeal, the sighting form's errors and receipt, the Heroes' sign-up, an ended appeal):
+the right lang and dir, axe, and each language's name in its own script drawn by a real
+font, not empty boxes (this machine has no
 Ethiopic font, as many phones have none). A screenshot per language is kept. And a
 Pashto-speaking witness's whole journey, on a phone without JavaScript."""
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from homeward.languages import ALL_LANGUAGES, NAMES_IN_THEMSELVES, language_path
+from homeward.widgets import PARTS
 from sightings.models import Sighting
 from tests import factories
 from tests.e2e.accessibility import (
@@ -35,20 +39,74 @@ def fonts_drawing(page, selector: str) -> set[str]:
     return {font["familyName"] for font in fonts}
 
 
+def visit(page, url: str, status: int, code: str, state: str, artifacts_dir) -> None:
+    """A page in a language: its status, lang and dir, axe, and a screenshot kept."""
+    response = page.goto(url)
+    assert response.status == status, (code, state)
+    check_language_and_axe(page, code, state, artifacts_dir)
+
+
+def check_language_and_axe(page, code: str, state: str, artifacts_dir) -> None:
+    page.evaluate("document.fonts.ready.then(() => true)")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == code, state
+    assert html.get_attribute("dir") == ("rtl" if code in RTL else "ltr"), state
+    assert_no_axe_violations(page, state=f"{state} in {code}")
+    page.screenshot(path=artifacts_dir / f"language-{code}-{state}.png", full_page=True)
+
+
+def report_a_sighting(page, code: str, artifacts_dir) -> None:
+    """Send the form empty (errors), then filled in (the receipt), in this language."""
+    page.locator("form.sighting-form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    check_language_and_axe(page, code, "sighting-errors", artifacts_dir)
+    seen = timezone.localdate()
+    for part, value in zip(PARTS, [seen.day, seen.month, seen.year], strict=True):
+        page.locator(f'[name="seen_on_{part}"]').fill(str(value))
+    page.locator('input[name="location"]').fill("Near the station")
+    page.locator('textarea[name="description"]').fill("Sighting in a test of every language.")
+    page.locator('[name="identity"][value="anonymous"]').check()
+    page.wait_for_timeout(HUMAN_PAUSE_MS)
+    page.locator("form.sighting-form button[type=submit]").click()
+    expect(page.locator(".panel-confirmation .reference")).to_be_visible()
+    check_language_and_axe(page, code, "sighting-receipt", artifacts_dir)
+
+
 @override_settings(LANGUAGES=ALL_LANGUAGES)
-def test_every_language_on_a_phone(browser, live_server, artifacts_dir, directory):
+def test_every_language_on_a_phone(
+    browser, live_server, artifacts_dir, directory, django_capture_on_commit_callbacks
+):
+    """The home page, an appeal, the sighting form's errors and receipt, the Heroes'
+    sign-up and an ended appeal, in each language."""
     appeal = factories.appeal_create(title="Polyglot Perpetua")
+    closed = factories.appeal_create(title="Homebound Hesper")
+    factories.appeal_found(closed, capture=django_capture_on_commit_callbacks)
     page = browser.new_page(viewport=PHONE)
     for code, _ in ALL_LANGUAGES:
-        for name, path in [("home", "/"), ("appeal", appeal.url)]:
-            response = page.goto(live_server.url + language_path(path, code))
-            assert response.status == 200, (code, name)
-            page.evaluate("document.fonts.ready.then(() => true)")
-            html = page.locator("html")
-            assert html.get_attribute("lang") == code
-            assert html.get_attribute("dir") == ("rtl" if code in RTL else "ltr")
-            assert_no_axe_violations(page, state=f"{name} in {code}")
-            page.screenshot(path=artifacts_dir / f"language-{code}-{name}.png", full_page=True)
+        for state, path, status in [
+            ("home", "/", 200),
+            ("heroes-sign-up", reverse("hero-sign-up"), 200),
+            ("appeal-gone", closed.url, 410),
+            ("sighting-form", reverse("sighting-report", args=[appeal.pk]), 200),
+        ]:
+            visit(
+                page,
+                live_server.url + language_path(path, code),
+                status,
+                code,
+                state,
+                artifacts_dir,
+            )
+        report_a_sighting(page, code, artifacts_dir)
+        assert Sighting.objects.filter(language=code).count() == 1
+        visit(
+            page,
+            live_server.url + language_path(appeal.url, code),
+            200,
+            code,
+            "appeal",
+            artifacts_dir,
+        )
         # Each language's name, in the switcher of this page, in a font that has it.
         for other, font in SCRIPT_FONTS.items():
             selector = f'.language-switcher [lang="{other}"]'
