@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import Http404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import (
@@ -19,6 +19,7 @@ from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Page
 
 from homeward.images import image_without_metadata
+from homeward.languages import DEFAULT_LANGUAGE
 from homeward.page_cache import PublicPageMixin
 from homeward.storage import PhotoStorage, photo_storage
 from homeward.text import validate_single_line
@@ -226,10 +227,46 @@ class OneChildTypeRoutingMixin:
         raise Http404
 
 
-class HomePage(PublicPageMixin, OneChildTypeRoutingMixin, Page):
+class StandardWordingMixin:
+    """A page whose heading and intro staff write in English. In another language it shows
+    the standard wording, translated, rather than English under that language's direction."""
+
+    TRANSLATED_HEADING = ""  # each page type's own wording, marked for translation
+    TRANSLATED_INTRO = ""
+
+    @property
+    def in_english(self) -> bool:
+        return get_language() == DEFAULT_LANGUAGE
+
+    @property
+    def heading(self) -> str:
+        return self.title if self.in_english else str(self.TRANSLATED_HEADING)
+
+    @property
+    def lead(self) -> str:
+        return self.intro if self.in_english else str(self.TRANSLATED_INTRO)
+
+    @property
+    def share_title(self) -> str:
+        """The title for the browser and share cards (staff may set an English one)."""
+        return (self.seo_title or self.title) if self.in_english else self.heading
+
+    @property
+    def share_description(self) -> str:
+        return (self.search_description or self.intro) if self.in_english else self.lead
+
+
+class HomePage(StandardWordingMixin, PublicPageMixin, OneChildTypeRoutingMixin, Page):
     intro = models.TextField(
         max_length=500,
-        help_text="One or two sentences under the main heading.",
+        help_text="One or two sentences under the main heading. In English: other "
+        "languages show the standard wording, translated.",
+    )
+
+    TRANSLATED_HEADING = gettext_lazy("Have you seen them?")
+    TRANSLATED_INTRO = gettext_lazy(
+        "Every day, children and adults go missing across the UK. If you recognise someone "
+        "here, your call could bring them home safely."
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

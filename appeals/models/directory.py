@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
@@ -13,16 +14,27 @@ from wagtail.url_routing import RouteResult
 from appeals.models.pages import AppealPage
 from appeals.models.permissions import DirectoryPermissionTester
 from appeals.models.takedown import AppealTakedown
-from homeward.models import OneChildTypeRoutingMixin, PublicPageMixin
+from homeward.models import OneChildTypeRoutingMixin, PublicPageMixin, StandardWordingMixin
 
 
-class AppealIndexPage(PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMixin, Page):
+class AppealIndexPage(
+    StandardWordingMixin, PublicPageMixin, RoutablePageMixin, OneChildTypeRoutingMixin, Page
+):
     """The public directory of live appeals."""
 
     def permissions_for_user(self, user):
         return DirectoryPermissionTester(user, self)
 
-    intro = models.TextField(max_length=500, blank=True)
+    intro = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="In English: other languages show the standard wording, translated.",
+    )
+
+    TRANSLATED_HEADING = gettext_lazy("Missing people")
+    TRANSLATED_INTRO = gettext_lazy(
+        "Children and adults missing now. Search by name or place, or narrow by area."
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 

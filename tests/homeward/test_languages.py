@@ -5,11 +5,14 @@ import gettext
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import override_settings
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import to_locale
 
 from homeward import roles
@@ -187,3 +190,30 @@ def test_a_page_not_found_and_an_ended_appeal_answer_in_the_address_s_language(
     assert gone.status_code == 410
     assert "apêl hon wedi dod i ben" in gone.content.decode()  # "This appeal has ended"
     assert appeal.title not in gone.content.decode()
+
+
+@EVERY_LANGUAGE
+def test_the_heading_and_intro_staff_write_in_english_show_translated_wording(
+    client, directory
+):
+    home = client.get("/ps/").content.decode()
+    assert "ایا تاسو دوی لیدلي دي؟" in home and "Have you seen them?" not in home
+    assert "Have you seen them?" in client.get("/").content.decode()
+    listing = client.get(f"/cy{directory.url}").content.decode()
+    assert "<h1>Missing people</h1>" not in listing and "Plant ac oedolion" in listing
+
+
+@pytest.mark.parametrize(
+    ("code", "march"), [("ps", "مارچ"), ("ti", "መጋቢት"), ("fa-af", "مارچ"), ("cy", "Mawrth")]
+)
+def test_dates_name_the_month_in_the_language_django_s_own_or_ours(code, march):
+    with translation.override(code):
+        assert date_format(date(2026, 3, 5), "j F Y") == f"5 {march} 2026"
+
+
+@EVERY_LANGUAGE
+def test_pages_staff_write_in_english_are_marked_english(client, directory):
+    html = client.get("/ar/privacy/").content.decode()
+    assert '<div lang="en-gb" dir="ltr">' in html
+    footer = html[html.index('class="site-footer__links"') :]
+    assert 'lang="en-gb" dir="ltr">Privacy notice</a>' in footer
