@@ -193,9 +193,7 @@ def test_a_page_not_found_and_an_ended_appeal_answer_in_the_address_s_language(
 
 
 @EVERY_LANGUAGE
-def test_the_heading_and_intro_staff_write_in_english_show_translated_wording(
-    client, directory
-):
+def test_the_heading_and_intro_staff_write_in_english_show_translated_wording(client, directory):
     home = client.get("/ps/").content.decode()
     assert "ایا تاسو دوی لیدلي دي؟" in home and "Have you seen them?" not in home
     assert "Have you seen them?" in client.get("/").content.decode()
