@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.models import PoliceForce
 from homeward.places import Place, find_place
-from newsletter.languages import email_language, in_english, language_choices, languages_offered
+from newsletter.languages import email_language, language_choices, languages_offered
 from newsletter.typos import suggested_address
 
 ENTER_A_PLACE = _("Enter a postcode or town, like LS6 or Leeds.")
@@ -325,7 +325,7 @@ class SignUpForm(EmailLanguageMixin, WhereForm):
         self.fields["email"].widget = forms.HiddenInput()
         self.fields["address_is_right"].widget = forms.HiddenInput()
         # The words they agree to, exactly as the consent record keeps them.
-        self.fields["consent"].label = in_english(consent_wording)
+        self.fields["consent"].label = consent_wording
         if self.asks_language:
             self.fields["language"].initial = get_language()  # the page's
         if self.finding:

@@ -69,10 +69,3 @@ def language_choices() -> list[tuple[str, SafeString]]:
         )
         for code in languages_offered()
     ]
-
-
-def in_english(text: str) -> str:
-    """Staff-written text (which is English) on a page in another language, marked so."""
-    if translation.get_language() == DEFAULT_LANGUAGE:
-        return text
-    return format_html('<span lang="{}">{}</span>', DEFAULT_LANGUAGE, text)

@@ -11,7 +11,8 @@ import uuid
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -252,6 +253,35 @@ class Delivery(models.Model):
         return f"Message {self.pk} ({self.get_status_display()})"
 
 
+# What the Heroes emails and sign-up say until staff change them: staff edit the English;
+# Heroes who read another language get these, translated (marked for the catalogues here,
+# looked up when an email or page is written).
+STANDARD_WORDING = {
+    "consent_wording": gettext_noop(
+        "Email me appeals for missing people in the areas I choose and, if I ask for them, "
+        "urgent alerts. I can change my areas or unsubscribe at any time from a link in every "
+        "email. Homeward keeps my email address only for this."
+    ),
+    "regular_intro": gettext_noop(
+        "Thank you for being a Hero. These people are missing from your area. Please read "
+        "their appeals and share them: someone you know may have seen them."
+    ),
+    "urgent_intro": gettext_noop(
+        "Someone is missing near you and police are very concerned for them. Please read the "
+        "appeal now and share it."
+    ),
+    "delete_shares_line": gettext_noop(
+        "Some appeals you may have shared are no longer active. If you shared an appeal on "
+        "social media, please check and delete old posts. Thank you."
+    ),
+    "confirmation_text": gettext_noop(
+        "Please confirm that you want to be a Hero. If you did not sign up, ignore this "
+        "email: nothing will be sent to you."
+    ),
+    "signoff": gettext_noop("With thanks, the Homeward team"),
+}
+
+
 @register_setting(icon="mail")
 class NewsletterSettings(BaseGenericSetting):
     """The Heroes emails' wording and schedule, editable by staff."""
@@ -273,34 +303,23 @@ class NewsletterSettings(BaseGenericSetting):
         "hour (UK time)", default=10, validators=[MaxValueValidator(23)]
     )
     consent_wording = models.TextField(
-        default="Email me appeals for missing people in the areas I choose and, if I ask for "
-        "them, urgent alerts. I can change my areas or unsubscribe at any time from a link in "
-        "every email. Homeward keeps my email address only for this.",
-        help_text="What people agree to when they sign up. Changing it starts a new version.",
+        default=STANDARD_WORDING["consent_wording"],
+        help_text="What people agree to when they sign up. Changing it starts a new version. "
+        "In English: in another language, people see the standard wording, translated.",
     )
     consent_version = models.PositiveIntegerField(default=1, editable=False)
-    regular_intro = models.TextField(
-        default="Thank you for being a Hero. These people are missing from your area. Please "
-        "read their appeals and share them: someone you know may have seen them.",
-    )
-    urgent_intro = models.TextField(
-        default="Someone is missing near you and police are very concerned for them. Please "
-        "read the appeal now and share it.",
-    )
+    regular_intro = models.TextField(default=STANDARD_WORDING["regular_intro"])
+    urgent_intro = models.TextField(default=STANDARD_WORDING["urgent_intro"])
     briefing_intro = models.TextField(
         default="A restricted briefing for the safeguarding network. This person must not be "
         "publicised: do not share, post or display this email. If you see them, call 999.",
     )
     delete_shares_line = models.TextField(
-        default="Some appeals you may have shared are no longer active. If you shared an "
-        "appeal on social media, please check and delete old posts. Thank you.",
+        default=STANDARD_WORDING["delete_shares_line"],
         help_text="Shown when appeals have closed since the last email. It never names anyone.",
     )
-    confirmation_text = models.TextField(
-        default="Please confirm that you want to be a Hero. If you did not sign up, ignore "
-        "this email: nothing will be sent to you.",
-    )
-    signoff = models.TextField(default="With thanks, the Homeward team")
+    confirmation_text = models.TextField(default=STANDARD_WORDING["confirmation_text"])
+    signoff = models.TextField(default=STANDARD_WORDING["signoff"])
 
     panels = [
         MultiFieldPanel(
@@ -321,6 +340,8 @@ class NewsletterSettings(BaseGenericSetting):
                 FieldPanel("signoff"),
             ],
             heading="Wording",
+            help_text="In English. Heroes who chose another language get the standard "
+            "wording, translated.",
         ),
     ]
 
@@ -334,15 +355,26 @@ class NewsletterSettings(BaseGenericSetting):
                 self.consent_version += 1
         super().save(*args, **kwargs)
 
-    def wording(self) -> dict[str, str]:
-        return {
-            name: getattr(self, name)
-            for name in (
-                "regular_intro",
-                "urgent_intro",
-                "briefing_intro",
-                "delete_shares_line",
-                "confirmation_text",
-                "signoff",
-            )
-        }
+    def wording(self, language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+        """The emails' own words in a language: staff write the English; any other
+        language has the standard wording, translated (partners' briefings stay English)."""
+        names = [
+            "briefing_intro",
+            *(name for name in STANDARD_WORDING if name != "consent_wording"),
+        ]
+        if language == DEFAULT_LANGUAGE:
+            return {name: getattr(self, name) for name in names}
+        with translation.override(language):
+            return {
+                name: gettext(STANDARD_WORDING[name])
+                if name in STANDARD_WORDING
+                else getattr(self, name)
+                for name in names
+            }
+
+    def consent_in(self, language: str) -> tuple[int, str]:
+        """The version and the words people agree to, on a page in that language."""
+        if language == DEFAULT_LANGUAGE:
+            return self.consent_version, self.consent_wording
+        with translation.override(language):
+            return self.consent_version, gettext(STANDARD_WORDING["consent_wording"])

@@ -86,6 +86,8 @@ def content_in_language(content: dict, code: str) -> dict:
     }
     if content.get("urgent_appeal"):
         in_language["urgent_appeal"] = card_in(content["urgent_appeal"])
+    if code in content.get("wordings", {}):
+        in_language["wording"] = content["wordings"][code]
     return {**content, **in_language}
 
 

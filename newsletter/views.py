@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -83,7 +84,7 @@ def hero_sign_up(request: HttpRequest) -> HttpResponse:
 
 
 def _wording(policy: NewsletterSettings) -> dict:
-    return {"consent_wording": policy.consent_wording}
+    return {"consent_wording": policy.consent_in(get_language())[1]}
 
 
 def _said_back(data) -> dict:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from appeals.models import AppealPage
 from homeward.claims import JOB_LOST_AFTER
@@ -126,7 +126,13 @@ def _campaign_start(
     """
     source = email_compile(kind)
     subjects = in_each_language(subject)
-    content = {**content, "wording": NewsletterSettings.load().wording(), "subjects": subjects}
+    policy = NewsletterSettings.load()
+    content = {
+        **content,
+        "wording": policy.wording(),
+        "wordings": in_each_language(lambda: policy.wording(get_language())),
+        "subjects": subjects,
+    }
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from homeward.jobs import enqueue_after_commit
 from homeward.languages import DEFAULT_LANGUAGE
@@ -192,7 +193,8 @@ def _record_consent(
     policy: NewsletterSettings,
     wording: tuple[int, str] | None = None,
 ) -> None:
-    version, text = wording or (policy.consent_version, policy.consent_wording)
+    # The words as the page they were agreed on said them, in its language.
+    version, text = wording or policy.consent_in(get_language())
     HeroConsent.objects.create(
         hero=hero,
         action=action,

@@ -126,7 +126,7 @@ def delivery_send(*, delivery_id: int) -> bool:
         subject=subject,
         # Only someone already subscribed has links to manage or leave a subscription.
         personal=delivery.kind == Delivery.Kind.ALREADY_SUBSCRIBED,
-        wording=NewsletterSettings.load().wording(),
+        wording=NewsletterSettings.load().wording(language),
         choices=choices,
         confirm_url=_public_link("hero-confirm", confirm_token(hero.public_id), language),
     )

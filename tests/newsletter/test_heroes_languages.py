@@ -20,7 +20,7 @@ from appeals.models import AppealPage
 from homeward.languages import ALL_LANGUAGES, language_path
 from newsletter import services
 from newsletter.emails import EmailRenderer
-from newsletter.models import Hero
+from newsletter.models import STANDARD_WORDING, Hero, HeroConsent, NewsletterSettings
 from newsletter.selectors import regular_email_content, regular_email_since
 from newsletter.services import campaign_regular_due
 from newsletter.tokens import manage_token
@@ -73,9 +73,11 @@ def html_attributes(html: str) -> dict[str, str]:
     return lang_and_dir(re.search(r"<html ([^>]*)>", html).group(1))
 
 
-def in_language(code: str, message: str) -> str:
+def in_language(code: str, message) -> str:
+    """``message`` (a string, or a lazy one in English) as that language says it."""
+    english = str(message)
     with translation.override(code):
-        return gettext(message)
+        return gettext(english)
 
 
 def regular_subject_in(code: str) -> str:
@@ -108,14 +110,30 @@ def test_the_sign_up_asks_in_which_language_each_named_in_itself_the_page_s_firs
         response = client.post(f"{prefix}/heroes/", {"place": "LS6 3AB", "email": "a@b.org"})
         page = response.content.decode()
         assert response.status_code == 200
-        assert QUESTION in page
+        assert in_language(prefix.strip("/") or "en-gb", QUESTION) in page
         assert re.findall(r'name="language" value="([^"]+)"[^>]*checked', page) == [chosen]
         assert f'action="{prefix}/heroes/"' in page  # signing up stays in the page's language
     assert '<span lang="cy" dir="ltr">Cymraeg</span>' in page
     assert '<span lang="ps" dir="rtl">پښتو</span>' in page
     assert '<span lang="en-gb" dir="ltr">English</span>' in page
-    # On a page in Pashto, the consent wording staff wrote in English says so.
-    assert re.search(r'<label for="id_consent"><span lang="en-gb">Email me appeals', page)
+    # On a page in Pashto, the words agreed to are the standard wording, in Pashto.
+    consent = in_language("ps", STANDARD_WORDING["consent_wording"])
+    assert consent != STANDARD_WORDING["consent_wording"]
+    assert f'<label for="id_consent">{consent}</label>' in page
+    assert "Email me appeals" not in page
+
+
+def test_a_hero_agrees_to_the_words_they_read_and_the_record_keeps_them(client, offered, forces):
+    policy = NewsletterSettings.load()
+    policy.consent_wording = "Our own English wording of the consent."
+    policy.save()
+    data = {"place": "LS6 3AB", "email": "pashto.reader@example.org"}
+    assert "Our own English wording" not in client.post("/ps/heroes/", data).content.decode()
+    assert "Our own English wording" in client.post("/heroes/", data).content.decode()
+    email = "pashto.reader@example.org"
+    client.post("/ps/heroes/", sign_up_data(forces, email=email, language="ps"))
+    (record,) = HeroConsent.objects.filter(hero__email=email)
+    assert record.wording == in_language("ps", STANDARD_WORDING["consent_wording"])
 
 
 def test_the_newsletter_pages_are_in_the_page_s_language(client, offered):
@@ -209,9 +227,9 @@ def test_a_hero_who_chooses_welsh_is_written_to_in_welsh_with_welsh_links(
     html = email.html()
     assert html_attributes(html) == {"lang": "cy", "dir": "ltr"}
     assert email.message["Subject"] == regular_subject_in("cy")
-    # The staff's own wording is English, and says so inside the Welsh email.
-    intro = re.search(r"<p ([^>]*)>Thank you for being a Hero", html).group(1)
-    assert lang_and_dir(intro) == {"lang": "en-gb", "dir": "ltr"}
+    # The email's own words are the standard wording, in Welsh.
+    assert in_language("cy", STANDARD_WORDING["regular_intro"]) in html
+    assert "Thank you for being a Hero" not in html
     for link in links(html):
         assert urlsplit(link).path.startswith("/cy/"), link
         assert client.get(urlsplit(link).path).status_code == 200, link
