@@ -315,15 +315,16 @@ def _recipients(
 
 def _public_link(name: str, token: str, language: str) -> str:
     """A Hero's own link, to their page in the language of their email."""
-    return _link_prefix(name, language) + token + "/"
+    return absolute_url(_path_prefix(name, language) + token + "/")
 
 
 @cache
-def _link_prefix(name: str, language: str) -> str:
-    # Reversed in English (no prefix in front), whichever language is active.
+def _path_prefix(name: str, language: str) -> str:
+    # Reversed in English (no prefix in front), whichever language is active. The site's
+    # address is joined on each time: a setting, which tests change.
     with translation.override(DEFAULT_LANGUAGE):
         english = reverse(name, args=["TOKEN"])
-    return absolute_url(language_path(english, language)).removesuffix("TOKEN/")
+    return language_path(english, language).removesuffix("TOKEN/")
 
 
 def _area_names(forces: frozenset[int] | None, language: str) -> str:
