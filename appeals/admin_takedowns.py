@@ -2,7 +2,7 @@
 appeals, with what each takedown removed, what is pending, retry, filters and export.
 
 Who sees which takedowns is the registered permission policy's
-(appeals.permission_policies.TakedownPermissionPolicy); a takedown someone may not see
+(appeals.permission_policies.ForceRecordPermissionPolicy); a takedown someone may not see
 answers 404, as one that does not exist.
 """
 

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 
@@ -95,6 +97,7 @@ class NextStepsDashboardPanel(Component):
             AppealTakedown,
             PublicityCheckTask,
             PublisherApprovalTask,
+            ReturnHomeInterview,
             SocialPost,
         )
 
@@ -144,6 +147,23 @@ class NextStepsDashboardPanel(Component):
                     for takedown in selectors.takedowns_pending(user=user)
                 ],
                 more_url=f"{index}?pending=true",
+            )
+        interviews = policy_registry.get_by_type(ReturnHomeInterview)
+        if interviews.user_has_permission(user, "change"):
+            # Overdue first: each child is owed one within 72 hours of being found.
+            outstanding = interviews.instances_user_has_permission_for(user, "change").outstanding()
+            yield _list(
+                "Return home interviews due (72 hours)",
+                [
+                    (
+                        f"{interview.appeal.title}: "
+                        + ("overdue" if interview.is_overdue() else "due")
+                        + f" by {date_format(timezone.localtime(interview.due_by), 'j M, H:i')}",
+                        reverse("appeals_return_home:edit", args=[interview.pk]),
+                    )
+                    for interview in outstanding.order_by("due_by")
+                ],
+                more_url=reverse("appeals_return_home:index") + "?outstanding=true",
             )
 
 

@@ -13,12 +13,13 @@ from wagtail.permission_policies.collections import CollectionOwnershipPermissio
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from appeals.models import AppealPage, AppealTakedown
+from appeals.models import AppealPage, AppealTakedown, ReturnHomeInterview
 from appeals.selectors import (
     appeal_visible_to,
     image_visible_to,
     images_visible_to,
     pages_visible_to,
+    return_home_interviews_visible_to,
     takedowns_visible_to,
 )
 
@@ -52,20 +53,24 @@ class AppealPhotoPermissionPolicy(CollectionOwnershipPermissionPolicy):
         )
 
 
-class TakedownPermissionPolicy(ModelPermissionPolicy):
-    """The takedowns report: its model permission (Publishers, Administrators, Police
-    officers) opens it, with the takedowns of the forces whose appeals one may see: every
-    force's, or an officer's own force's."""
+class ForceRecordPermissionPolicy(ModelPermissionPolicy):
+    """A record of a case (a takedown, a return home interview): its model permissions open
+    it, and only the records of the forces whose appeals one may see (every force's, or an
+    officer's own force's), as ``visible_to(user)`` gives them."""
+
+    def __init__(self, model, *, visible_to):
+        super().__init__(model)
+        self.visible_to = visible_to
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not self.user_has_any_permission(user, actions):
             return self.model._default_manager.none()
-        return takedowns_visible_to(user)
+        return self.visible_to(user)
 
     def user_has_permission_for_instance(self, user, action, instance):
         return (
             self.user_has_permission(user, action)
-            and takedowns_visible_to(user).filter(pk=instance.pk).exists()
+            and self.visible_to(user).filter(pk=instance.pk).exists()
         )
 
 
@@ -81,4 +86,14 @@ def register() -> None:
         ),
         exact_class=True,
     )
-    register_permission_policy(AppealTakedown, TakedownPermissionPolicy(AppealTakedown))
+    # The takedowns report: Publishers, Administrators, and Police officers (their force's).
+    register_permission_policy(
+        AppealTakedown, ForceRecordPermissionPolicy(AppealTakedown, visible_to=takedowns_visible_to)
+    )
+    # Return home interviews: Caseworkers.
+    register_permission_policy(
+        ReturnHomeInterview,
+        ForceRecordPermissionPolicy(
+            ReturnHomeInterview, visible_to=return_home_interviews_visible_to
+        ),
+    )

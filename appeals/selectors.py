@@ -15,6 +15,7 @@ from appeals.models import (
     PublicityCheck,
     PublicityCheckTask,
     PublicityRecord,
+    ReturnHomeInterview,
     SocialPost,
 )
 from appeals.search import appeals_matching, forces_named_in, search_words
@@ -248,6 +249,13 @@ def takedowns_visible_to(user):
     ).prefetch_related("appeal__social_posts")
     forces = _forces_visible_to(user)
     return takedowns if forces is None else takedowns.filter(police_force_id__in=forces)
+
+
+def return_home_interviews_visible_to(user):
+    """The return home interviews of the forces whose appeals this person may see."""
+    interviews = ReturnHomeInterview.objects.select_related("appeal", "police_force")
+    forces = _forces_visible_to(user)
+    return interviews if forces is None else interviews.filter(police_force_id__in=forces)
 
 
 def appeal_publicity_state(appeal: AppealPage) -> str:

@@ -13,6 +13,7 @@ from wagtail.permissions import policy_registry
 
 from appeals import admin_close, admin_police, admin_publicity_check, off_site
 from appeals.admin_page_viewset import AppealPageViewSet
+from appeals.admin_return_home import ReturnHomeViewSet
 from appeals.admin_social_posts import SocialPostViewSet
 from appeals.admin_takedowns import TakedownViewSet
 from appeals.models import AppealPage, SocialPost
@@ -66,6 +67,11 @@ def register_takedowns_viewset():
 @hooks.register("register_admin_viewset")
 def register_social_posts_viewset():
     return SocialPostViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_return_home_viewset():
+    return ReturnHomeViewSet()
 
 
 def _appeal_buttons(page, user, priority):
@@ -269,5 +275,10 @@ def register_publicity_log_actions(actions):
         ("homeward.appeal.closed", "Appeal closed", "Closed: taken down"),
         ("homeward.appeal.takedown_retried", "Takedown retried", "The takedown was run again"),
         ("homeward.appeal.purged", "Personal data purged", "Personal data purged (retention)"),
+        (
+            "homeward.return_home.recorded",
+            "Return home interview recorded",
+            "Return home interview: offer or outcome recorded",
+        ),
     ]:
         actions.register_action(action, label, message)

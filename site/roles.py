@@ -75,12 +75,15 @@ ROLES: dict[str, Role] = {
         collection_permissions=(*IMAGE_AUTHORING, "wagtailimages.change_image"),
     ),
     CASEWORKERS: Role(
-        description="Charity caseworkers who see sightings for every case.",
+        description="Charity caseworkers who see sightings for every case, and make sure "
+        "each child found is offered a return home interview.",
         permissions=(
             "wagtailadmin.access_admin",
             "sightings.view_sighting",
             SEE_EVERY_FORCE,
             READ_PUBLICITY_CHECKS,
+            "appeals.view_returnhomeinterview",
+            "appeals.change_returnhomeinterview",
         ),
     ),
     POLICE_OFFICERS: Role(

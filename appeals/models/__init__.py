@@ -20,6 +20,7 @@ from appeals.models.publicity_record import (
     PublicityRecordSection,
     SocialPost,
 )
+from appeals.models.return_home import ReturnHomeInterview
 from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
 from appeals.models.translations import AppealTranslation
@@ -44,6 +45,7 @@ __all__ = [
     "PublicityRefused",
     "PublicitySettings",
     "PublisherApprovalTask",
+    "ReturnHomeInterview",
     "SocialPost",
     "page_hold",
     "years_between",

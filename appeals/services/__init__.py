@@ -20,6 +20,7 @@ from appeals.services.publicity import (
     publicity_scheduled_refuse,
 )
 from appeals.services.retention import appeals_retention_purge
+from appeals.services.return_home import return_home_interview_record
 from appeals.services.takedown import appeal_takedown_run, takedown_retry, takedowns_sweep
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "publicity_reminders_send",
     "publicity_review",
     "publicity_scheduled_refuse",
+    "return_home_interview_record",
     "scheduled_unpublishing_refuse",
     "takedown_retry",
     "takedowns_sweep",

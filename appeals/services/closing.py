@@ -7,6 +7,9 @@ takes the appeal down the same way but leaves it open: the person is still missi
 takedown record (outcome "expired") lasts until a renewed check puts the appeal live again,
 or until it is closed after all.
 
+A child found is owed a return home interview: closing records it as due, in the same
+transaction (appeals.models.return_home).
+
 After APPEAL_RETENTION_DAYS the retention purge (appeals.services.retention) forgets the
 person.
 """
@@ -22,7 +25,7 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from appeals.models import AppealPage, AppealTakedown
+from appeals.models import AppealPage, AppealTakedown, ReturnHomeInterview
 from appeals.off_site import unpublish_refusal
 from appeals.services.takedown import takedown_run_at_once
 
@@ -154,6 +157,8 @@ def _takedown_start(
         if page.current_workflow_state:
             page.current_workflow_state.cancel(user=user)
         log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
+        if outcome == AppealTakedown.Outcome.FOUND and page.is_child:
+            ReturnHomeInterview.due_for(page, found_at=now)
     # The steps that touch only our own storage run right after the commit, so the photos
     # leave the public media before the closing request answers, whether or not the queue
     # is up; the CDN's purges, which may be slow, go to a worker (or the sweep).

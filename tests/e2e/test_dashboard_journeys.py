@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from appeals.models import AppealPage, AppealTakedown, SocialPost
+from appeals.models import AppealPage, AppealTakedown, ReturnHomeInterview, SocialPost
 from appeals.services import appeal_close
 from homeward import roles
 from homeward.models import PoliceForce
@@ -245,6 +245,33 @@ def test_a_caseworker_reaches_the_most_urgent_sighting_across_forces(
     expect(page.get_by_role("heading", name=f"Sighting {urgent.reference}")).to_be_visible()
     expect(page.get_by_text("Dover ferry port")).to_be_visible()
     evidence(browser, page, artifacts_dir, "caseworker-sighting")
+
+
+def test_a_caseworker_reaches_an_overdue_return_home_interview_and_records_it(
+    browser, live_server, artifacts_dir
+):
+    caseworker = factories.user_create(role=roles.CASEWORKERS, username="caseworker")
+    appeal = factories.appeal_create(title="Returning Romilly", age_when_missing=13)
+    publisher = factories.user_create(role=roles.PUBLISHERS)
+    appeal_close(appeal=appeal, user=publisher, outcome="found", reason="Found.")
+    found = timezone.now() - timedelta(hours=80)
+    ReturnHomeInterview.objects.update(found_at=found, due_by=found + timedelta(hours=72))
+
+    page = sign_in(browser, live_server, caseworker)
+    listing = next_steps(page)
+    expect(listing).to_contain_text("Return home interviews due (72 hours)")
+    evidence(browser, page, artifacts_dir, "caseworker-return-home-dashboard")
+    listing.get_by_role("link", name=re.compile("Returning Romilly: overdue")).click()
+    page.get_by_label("A charity the local authority commissions").check()
+    page.get_by_label("Organisation").fill("Fictional Children's Charity")
+    page.get_by_label("Offered at").fill(
+        timezone.localtime(found + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    )
+    evidence(browser, page, artifacts_dir, "caseworker-return-home-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Recorded.")).to_be_visible()
+    interview = ReturnHomeInterview.objects.get()
+    assert interview.offered_by == "charity" and interview.offered_at is not None
 
 
 def test_a_failed_post_is_named_by_its_channel(client):

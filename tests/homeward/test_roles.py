@@ -136,6 +136,9 @@ CAPABILITY_HOLDERS = {
     "appeals.add_appealtakedown": {PO},
     "sightings.view_sighting": {CW, PO},
     "sightings.change_sighting": {PO},
+    # A child found is owed a return home interview: caseworkers see that it is offered.
+    "appeals.view_returnhomeinterview": {CW},
+    "appeals.change_returnhomeinterview": {CW},
 }
 
 
