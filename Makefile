@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo offers every language, drafts included, so that each can be tried; a real
+# site offers a language once a fluent speaker has reviewed it (docs/TRANSLATIONS.md).
+PUBLIC_LANGUAGES ?= cy,ar,fa,fa-af,ps,ti,ckb,vi,sq
 
 .PHONY: run test lint messages bench clean
 
@@ -18,7 +21,7 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 PUBLIC_LANGUAGES=$(PUBLIC_LANGUAGES) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
