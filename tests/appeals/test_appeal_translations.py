@@ -32,6 +32,7 @@ def translated(directory):
     return factories.appeal_create(
         title="Samina Fictionalname",
         message="Samina, we love you.",
+        hair="Short dark hair",
         translations=[
             {"language": "ti", "message_to_them": TIGRINYA_MESSAGE},
             {
@@ -201,6 +202,8 @@ def test_the_page_in_pashto_leads_with_the_pashto_headline_and_description(clien
     html = client.get(f"/ps{translated.url}").content.decode()
     assert PASHTO_HEADLINE in html and "توره ویښته" in html
     assert html_attributes(html)["dir"] == "rtl"
+    # What staff typed in English reads left to right inside the right-to-left page.
+    assert f'<dd lang="en-gb" dir="ltr">{translated.hair}' in html
     english = client.get(translated.url).content.decode()
     assert PASHTO_HEADLINE not in english and "Headline in ti" not in english
 
