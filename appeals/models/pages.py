@@ -357,8 +357,8 @@ class AppealPage(PublicPageMixin, Page):
             errors["age_when_missing"] = (
                 "Give their age when they went missing, or a date of birth."
             )
-        if self.translation_errors():
-            errors["__all__"] = self.translation_errors()
+        if problems := self.translation_errors():
+            errors["__all__"] = problems
         if not errors:
             self.derive_ages()
             if not self.is_child and self.unaccompanied_asylum_seeking:

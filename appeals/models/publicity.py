@@ -442,8 +442,8 @@ class PublicityCheck(models.Model):
             errors["risk_of_identifying_community"] = (
                 "The appeal has no translation: there is no language to assess."
             )
-        if appeal.translation_errors():
-            errors["__all__"] = appeal.translation_errors()
+        if problems := appeal.translation_errors():
+            errors["__all__"] = problems
         if appeal.trafficked and not self.nrm_status:
             errors["nrm_status"] = (
                 "They are flagged trafficked: give their National Referral Mechanism status."
