@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +15,7 @@ from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 from homeward.languages import ALL_LANGUAGES, DEFAULT_LANGUAGE, NAMES_IN_THEMSELVES
 from homeward.text import validate_single_line
+from homeward.text_fields import bounded_text, text_stripped
 
 # Crockford's base32 without I, L, O, U: easy to read out on the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -226,9 +226,7 @@ class SightingTranslation(models.Model):
     over), its adding is in the sighting's audit log, and it goes when the sighting goes."""
 
     sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="translations")
-    text = models.TextField(
-        "translation into English", max_length=8000, validators=[MaxLengthValidator(8000)]
-    )
+    text = bounded_text(8000, verbose_name="translation into English")
     translated_by = models.CharField(
         max_length=120,
         validators=[validate_single_line],
@@ -247,7 +245,7 @@ class SightingTranslation(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        self.text, self.translated_by = self.text.strip(), self.translated_by.strip()
+        text_stripped(self)
         # (A form checks the fields before the service names the sighting.)
         if self.sighting_id is not None and self.sighting.language == DEFAULT_LANGUAGE:
             raise ValidationError("This sighting was written in English: it needs no translation.")

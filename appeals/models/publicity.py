@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,6 +18,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from homeward.models import PoliceForce
+from homeward.text_fields import bounded_text, text_stripped
 
 
 class PublicityRefused(PermissionDenied):
@@ -103,19 +104,8 @@ def same_case_reference(first: str, second: str) -> bool:
     return "".join(first.split()).upper() == "".join(second.split()).upper()
 
 
-def _strip_text(instance: models.Model) -> None:
-    """Text answers as a form would take them: surrounding blanks are no answer."""
-    for field in instance._meta.concrete_fields:
-        value = getattr(instance, field.attname)
-        if isinstance(field, (models.CharField, models.TextField)) and isinstance(value, str):
-            setattr(instance, field.attname, value.strip())
-
-
 def _notes(max_length: int = 2000) -> models.TextField:
-    # A TextField's max_length binds only forms: the validator binds full_clean() too.
-    return models.TextField(
-        max_length=max_length, blank=True, validators=[MaxLengthValidator(max_length)]
-    )
+    return bounded_text(max_length, blank=True)
 
 
 class PoliceAuthorisation(models.Model):
@@ -141,7 +131,7 @@ class PoliceAuthorisation(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        _strip_text(self)
+        text_stripped(self)
         errors = {}
         if not self.officer_name:
             errors["officer_name"] = "Give your name and rank."
@@ -336,7 +326,7 @@ class PublicityCheck(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        _strip_text(self)
+        text_stripped(self)
         if self.revision_id is None:
             return  # full_clean() reports the missing revision; there is nothing to check
         errors = self.checklist_errors(self.revision.as_object())

@@ -7,7 +7,6 @@ appeal takes every language down with the page; the retention purge deletes them
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -15,13 +14,7 @@ from wagtail.models import Orderable
 
 from homeward.languages import NAMES_IN_THEMSELVES, TRANSLATION_LANGUAGES, text_direction
 from homeward.text import validate_single_line
-
-
-def _text(max_length: int, **kwargs) -> models.TextField:
-    # A TextField's max_length binds only forms: the validator binds full_clean() too.
-    return models.TextField(
-        max_length=max_length, validators=[MaxLengthValidator(max_length)], **kwargs
-    )
+from homeward.text_fields import bounded_text, text_stripped
 
 
 class AppealTranslation(Orderable):
@@ -33,12 +26,12 @@ class AppealTranslation(Orderable):
         help_text="One line that leads the appeal in this language, for example “Have you "
         "seen Amira? She is not in trouble.”",
     )
-    description = _text(
+    description = bounded_text(
         1000,
         blank=True,
         help_text="What they look like and where they were last seen, in this language.",
     )
-    message_to_them = _text(
+    message_to_them = bounded_text(
         1000,
         help_text="To them, in their own language: they are not in trouble; finding them "
         "matters more than any question of immigration status; they can call or text "
@@ -79,8 +72,7 @@ class AppealTranslation(Orderable):
 
     def clean(self) -> None:
         super().clean()
-        for name in ("headline", "description", "message_to_them", "translated_by", "reviewed_by"):
-            setattr(self, name, getattr(self, name).strip())
+        text_stripped(self)
         if self.translated_by and self.reviewed_by.casefold() == self.translated_by.casefold():
             raise ValidationError(
                 {"reviewed_by": "Someone other than the translator must review it."}
