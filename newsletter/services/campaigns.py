@@ -127,10 +127,11 @@ def _campaign_start(
     source = email_compile(kind)
     subjects = in_each_language(subject)
     policy = NewsletterSettings.load()
+    wordings = in_each_language(lambda: policy.wording(get_language()))
     content = {
         **content,
-        "wording": policy.wording(),
-        "wordings": in_each_language(lambda: policy.wording(get_language())),
+        "wording": wordings[DEFAULT_LANGUAGE],  # what staff see of it, and older emails read
+        "wordings": wordings,
         "subjects": subjects,
     }
     try:
