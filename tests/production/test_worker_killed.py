@@ -11,6 +11,7 @@ one message that may have been in the mail server's hands when the worker died, 
 the ledger says "uncertain". Nobody gets two.
 """
 
+import re
 import threading
 import time
 import uuid
@@ -30,6 +31,7 @@ KILL_AT_RECIPIENT = 120  # 40%
 RESTART_AFTER = 2  # seconds, as systemd's RestartSec=2
 EVERYONE_WITHIN = 120  # seconds after the kill
 UNCERTAIN = "uncertain"
+MESSAGE_ID = re.compile(rb"^Message-ID: <homeward\.(\d+)@", re.MULTILINE)
 
 
 def test_a_worker_killed_mid_campaign_leaves_each_hero_one_email(stack, figures):
@@ -64,13 +66,15 @@ def test_a_worker_killed_mid_campaign_leaves_each_hero_one_email(stack, figures)
         f"deliveries: {statuses_of(campaign_id)}"
     )
     stack.mailbox.on_recipient = None
-    delivered_at_kill = sum(1 for count in received_by(stack, heroes).values() if count)
+    delivered_at_kill = sum(
+        1 for count in received_by(stack, heroes, campaign_id).values() if count
+    )
     worker.popen.wait(timeout=10)  # dead, with its work horse
     time.sleep(RESTART_AFTER)
     stack.restart("jobs_worker")
 
     def everyone_settled() -> bool:
-        received = received_by(stack, heroes)
+        received = received_by(stack, heroes, campaign_id)
         uncertain = {
             email for email, status in statuses_of(campaign_id).items() if status == UNCERTAIN
         }
@@ -84,7 +88,7 @@ def test_a_worker_killed_mid_campaign_leaves_each_hero_one_email(stack, figures)
     if settled:
         figures.recovery_s = round(time.monotonic() - moments["killed"], 1)
         time.sleep(5)  # a late second copy would show now
-    received = received_by(stack, heroes)
+    received = received_by(stack, heroes, campaign_id)
     statuses = statuses_of(campaign_id)
     uncertain = sorted(email for email, status in statuses.items() if status == UNCERTAIN)
     missing = sorted(
@@ -123,11 +127,19 @@ def test_a_worker_killed_mid_campaign_leaves_each_hero_one_email(stack, figures)
     assert not problems, "\n".join(problems)
 
 
-def received_by(stack, heroes: set[str]) -> dict[str, int]:
+def received_by(stack, heroes: set[str], campaign_id: int) -> dict[str, int]:
+    """How many copies of a regular email each Hero got. Only emails of this test's
+    campaign count: from Thursday 10:00 the scheduler starts this week's own regular email
+    (to these Heroes too, if they exist by then), which is another email, not a repeat."""
     with stack.mailbox.lock:
-        recipients = [
-            address for arrival in stack.mailbox.arrivals for address in arrival.recipients
-        ]
+        arrivals = list(stack.mailbox.arrivals)
+    ours = set(Delivery.objects.filter(campaign_id=campaign_id).values_list("id", flat=True))
+    recipients = [
+        address
+        for arrival in arrivals
+        if (found := MESSAGE_ID.search(arrival.data)) and int(found[1]) in ours
+        for address in arrival.recipients
+    ]
     counts = dict.fromkeys(heroes, 0)
     for address in recipients:
         if address in counts:
