@@ -5,7 +5,7 @@ from django import forms
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from homeward.models import PoliceForce
-from sightings.models import Sighting, SightingTranslation, ThriveAssessment
+from sightings.models import Sighting, SightingHandOff, SightingTranslation, ThriveAssessment
 from sightings.permissions import sees_every_force
 from sightings.selectors import sighting_appeals_for
 
@@ -120,6 +120,28 @@ class TranslationForm(forms.ModelForm):
         model = SightingTranslation
         fields = ["text", "translated_by"]
         widgets = {"text": forms.Textarea({"rows": 4})}
+
+
+class HandOffForm(forms.ModelForm):
+    """Pass a sighting to another force. The model's rules check it, on the sighting named,
+    so their messages stand beside the answers; the service checks it all again."""
+
+    class Meta:
+        model = SightingHandOff
+        fields = ["to_force", "reason", "domestic_abuse_confirmed"]
+
+    def __init__(self, *args, sighting: Sighting, **kwargs):
+        super().__init__(*args, instance=SightingHandOff(sighting=sighting), **kwargs)
+        to_force = self.fields["to_force"]
+        to_force.queryset = PoliceForce.objects.exclude(pk=sighting.police_force_id)
+        to_force.empty_label = "Choose a force"
+        if sighting.appeal.domestic_abuse:
+            self.fields["domestic_abuse_confirmed"].help_text = (
+                "Required: the appeal is a domestic-abuse case, and sharing where the person "
+                "was seen is your decision."
+            )
+        else:
+            del self.fields["domestic_abuse_confirmed"]
 
 
 class DuplicatesForm(forms.Form):

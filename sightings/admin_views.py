@@ -1,6 +1,7 @@
-"""The police triage queue in the Wagtail admin, on Wagtail's generic views. Views are thin:
-the work is in services, and who may see or work what is the registered permission policy
-(sightings/permissions.py).
+"""The police triage queue in the Wagtail admin, on Wagtail's generic views: a sighting's
+page and its steps (the list is sightings/admin_queue.py, passing a sighting to another
+force sightings/admin_hand_off.py). Views are thin: the work is in services, and who may
+see or work what is the registered permission policy (sightings/permissions.py).
 
 A sighting someone may not see answers 404 on every URL, as if it did not exist. Sightings
 are named by their random public id: sequential ids would let anyone count them or walk
@@ -15,11 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -29,15 +28,13 @@ from sightings.admin_forms import (
     CloseForm,
     DuplicatesForm,
     NoteForm,
-    SightingFilterSet,
     ThriveForm,
     TranslationForm,
 )
-from sightings.formatting import person_name, shown_plainly, waited
+from sightings.admin_hand_off import hand_off_context, hand_off_step
+from sightings.admin_queue import SightingIndexView
 from sightings.models import Sighting, SightingLogEntry
-from sightings.permissions import SEE, WORK, sighting_permission_policy
-from sightings.selectors import sighting_queue, sighting_queue_rows
-from sightings.spreadsheet import SightingSpreadsheetMixin
+from sightings.permissions import SEE, SEE_CASE, WORK, sighting_permission_policy
 
 PAGE_SIZE = 50
 
@@ -53,97 +50,6 @@ def _visible_sighting(request: HttpRequest, public_id) -> Sighting:
         ),
         public_id=public_id,
     )
-
-
-class ReferenceColumn(TitleColumn):
-    """The sighting's reference, linked, marked urgent, with its box for the selection."""
-
-    cell_template_name = "sightings/admin/reference_cell.html"
-
-
-class TextColumn(Column):
-    """A cell of text, as Wagtail's cell template renders it, without a template: a page
-    has 300 of them, and rendering a template for each was a third of the page's time."""
-
-    def render_cell_html(self, instance, parent_context):
-        return format_html("<td>{}</td>", self.get_value(instance))
-
-
-def _status(sighting: Sighting) -> str:
-    reason = sighting.get_close_reason_display().lower() if sighting.close_reason else ""
-    return sighting.get_status_display() + (f": {reason}" if reason else "")
-
-
-class SightingIndexView(SightingSpreadsheetMixin, IndexView):
-    """The queue: urgent first, then by priority, in pages, with Wagtail's filters."""
-
-    template_name = "sightings/admin/queue.html"
-    results_template_name = "sightings/admin/queue_results.html"
-    any_permission_required = [SEE]
-    filterset_class = SightingFilterSet
-    search_fields = ["reference", "location", "description", "reporter_name"]
-    search_backend_name = None
-    page_title = "Sightings"
-
-    def get_base_queryset(self):
-        return sighting_queue_rows(sighting_queue(user=self.request.user))
-
-    def order_queryset(self, queryset):
-        return queryset  # the queue's own order, which its indexes follow
-
-    def filter_queryset(self, queryset):
-        if self.filters and not self.filters.is_valid():
-            # A filter not understood is left out, but closed sightings stay out by default.
-            return queryset.exclude(status=Sighting.Status.CLOSED)
-        return super().filter_queryset(queryset)
-
-    def get_inspect_url(self, instance):
-        return reverse(self.inspect_url_name, args=[instance.public_id])
-
-    def get_edit_url(self, instance):
-        return None
-
-    @cached_property
-    def columns(self):
-        now = timezone.now()
-        return [
-            ReferenceColumn(
-                "reference", label="Sighting", get_url=self.get_inspect_url, accessor="reference"
-            ),
-            TextColumn(
-                "appeal_title", label="Appeal", accessor=lambda s: shown_plainly(s.appeal_title)
-            ),
-            TextColumn(
-                "received",
-                label="Received",
-                accessor=lambda s: (
-                    timezone.localtime(s.received_at).strftime("%-d %b %Y, %H:%M")
-                    + (
-                        f", waiting {waited(s.received_at, now)}"
-                        if s.status == Sighting.Status.NEW
-                        else ""
-                    )
-                ),
-            ),
-            TextColumn("location", label="Where", accessor=lambda s: shown_plainly(s.location)),
-            TextColumn("priority_points", label="Points"),
-            TextColumn("status", label="Status", accessor=_status),
-            TextColumn(
-                "claimed_by",
-                label="Claimed by",
-                accessor=lambda s: person_name(s.claimed_by) if s.claimed_by else "Unclaimed",
-            ),
-        ]
-
-    def get_context_data(self, *args, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            *args,
-            can_work=sighting_permission_policy.user_has_permission(user, WORK),
-            duplicates_form=DuplicatesForm(),
-            query=self.request.GET.urlencode(),
-            **kwargs,
-        )
 
 
 class SightingObjectMixin:
@@ -196,6 +102,9 @@ class SightingDetailView(SightingObjectMixin, InspectView):
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             translate_form=kwargs.pop("translate_form", None) or TranslationForm(),
             translations=sighting.translations.select_related("added_by"),
+            **hand_off_context(
+                sighting=sighting, user=user, form=kwargs.pop("hand_off_form", None)
+            ),
             **kwargs,
         )
 
@@ -261,6 +170,8 @@ def sighting_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
                 )
                 messages.success(request, "Translation added.")
                 form = None
+        elif action == "hand-off":
+            form = hand_off_step(request, sighting)
         elif action == "note":
             form = NoteForm(request.POST)
             if form.is_valid():
@@ -277,7 +188,7 @@ def sighting_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
     if form is not None:  # invalid: show it again with its errors, nothing changed
         messages.error(request, "Nothing was saved: correct the problems shown below.")
         view = SightingViewSet.detail_view_for_errors(request, sighting)
-        context = view.get_context_data(**{f"{action}_form": form})
+        context = view.get_context_data(**{f"{action.replace('-', '_')}_form": form})
         return view.render_to_response(context, status=400)
     return redirect("sightings:inspect", pk=sighting.public_id)
 
@@ -344,13 +255,15 @@ def sightings_close_duplicates(request: HttpRequest) -> HttpResponse:
 
 
 def _selected(request: HttpRequest):
-    """The ticked sightings the person may see, or None (with a message) if none were.
-    Refused, as a whole, if any was not one they may see."""
-    if not sighting_permission_policy.user_has_permission(request.user, SEE):
+    """The ticked sightings the person may see as part of their cases, or None (with a
+    message) if none were. Refused, as a whole, if any was not one of those."""
+    if not sighting_permission_policy.user_has_permission(request.user, SEE_CASE):
         raise Http404("No such sighting")
     ids = request.POST.getlist("ids")
     try:
-        selected = visible_sightings(request).filter(public_id__in=ids)
+        selected = sighting_permission_policy.instances_user_has_permission_for(
+            request.user, SEE_CASE
+        ).filter(public_id__in=ids)
         found = selected.count()
     except ValidationError as error:  # a value that is no UUID
         raise Http404("No such sighting") from error

@@ -20,3 +20,17 @@ def sightings_retention_purge() -> None:
     from sightings import services
 
     services.sightings_retention_purge()
+
+
+def sighting_hand_off_alert(hand_off_id: int) -> None:
+    # Imported here, not at the top: the hand-off service queues this job (no import cycle).
+    from sightings import services
+
+    services.sighting_hand_off_alert_send(hand_off_id=hand_off_id)
+
+
+def sighting_hand_offs_sweep() -> None:
+    # Imported here, not at the top: the hand-off service queues jobs (no import cycle).
+    from sightings import services
+
+    services.sighting_hand_offs_sweep()

@@ -251,6 +251,82 @@ class SightingTranslation(models.Model):
             raise ValidationError("This sighting was written in English: it needs no translation.")
 
 
+PASSED_ALREADY = "This sighting has already been passed to that force."
+
+
+class SightingHandOff(models.Model):
+    """A sighting passed to another police force: information shared across police lines.
+
+    Seen in Leeds on a Metropolitan Police appeal, it should reach West Yorkshire Police.
+    The case stays with the owning force; the receiving force's officers may read this
+    sighting and add notes to it (sightings/permissions.py), and see nothing else of the
+    case. Passed once to each force, never to its own; it goes when the sighting goes.
+    """
+
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="hand_offs")
+    # The unique constraint's index leads with it: what the receiving force may see is
+    # read from that index alone (sightings/permissions.py).
+    to_force = models.ForeignKey(
+        "homeward.PoliceForce",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="pass it to",
+    )
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handed_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(
+        "why",
+        max_length=200,
+        validators=[validate_single_line],
+        error_messages={"blank": "Say why you are passing it to this force."},
+        help_text="One line for the receiving force: why this sighting is theirs to see.",
+    )
+    # A domestic-abuse case reaches another force only on the owning officer's decision.
+    domestic_abuse_confirmed = models.BooleanField(
+        "I have decided this domestic-abuse case may be shared with this force", default=False
+    )
+    # The receiving force's alert, claimed and sent as the owning force's is (Sighting's).
+    alert_sent_at = models.DateTimeField(null=True, blank=True)
+    alert_claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["handed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["to_force", "sighting"],
+                name="sighting_hand_off_once_per_force",
+                violation_error_message=PASSED_ALREADY,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sighting} passed to {self.to_force}"
+
+    def clean_fields(self, exclude=None) -> None:
+        text_stripped(self)  # first: blanks alone are no reason
+        super().clean_fields(exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        # (A form checks the fields before the service names the sighting and force.)
+        if self.sighting_id is None or self.to_force_id is None:
+            return
+        if self.to_force_id == self.sighting.police_force_id:
+            raise ValidationError(
+                {"to_force": f"This sighting is {self.to_force}'s already: choose another force."}
+            )
+        if self.sighting.appeal.domestic_abuse and not self.domestic_abuse_confirmed:
+            raise ValidationError(
+                {
+                    "domestic_abuse_confirmed": "This is a domestic-abuse case: pass it on only "
+                    f"once you have decided it may be shared with {self.to_force}, and say so."
+                }
+            )
+
+
 class ThriveAssessment(models.Model):
     """A structured police judgement of a sighting (THRIVE). Each one is kept; the last counts."""
 

@@ -1,13 +1,14 @@
 import time
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from appeals.models import AppealPage
 from homeward.page_cache import page_cache_generation
-from sightings.models import Sighting
+from sightings.models import Sighting, SightingHandOff
 from sightings.permissions import (
     SEE,
+    SEE_CASE,
     acting_force_id,
     sees_every_force,
     sighting_permission_policy,
@@ -39,13 +40,18 @@ def appeal_taking_sightings(*, appeal_id: int) -> AppealPage | None:
 
 
 def sighting_appeals_for(*, user) -> QuerySet[AppealPage]:
-    """The appeals someone may filter their queue by: their force's, or all of them."""
+    """The appeals someone may filter their queue by: their force's and those of sightings
+    passed to their force, or all of them. Filtering only narrows the queue: another
+    force's appeal shows no more of its sightings than were passed."""
     if sees_every_force(user):
         return AppealPage.objects.order_by("title")
     force_id = acting_force_id(user, SEE)
     if force_id is None:
         return AppealPage.objects.none()
-    return AppealPage.objects.filter(police_force_id=force_id).order_by("title")
+    passed = SightingHandOff.objects.filter(to_force_id=force_id).values("sighting__appeal_id")
+    return AppealPage.objects.filter(Q(police_force_id=force_id) | Q(pk__in=passed)).order_by(
+        "title"
+    )
 
 
 # Urgent first, then by rank (sightings/priority.py); the indexes follow this order.
@@ -60,9 +66,10 @@ def sighting_queue(*, user) -> QuerySet[Sighting]:
 
 
 def sighting_queue_waiting(*, user) -> QuerySet[Sighting]:
-    """New, unclaimed sightings someone may see, urgent first, then the longest waiting."""
+    """New, unclaimed sightings of someone's force (or every force), urgent first, then the
+    longest waiting: those passed to their force are not theirs to claim."""
     return (
-        sighting_permission_policy.instances_user_has_permission_for(user, SEE)
+        sighting_permission_policy.instances_user_has_permission_for(user, SEE_CASE)
         .filter(status=Sighting.Status.NEW, claimed_by__isnull=True)
         .select_related("police_force")
         .order_by("-with_them_now", "received_at", "pk")
@@ -71,6 +78,7 @@ def sighting_queue_waiting(*, user) -> QuerySet[Sighting]:
 
 QUEUE_ROW_FIELDS = [
     "public_id",
+    "police_force",
     "reference",
     "with_them_now",
     "received_at",

@@ -4,13 +4,13 @@ from django.utils import timezone
 
 from sightings import services
 from sightings.formatting import shown_plainly, spreadsheet_safe
-from sightings.models import Sighting
+from sightings.permissions import SEE_CASE, sighting_permission_policy
 from sightings.services.triage import EXPORT_COLUMNS
 
 
 class SightingSpreadsheetMixin:
-    """Exports the filtered queue whole, audited, with reporters' words shown plainly and
-    never run as a formula."""
+    """Exports the filtered queue whole (less what other forces passed to the person's),
+    audited, with reporters' words shown plainly and never run as a formula."""
 
     list_export = [name for name, _ in EXPORT_COLUMNS]
     export_headings = dict(EXPORT_COLUMNS)
@@ -19,8 +19,12 @@ class SightingSpreadsheetMixin:
         return f"sightings-{timezone.localtime():%Y%m%d-%H%M}"
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        # The queue's rows load only what a row shows: the export reads whole sightings.
-        sightings = Sighting.objects.filter(pk__in=queryset.values("pk"))
+        # The queue's rows load only what a row shows: the export reads whole sightings,
+        # of the person's cases only (not those another force passed to theirs).
+        in_case = sighting_permission_policy.instances_user_has_permission_for(
+            self.request.user, SEE_CASE
+        )
+        sightings = in_case.filter(pk__in=queryset.values("pk"))
         rows = services.sightings_export(
             sightings=sightings, user=self.request.user, export_format=spreadsheet_format
         )

@@ -1,11 +1,13 @@
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from sightings.admin_views import sighting_viewset
 from sightings.models import Sighting, SightingLogEntry
 from sightings.panels import WaitingSightingsPanel
 from sightings.permissions import SEE, sighting_permission_policy
+from sightings.services.hand_off import HANDED_OFF
 
 register_permission_policy(Sighting, sighting_permission_policy)
 
@@ -19,6 +21,15 @@ def register_sightings_viewset():
 def add_waiting_sightings_panel(request, panels):
     if sighting_permission_policy.user_has_permission(request.user, SEE):
         panels.append(WaitingSightingsPanel(user=request.user, now=timezone.now()))
+
+
+class HandedOff(LogFormatter):
+    """Names the force in the history: "Passed to West Yorkshire Police"."""
+
+    label = "Sighting passed to another force"
+
+    def format_message(self, log_entry):
+        return f"Passed to {log_entry.data.get('to_force', 'another force')}"
 
 
 @hooks.register("register_log_actions")
@@ -37,3 +48,4 @@ def register_sighting_log_actions(actions):
         ("homeward.sighting.purged", "Sighting purged", "Purged at the end of retention"),
     ]:
         actions.register_action(action, label, message)
+    actions.register_action(HANDED_OFF)(HandedOff)

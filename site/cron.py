@@ -16,6 +16,7 @@ cron.register(appeal_jobs.takedowns_sweep, queue_name="default", cron="* * * * *
 cron.register(appeal_jobs.photos_public_sweep, queue_name="default", cron="*/10 * * * *")
 cron.register(appeal_jobs.appeals_retention_purge, queue_name="default", cron="29 3 * * *")
 cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")
+cron.register(sighting_jobs.sighting_hand_offs_sweep, queue_name="default", cron="* * * * *")
 cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cron="17 3 * * *")
 cron.register(newsletter_jobs.campaign_regular_due, queue_name="default", cron="*/15 * * * *")
 # Every 20 seconds: a dead worker's batch of urgent alerts is sent again within a minute.

@@ -1,5 +1,11 @@
-"""Writes for sightings, one module per job: intake, triage, translations and retention."""
+"""Writes for sightings, one module per job: intake, triage, translations, passing a
+sighting to another force (hand_off) and retention."""
 
+from sightings.services.hand_off import (
+    sighting_hand_off,
+    sighting_hand_off_alert_send,
+    sighting_hand_offs_sweep,
+)
 from sightings.services.intake import (
     sighting_alert_send,
     sighting_answers,
@@ -38,6 +44,9 @@ __all__ = [
     "sighting_create",
     "sighting_export_value",
     "sighting_follow_up",
+    "sighting_hand_off",
+    "sighting_hand_off_alert_send",
+    "sighting_hand_offs_sweep",
     "sighting_needs_alert",
     "sighting_note_add",
     "sighting_pass_on",

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -223,47 +223,61 @@ def sighting_needs_alert(sighting: Sighting) -> bool:
 
 
 def sighting_alert_send(*, sighting_id: int, now: datetime | None = None) -> bool:
-    """Email the owning force's duty address about one sighting: at least once.
-
-    A job claims the alert for ALERT_LEASE, sends it, then records it sent. A retried or
-    parallel job finds it claimed and sends nothing; a job whose worker died holding it
-    leaves it to the sweep once the lease is over. A worker that dies after sending and
-    before recording it means the force gets it twice, never that it gets nothing.
-    """
+    """Email the owning force's duty address about one sighting: at least once (see
+    alert_send_once)."""
     now = now or timezone.now()
     sighting = Sighting.objects.select_related("appeal__police_force").get(pk=sighting_id)
     duty_email = sighting.appeal.police_force.duty_email
     if not duty_email or not sighting_needs_alert(sighting):
         return False
-    if not Sighting.objects.filter(_alert_free(now), pk=sighting.pk).update(alert_claimed_at=now):
+    return alert_send_once(
+        Sighting.objects.filter(pk=sighting.pk),
+        now=now,
+        recipient=duty_email,
+        subject=f"{'URGENT: with them now' if sighting.with_them_now else 'High-risk'} "
+        f"sighting {sighting.reference}: {sighting.appeal.title}",
+        template="sightings/email/alert.txt",
+        context={"sighting": sighting},
+    )
+
+
+def alert_send_once(
+    row: QuerySet, *, now: datetime, recipient: str, subject: str, template: str, context: dict
+) -> bool:
+    """Email a force's duty inbox the alert that ``row`` (one row with ``alert_claimed_at``
+    and ``alert_sent_at``) records: at least once. Whether it was sent now.
+
+    A job claims the alert for ALERT_LEASE, sends it, then records it sent. A retried or
+    parallel job finds it claimed and sends nothing; a job whose worker died holding it
+    leaves it to the sweep once the lease is over. A worker that dies after sending and
+    before recording it means the force gets it twice, never that it gets nothing.
+    ``context`` has its ``sighting``'s address added as ``sighting_url``.
+    """
+    if not row.filter(alert_free(now)).update(alert_claimed_at=now):
         return False
+    sighting = context["sighting"]
     context = {
-        "sighting": sighting,
+        **context,
         "sighting_url": absolute_url(reverse("sightings:inspect", args=[sighting.public_id])),
     }
     try:
         send_mail(
             # Django refuses a line break in a header: a title stored with one must not
             # stop an urgent alert from ever going.
-            subject=single_line(
-                f"{'URGENT: with them now' if sighting.with_them_now else 'High-risk'} "
-                f"sighting {sighting.reference}: {sighting.appeal.title}"
-            ),
-            message=render_to_string("sightings/email/alert.txt", context),
+            subject=single_line(subject),
+            message=render_to_string(template, context),
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[duty_email],
+            recipient_list=[recipient],
         )
     except Exception:
         # Not sent: free it for the next sweep at once, unless another job has it now.
-        Sighting.objects.filter(pk=sighting.pk, alert_claimed_at=now).update(alert_claimed_at=None)
+        row.filter(alert_claimed_at=now).update(alert_claimed_at=None)
         raise
-    Sighting.objects.filter(pk=sighting.pk, alert_sent_at__isnull=True).update(
-        alert_sent_at=timezone.now()
-    )
+    row.filter(alert_sent_at__isnull=True).update(alert_sent_at=timezone.now())
     return True
 
 
-def _alert_free(now: datetime) -> Q:
+def alert_free(now: datetime) -> Q:
     """An alert not yet sent that no live job holds."""
     return Q(alert_sent_at__isnull=True) & unclaimed(
         now=now, lease=ALERT_LEASE, field="alert_claimed_at"
@@ -278,7 +292,7 @@ def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
     alert_due = (
         (Q(with_them_now=True) | Q(appeal__risk_level=AppealPage.RiskLevel.HIGH))
         & Q(appeal__police_force__duty_email__gt="")
-        & _alert_free(now)
+        & alert_free(now)
     )
     pending = Sighting.objects.filter(
         alert_due | Q(corroborated_at__isnull=True),

@@ -4,15 +4,18 @@ from django.core.exceptions import ValidationError
 from wagtail.log_actions import log
 
 from sightings.models import Sighting, SightingTranslation
-from sightings.permissions import SEE, sighting_permission_policy
+from sightings.permissions import SEE_CASE, sighting_permission_policy
 from sightings.services.triage import SightingRefused
 
 
 def sighting_translation_add(
     *, sighting: Sighting, user, text: str, translated_by: str
 ) -> SightingTranslation:
-    if not sighting_permission_policy.user_has_permission_for_instance(user, SEE, sighting):
-        raise SightingRefused("You cannot see this sighting.")
+    # The case's: a force the sighting was only passed to reads it and adds notes.
+    if not sighting_permission_policy.user_has_permission_for_instance(user, SEE_CASE, sighting):
+        raise SightingRefused(
+            "Only the force that owns this case, or a caseworker, can add a translation."
+        )
     translation = SightingTranslation(
         sighting=sighting, added_by=user, text=text, translated_by=translated_by
     )

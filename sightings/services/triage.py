@@ -3,7 +3,8 @@
 A sighting is worked by an officer of the force that owns its appeal, and only once they
 have claimed it: a claim is one conditional UPDATE, so two officers can never hold the
 same sighting. Caseworkers see every sighting and may add notes and export, but the
-police judgement (claiming, THRIVE, passing on, closing) stays with the owning force.
+police judgement (claiming, THRIVE, passing on, closing) stays with the owning force. A
+force a sighting was passed to (services/hand_off.py) may read it and add notes only.
 Every step is written to the audit log, with the fact and never the content.
 """
 
@@ -16,7 +17,13 @@ from wagtail.log_actions import log
 
 from sightings.formatting import person_name
 from sightings.models import Sighting, SightingLogEntry, SightingNote, ThriveAssessment
-from sightings.permissions import SEE, WORK, acting_force_id, sighting_permission_policy
+from sightings.permissions import (
+    SEE,
+    SEE_CASE,
+    WORK,
+    acting_force_id,
+    sighting_permission_policy,
+)
 from sightings.selectors import QUEUE_ORDER
 
 CLAIMED = "homeward.sighting.claimed"
@@ -285,8 +292,11 @@ def sightings_export(*, sightings: QuerySet, user, export_format: str) -> list[S
         .prefetch_related("notes", "assessments", "translations")
         .order_by("received_at")
     )
-    for sighting in rows:
-        _require_visible(sighting, user)
+    for sighting in rows:  # the case file's: not for a force they were only passed to
+        if not sighting_permission_policy.user_has_permission_for_instance(
+            user, SEE_CASE, sighting
+        ):
+            raise SightingRefused("You cannot export this sighting.")
     for sighting in rows:
         log(
             instance=sighting,

@@ -52,7 +52,7 @@ INSERT INTO sightings_sighting (
     appeal_id, police_force_id, public_id, reference, received_at, submission_key, seen_at,
     seen_at_approximate, with_them_now, location, description, clothing, companions,
     direction, anonymous, reporter_name, reporter_phone, reporter_email, consent_to_contact,
-    status, priority_points, corroborations, queue_rank, closed_at, close_reason
+    status, priority_points, corroborations, queue_rank, closed_at, close_reason, language
 )
 SELECT
     appeal.id, appeal.police_force_id, gen_random_uuid(),
@@ -68,7 +68,8 @@ SELECT
     CASE WHEN (n / {forces}) %% 50 = 0 THEN received
          ELSE received + make_interval(hours => points) END,
     CASE WHEN (n / {forces}) %% 10 < 6 THEN received + interval '1 day' END,
-    CASE WHEN (n / {forces}) %% 10 < 6 THEN 'actioned' ELSE '' END
+    CASE WHEN (n / {forces}) %% 10 < 6 THEN 'actioned' ELSE '' END,
+    'en-gb'
 FROM generate_series(1, %(count)s) AS n
 CROSS JOIN LATERAL (
     SELECT now() - (random() * interval '90 days') AS received,
