@@ -1,21 +1,31 @@
-"""Police officers in the admin: their force's open appeals, and authorising publicity."""
+"""Police officers in the admin: their force's open appeals, authorising publicity, and
+reviewing the risk of their cases."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from appeals.admin_episodes import episode_history_context
 from appeals.forms import PoliceAuthorisationForm
 from appeals.models import AppealPage
 from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
+from appeals.models.risk import REVIEW_RISK
+from appeals.risk_selectors import risk_assessments_of, risk_review_queue
 from appeals.selectors import (
     appeal_publicity_state,
     police_authorisation_latest,
     police_authorisation_queue,
 )
 from appeals.services import police_authorisation_give
+from appeals.services.risk import appeal_risk_review
 from homeward.admin_views import AdminPageMixin
 from homeward.models import PoliceForce
 
@@ -74,6 +84,7 @@ class PoliceAuthorisationView(AdminPageMixin, FormView):
             appeal=self.draft,
             photos=list(self.draft.photos.all()),
             authorisation=police_authorisation_latest(appeal=self.appeal),
+            **episode_history_context(appeal=self.appeal, user=self.request.user),
             **kwargs,
         )
 
@@ -86,3 +97,122 @@ class PoliceAuthorisationView(AdminPageMixin, FormView):
         )
         messages.success(self.request, f"Publicity authorised for “{self.draft.title}”.")
         return redirect("appeals_police_authorisation_index")
+
+
+class RiskReviewForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Risk level now",
+        choices=AppealPage.RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the risk level as you assess it now."},
+    )
+    reason = forms.CharField(
+        label="Why",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed for a lower level than the last assessment, and for a level "
+        "below high for a trafficked or unaccompanied child. Seen by staff and police only.",
+        error_messages={"max_length": "Keep the reason to 1000 characters or fewer."},
+    )
+
+
+def _review_force_id(user) -> int:
+    """The force whose cases this officer reviews: only officers do, for their force."""
+    force_id = own_force_id(user, REVIEW_RISK)
+    if force_id is None:
+        raise PermissionDenied
+    return force_id
+
+
+class RiskReviewIndexView(AdminPageMixin, TemplateView):
+    """The force's open appeals with their risk, and when each high-risk one is due."""
+
+    template_name = "appeals/admin/risk_review_index.html"
+    page_title = "Risk reviews"
+    header_icon = "warning"
+
+    def get_context_data(self, **kwargs):
+        force_id = _review_force_id(self.request.user)
+        return super().get_context_data(
+            force=PoliceForce.objects.get(pk=force_id),
+            appeals=risk_review_queue(force_id=force_id),
+            now=timezone.now(),
+            interval_hours=settings.RISK_REVIEW_INTERVAL_HOURS,
+            **kwargs,
+        )
+
+
+class RiskReviewView(AdminPageMixin, FormView):
+    """An officer of the owning force reviews the risk of an open appeal, with its history."""
+
+    template_name = "appeals/admin/risk_review.html"
+    form_class = RiskReviewForm
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        force_id = _review_force_id(request.user)
+        self.appeal = get_object_or_404(AppealPage, pk=kwargs["page_id"])
+        if self.appeal.police_force_id != force_id:
+            raise Http404  # another force's case, as for one that does not exist
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Review the risk: {self.appeal.draft_title}"
+
+    def get_initial(self):
+        return {"level": self.appeal.risk_assessments.level_in_force() or self.appeal.risk_level}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            appeal=self.appeal,
+            assessments=risk_assessments_of(self.appeal),
+            interval_hours=settings.RISK_REVIEW_INTERVAL_HOURS,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            appeal_risk_review(
+                appeal=self.appeal,
+                user=self.request.user,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            # The model's rules name the field they are about (the reason), or none.
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Risk review recorded for “{self.appeal.draft_title}”.")
+        return redirect("appeals_risk_review", page_id=self.appeal.pk)
+
+
+@hooks.register("register_admin_urls")
+def register_risk_review_urls():
+    return [
+        path("appeals/risk-reviews/", RiskReviewIndexView.as_view(), name="appeals_risk_reviews"),
+        path(
+            "appeals/<int:page_id>/risk-review/",
+            RiskReviewView.as_view(),
+            name="appeals_risk_review",
+        ),
+    ]
+
+
+class RiskReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return own_force_id(request.user, REVIEW_RISK) is not None
+
+
+@hooks.register("register_admin_menu_item")
+def register_risk_review_menu_item():
+    return RiskReviewMenuItem(
+        "Risk reviews", reverse("appeals_risk_reviews"), icon_name="warning", order=151
+    )
+
+
+@hooks.register("register_log_actions")
+def register_risk_log_actions(actions):
+    actions.register_action(
+        "homeward.risk.reviewed", "Risk reviewed", "Risk level reviewed by the police"
+    )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from appeals.admin_episodes import episode_history_context
 from appeals.forms import PublicityCheckForm
 from appeals.models import AppealPage, PublicityCheck, PublicityCheckTask, PublicitySettings
 from appeals.models.publicity import review_days_for
@@ -56,6 +57,7 @@ class PublicityCheckView(AdminPageMixin, FormView):
             photos=list(self.draft.photos.all()),
             preview_url=reverse("wagtailadmin_pages:preview_on_edit", args=[self.appeal.pk]),
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.appeal.pk]),
+            **episode_history_context(appeal=self.appeal, user=self.request.user),
             **kwargs,
         )
 

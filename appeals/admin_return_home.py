@@ -1,8 +1,8 @@
 """Return home interviews in the admin: what is due and overdue, first, and a form to
 record each one's offer and outcome, through the service (never a plain model save).
 
-Who sees which is the registered permission policy's (Caseworkers; see
-appeals.permission_policies); one someone may not see answers 404.
+Who sees which is the registered permission policy's (Caseworkers, and a child's local
+authority; see appeals.permission_policies); one someone may not see answers 404.
 """
 
 import django_filters
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import EditView, HistoryView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from appeals.models import ReturnHomeInterview
@@ -101,7 +101,8 @@ class ReturnHomeEditView(EditView):
     def get_page_subtitle(self):
         return str(self.object.appeal)
 
-    def get_base_queryset(self):
+    def get_queryset(self):
+        # Wagtail's edit view finds the record by id alone: only among one's own.
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "change")
 
     def save_instance(self):
@@ -111,6 +112,11 @@ class ReturnHomeEditView(EditView):
 
     def get_success_message(self, instance=None):
         return "Recorded."
+
+
+class ReturnHomeHistoryView(HistoryView):
+    def get_base_object_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
 
 
 class ReturnHomeViewSet(ModelViewSet):
@@ -123,6 +129,7 @@ class ReturnHomeViewSet(ModelViewSet):
     name = "appeals_return_home"
     index_view_class = ReturnHomeIndexView
     edit_view_class = ReturnHomeEditView
+    history_view_class = ReturnHomeHistoryView
     filterset_class = ReturnHomeFilterSet
     copy_view_enabled = False
     inspect_view_enabled = False

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from appeals.models import AppealPage, PoliceAuthorisation, PublicityCheck
+from appeals.models import AppealPage, PersonEpisode, PoliceAuthorisation, PublicityCheck
 from appeals.models.publicity import consent_sources, languages_named
 from appeals.selectors import AGE_RANGES, OVER_A_YEAR, SINCE_PERIODS
 from homeward.models import PoliceForce
@@ -155,6 +155,9 @@ class PublicityCheckForm(forms.ModelForm):
         "risk_of_identifying_community": "A language narrows who someone may be: in a "
         "small community, an appeal in its language can identify the child, or their "
         "family, to the people they fear, or shame them among their own.",
+        "risk_of_photo_album": "Every public appeal adds photos of them that stay online: "
+        "together they make an album that follows an exploited child, and that the people "
+        "exploiting them can use. Consider the earlier appeals listed above.",
         "nrm_status": "The National Referral Mechanism decision, for anyone referred as a "
         "possible victim of trafficking.",
         "persons_views": "The child's own views on publicity, where they are known.",
@@ -204,6 +207,8 @@ class PublicityCheckForm(forms.ModelForm):
                 "risk_of_displacement_notes",
                 "risk_of_identifying_community",
                 "risk_of_identifying_community_notes",
+                "risk_of_photo_album",
+                "risk_of_photo_album_notes",
                 "nrm_status",
                 "persons_views",
             ],
@@ -231,6 +236,8 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_displacement_notes",
             "risk_of_identifying_community",
             "risk_of_identifying_community_notes",
+            "risk_of_photo_album",
+            "risk_of_photo_album_notes",
             "nrm_status",
             "persons_views",
             "no_immigration_status",
@@ -261,6 +268,9 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_identifying_community": "Could publishing in its language identify "
             "their community?",
             "risk_of_identifying_community_notes": "What the risk is, and what was done about it",
+            "risk_of_photo_album": "They have had public appeals before: could another one "
+            "add to the photos that follow them?",
+            "risk_of_photo_album_notes": "What the risk is, and what was done about it",
             "nrm_status": "National Referral Mechanism status",
             "persons_views": "The child's own views",
             "no_immigration_status": "No immigration or asylum status",
@@ -280,6 +290,7 @@ class PublicityCheckForm(forms.ModelForm):
             "risk_of_locating": forms.RadioSelect,
             "risk_of_displacement": forms.RadioSelect,
             "risk_of_identifying_community": forms.RadioSelect,
+            "risk_of_photo_album": forms.RadioSelect,
             "decision": forms.RadioSelect,
         }
 
@@ -342,6 +353,11 @@ class PublicityCheckForm(forms.ModelForm):
         else:
             del self.fields["risk_of_identifying_community"]
             del self.fields["risk_of_identifying_community_notes"]
+        if PersonEpisode.objects.publicised_before(appeal.pk):
+            self.fields["risk_of_photo_album"].required = True
+        else:
+            del self.fields["risk_of_photo_album"]
+            del self.fields["risk_of_photo_album_notes"]
         for name in self.CONTENT_REVIEW:
             if name in self.fields:
                 self.fields[name].required = False  # required unless no publicity: clean()

@@ -73,3 +73,9 @@ def appeals_retention_purge() -> int:
     from appeals.services.retention import appeals_retention_purge
 
     return appeals_retention_purge()
+
+
+def risk_review_requests_send() -> int:
+    from appeals.services.risk import risk_review_requests_send
+
+    return risk_review_requests_send()

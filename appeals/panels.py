@@ -14,6 +14,8 @@ ENDING_WITHIN = timedelta(days=2)
 EXPIRED_WITHIN = timedelta(days=7)
 # Items a dashboard list names before it says how many more there are.
 SHOWN = 10
+# Risk reviews the dashboard shows coming due, beside those already overdue.
+REVIEWS_DUE_WITHIN = timedelta(hours=2)
 
 
 class PublicityChecksPanel(Panel):
@@ -30,6 +32,47 @@ class PublicityChecksPanel(Panel):
 
             context = super().get_context_data(parent_context)
             context["checks"] = publicity_checks_of(self.instance)
+            return context
+
+
+class RiskAssessmentsPanel(Panel):
+    """The appeal's police risk history, newest first, read-only: for everyone who may
+    open its editor; officers of the owning force also get the link to review it."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "appeals/admin/risk_assessments_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            from appeals.models.risk import REVIEW_RISK  # models load this module
+            from appeals.risk_selectors import risk_assessments_of
+
+            context = super().get_context_data(parent_context)
+            context["assessments"] = risk_assessments_of(self.instance)
+            own_force = own_force_id(self.request.user, REVIEW_RISK)
+            if own_force is not None and own_force == self.instance.police_force_id:
+                context["review_url"] = reverse("appeals_risk_review", args=[self.instance.pk])
+            return context
+
+
+class EpisodesPanel(Panel):
+    """The person's other episodes (count, dates, outcomes, earlier public appeals), with
+    the way to link them, for everyone who may open the appeal's editor."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "appeals/admin/episode_history.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            from appeals.admin_episodes import episode_history_context  # models load this
+
+            context = super().get_context_data(parent_context)
+            context["appeal"] = self.instance
+            context.update(episode_history_context(appeal=self.instance, user=self.request.user))
             return context
 
 
@@ -100,8 +143,29 @@ class NextStepsDashboardPanel(Component):
             ReturnHomeInterview,
             SocialPost,
         )
+        from appeals.models.risk import REVIEW_RISK
+        from appeals.risk_selectors import risk_reviews_due
 
         user = self.user
+        review_force_id = own_force_id(user, REVIEW_RISK)
+        if review_force_id is not None:
+            # High-risk cases of their force whose assessment is due for review, most
+            # overdue first: the risk does not fade while no one looks at it.
+            now = timezone.now()
+            due = risk_reviews_due(now=now, within=REVIEWS_DUE_WITHIN, force_id=review_force_id)
+            yield _list(
+                "Risk reviews due",
+                [
+                    (
+                        f"{appeal.draft_title}: "
+                        + ("overdue since" if appeal.review_due_at <= now else "due by")
+                        + f" {date_format(timezone.localtime(appeal.review_due_at), 'j M, H:i')}",
+                        reverse("appeals_risk_review", args=[appeal.pk]),
+                    )
+                    for appeal in due
+                ],
+                more_url=reverse("appeals_risk_reviews"),
+            )
         force_id = own_force_id(user, AUTHORISE_PUBLICITY)
         if force_id is not None:
             yield _list(

@@ -19,8 +19,12 @@ from appeals.models import (
     SocialPost,
 )
 from appeals.search import appeals_matching, forces_named_in, search_words
-from homeward.capabilities import READ_PUBLICITY_CHECKS, SEE_EVERY_FORCE
-from homeward.models import PoliceForce, PoliceOfficer
+from homeward.capabilities import (
+    READ_PUBLICITY_CHECKS,
+    SEE_EVERY_FORCE,
+    SEE_LOCAL_AUTHORITY_EPISODES,
+)
+from homeward.models import LocalAuthorityManager, PoliceForce, PoliceOfficer
 
 # Renditions every listing shows: prefetched so a page of cards costs a fixed number of
 # queries. Cards offer the same crop at three widths (srcset); the middle one is the
@@ -252,10 +256,29 @@ def takedowns_visible_to(user):
 
 
 def return_home_interviews_visible_to(user):
-    """The return home interviews of the forces whose appeals this person may see."""
+    """The return home interviews of the forces whose appeals this person may see, and of
+    the children their local authority is responsible for."""
     interviews = ReturnHomeInterview.objects.select_related("appeal", "police_force")
     forces = _forces_visible_to(user)
-    return interviews if forces is None else interviews.filter(police_force_id__in=forces)
+    if forces is None:
+        return interviews
+    scope = Q(police_force_id__in=forces)
+    if (local_authority_id := LocalAuthorityManager.local_authority_id_of(user)) is not None:
+        scope |= Q(local_authority_id=local_authority_id)
+    return interviews.filter(scope)
+
+
+def local_authority_episodes(*, user):
+    """The episodes (appeals, any state) of the children this designated manager's local
+    authority is responsible for; none for anyone else. Purged ones have lost the link."""
+    local_authority_id = LocalAuthorityManager.local_authority_id_of(user)
+    if local_authority_id is None or not user.has_perm(SEE_LOCAL_AUTHORITY_EPISODES):
+        return AppealPage.objects.none()
+    return (
+        AppealPage.objects.filter(local_authority_id=local_authority_id)
+        .select_related("police_force", "return_home_interview")
+        .order_by("-missing_since", "-pk")
+    )
 
 
 def appeal_publicity_state(appeal: AppealPage) -> str:

@@ -11,7 +11,14 @@ from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from appeals import admin_close, admin_police, admin_publicity_check, off_site
+from appeals import (
+    admin_close,
+    admin_episodes,
+    admin_police,
+    admin_publicity_check,
+    admin_trends,
+    off_site,
+)
 from appeals.admin_page_viewset import AppealPageViewSet
 from appeals.admin_return_home import ReturnHomeViewSet
 from appeals.admin_social_posts import SocialPostViewSet
@@ -50,6 +57,20 @@ def register_admin_urls():
             "appeals/<int:page_id>/close/",
             admin_close.AppealCloseView.as_view(),
             name="appeals_close",
+        ),
+        path(
+            "appeals/<int:page_id>/episodes/",
+            admin_episodes.AppealEpisodesView.as_view(),
+            name="appeals_episodes",
+        ),
+        path("appeals/trends/", admin_trends.TrendsView.as_view(), name="appeals_trends"),
+        path(
+            "appeals/trends/csv/", admin_trends.TrendsCsvView.as_view(), name="appeals_trends_csv"
+        ),
+        path(
+            "appeals/our-children/",
+            admin_trends.LocalAuthorityEpisodesView.as_view(),
+            name="appeals_local_authority_episodes",
         ),
     ]
 
@@ -185,6 +206,20 @@ def register_police_authorisation_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def register_trends_menu_item():
+    return admin_trends.TrendsMenuItem(
+        "Trends", reverse("appeals_trends"), icon_name="table", order=180
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_local_authority_episodes_menu_item():
+    return admin_trends.LocalAuthorityEpisodesMenuItem(
+        "Our children", reverse("appeals_local_authority_episodes"), icon_name="user", order=140
+    )
+
+
 class PublicityCheckMenuItem(ActionMenuItem):
     """The check's action in the editor leads to the checklist, not to a modal; it is the
     editor's main button for the safeguarding lead, not hidden under Save draft."""
@@ -279,6 +314,16 @@ def register_publicity_log_actions(actions):
             "homeward.return_home.recorded",
             "Return home interview recorded",
             "Return home interview: offer or outcome recorded",
+        ),
+        (
+            "homeward.episode.linked",
+            "Episodes linked",
+            "Linked to another episode of the same person",
+        ),
+        (
+            "homeward.episode.unlinked",
+            "Episodes unlinked",
+            "No longer linked to the same person's other episodes",
         ),
     ]:
         actions.register_action(action, label, message)

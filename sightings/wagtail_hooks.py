@@ -8,6 +8,7 @@ from sightings.models import Sighting, SightingLogEntry
 from sightings.panels import WaitingSightingsPanel
 from sightings.permissions import SEE, sighting_permission_policy
 from sightings.services.hand_off import HANDED_OFF
+from sightings.statistics import episode_sighting_figures
 
 register_permission_policy(Sighting, sighting_permission_policy)
 
@@ -15,6 +16,9 @@ register_permission_policy(Sighting, sighting_permission_policy)
 @hooks.register("register_admin_viewset")
 def register_sightings_viewset():
     return sighting_viewset
+
+
+hooks.register("episode_statistics_figures", episode_sighting_figures)
 
 
 @hooks.register("construct_homepage_panels")

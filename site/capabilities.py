@@ -9,6 +9,7 @@ from django.db import models
 
 SEE_EVERY_FORCE = "homeward.see_every_force"
 READ_PUBLICITY_CHECKS = "homeward.read_publicity_checks"
+SEE_LOCAL_AUTHORITY_EPISODES = "homeward.see_local_authority_episodes"
 
 
 class Capability(models.Model):  # noqa: DJ008 (never has an instance to name)
@@ -26,4 +27,9 @@ class Capability(models.Model):  # noqa: DJ008 (never has an instance to name)
                 "one's own force's",
             ),
             ("read_publicity_checks", "Read any publicity safety check's answers"),
+            (
+                "see_local_authority_episodes",
+                # Which local authority is their local authority manager link.
+                "See the episodes of the children one's local authority is responsible for",
+            ),
         ]

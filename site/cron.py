@@ -15,6 +15,9 @@ cron.register(appeal_jobs.social_posts_sweep, queue_name="default", cron="* * * 
 cron.register(appeal_jobs.takedowns_sweep, queue_name="default", cron="* * * * *")
 cron.register(appeal_jobs.photos_public_sweep, queue_name="default", cron="*/10 * * * *")
 cron.register(appeal_jobs.appeals_retention_purge, queue_name="default", cron="29 3 * * *")
+# Reviews of high-risk appeals fall due every RISK_REVIEW_INTERVAL_HOURS: the owning force
+# hears within a quarter of an hour.
+cron.register(appeal_jobs.risk_review_requests_send, queue_name="default", cron="*/15 * * * *")
 cron.register(sighting_jobs.sightings_follow_up_sweep, queue_name="default", cron="* * * * *")
 cron.register(sighting_jobs.sighting_hand_offs_sweep, queue_name="default", cron="* * * * *")
 cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cron="17 3 * * *")

@@ -83,6 +83,55 @@ class PoliceOfficer(models.Model):
         return None if officer is None else officer.force_id
 
 
+class LocalAuthority(models.Model):
+    """A council responsible for children in its care (their corporate parent): never
+    shown to the public."""
+
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
+    return_home_email = models.EmailField(
+        "return home interviews email",
+        blank=True,
+        help_text="The team that arranges return home interviews for children found.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("return_home_email")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthorityManager(models.Model):
+    """A local authority's designated manager for missing children: they see their own
+    children's episodes and the trends, nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="local_authority_manager"
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="managers"
+    )
+
+    panels = [FieldPanel("user"), FieldPanel("local_authority")]
+
+    class Meta:
+        verbose_name = "local authority designated manager"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.local_authority})"
+
+    @staticmethod
+    def local_authority_id_of(user) -> int | None:
+        """The local authority an active, signed-in manager serves, or None."""
+        if not (user.is_authenticated and user.is_active):
+            return None
+        manager = getattr(user, "local_authority_manager", None)
+        return None if manager is None else manager.local_authority_id
+
+
 class PictureCleared(ValidationError):
     """The picture of an image that a publicity clearance covers was about to change."""
 

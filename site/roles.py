@@ -13,7 +13,11 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 
-from homeward.capabilities import READ_PUBLICITY_CHECKS, SEE_EVERY_FORCE
+from homeward.capabilities import (
+    READ_PUBLICITY_CHECKS,
+    SEE_EVERY_FORCE,
+    SEE_LOCAL_AUTHORITY_EPISODES,
+)
 from homeward.image_collections import appeal_photos_collection
 
 
@@ -35,6 +39,7 @@ SAFEGUARDING_LEADS = "Safeguarding leads"
 PUBLISHERS = "Publishers"
 CASEWORKERS = "Caseworkers"
 POLICE_OFFICERS = "Police officers"
+LOCAL_AUTHORITY_MANAGERS = "Local authority designated managers"
 ADMINISTRATORS = "Administrators"
 
 # Campaign figures and cancelling, the emails' wording and schedule, the partner list.
@@ -49,6 +54,9 @@ SOCIAL_POSTS = ("appeals.view_socialpost", "appeals.change_socialpost")
 IMAGE_AUTHORING = ("wagtailimages.add_image", "wagtailimages.choose_image")
 # The takedowns report (with SEE_EVERY_FORCE, every force's takedowns).
 TAKEDOWN_REPORT = ("appeals.view_appealtakedown",)
+# The trends of publicised episodes (with SEE_EVERY_FORCE, everyone's; else one's council's).
+TRENDS = ("appeals.view_episodestatistic",)
+RETURN_HOME = ("appeals.view_returnhomeinterview", "appeals.change_returnhomeinterview")
 
 ROLES: dict[str, Role] = {
     EDITORS: Role(
@@ -59,7 +67,12 @@ ROLES: dict[str, Role] = {
     ),
     SAFEGUARDING_LEADS: Role(
         description="Complete the publicity safety check before anything goes public.",
-        permissions=("wagtailadmin.access_admin", SEE_EVERY_FORCE, READ_PUBLICITY_CHECKS),
+        permissions=(
+            "wagtailadmin.access_admin",
+            SEE_EVERY_FORCE,
+            READ_PUBLICITY_CHECKS,
+            *TRENDS,
+        ),
     ),
     PUBLISHERS: Role(
         description="Approve, publish and close appeals; run the Heroes emails.",
@@ -82,8 +95,8 @@ ROLES: dict[str, Role] = {
             "sightings.view_sighting",
             SEE_EVERY_FORCE,
             READ_PUBLICITY_CHECKS,
-            "appeals.view_returnhomeinterview",
-            "appeals.change_returnhomeinterview",
+            *RETURN_HOME,
+            *TRENDS,
         ),
     ),
     POLICE_OFFICERS: Role(
@@ -94,10 +107,23 @@ ROLES: dict[str, Role] = {
             # Triage: see and work on their force's sightings.
             "sightings.view_sighting",
             "sightings.change_sighting",
-            # Their force's cases: authorise publicity, close them, read their takedowns.
+            # Their force's cases: authorise publicity, close them, read their takedowns,
+            # review their risk.
             "appeals.add_policeauthorisation",
             "appeals.add_appealtakedown",
             "appeals.view_appealtakedown",
+            "appeals.add_riskassessment",
+        ),
+    ),
+    LOCAL_AUTHORITY_MANAGERS: Role(
+        description="A council's designated manager for missing children: their own "
+        "children's episodes and return home interviews, and the trends (the council is "
+        "their local authority manager link).",
+        permissions=(
+            "wagtailadmin.access_admin",
+            SEE_LOCAL_AUTHORITY_EPISODES,
+            *RETURN_HOME,
+            *TRENDS,
         ),
     ),
     ADMINISTRATORS: Role(
@@ -116,6 +142,12 @@ ROLES: dict[str, Role] = {
             "homeward.add_policeofficer",
             "homeward.change_policeofficer",
             "homeward.delete_policeofficer",
+            "homeward.add_localauthority",
+            "homeward.change_localauthority",
+            "homeward.add_localauthoritymanager",
+            "homeward.change_localauthoritymanager",
+            "homeward.delete_localauthoritymanager",
+            *TRENDS,
             "appeals.change_publicitysettings",
             *HEROES_EMAILS,
             *SOCIAL_POSTS,

@@ -227,6 +227,9 @@ SIGHTING_RETENTION_DAYS = env_int("SIGHTING_RETENTION_DAYS", 90)
 # A closed appeal's personal data (photos, description, names in its history) is purged
 # this many days after it closed, leaving an anonymous record.
 APPEAL_RETENTION_DAYS = env_int("APPEAL_RETENTION_DAYS", 30)
+# A high-risk appeal's police risk assessment is reviewed by the owning force this often:
+# its officers see it due on their dashboard, and its duty inbox is emailed once.
+RISK_REVIEW_INTERVAL_HOURS = env_int("RISK_REVIEW_INTERVAL_HOURS", 24)
 # How many proxies of ours add to X-Forwarded-For (0: use the connection's address).
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 

@@ -10,8 +10,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from homeward.accounts import two_factor
 from homeward.accounts.rules import may_manage_user
-from homeward.accounts.user_admin import BULK_ACTIONS, PoliceOfficerForm
-from homeward.models import PoliceForce, PoliceOfficer
+from homeward.accounts.user_admin import BULK_ACTIONS, StaffLinkForm
+from homeward.models import LocalAuthority, LocalAuthorityManager, PoliceForce, PoliceOfficer
 
 
 class PoliceForceViewSet(SnippetViewSet):
@@ -27,7 +27,7 @@ class PoliceOfficerViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["user", "force"]
     list_filter = ["force"]
-    edit_handler = ObjectList(PoliceOfficer.panels, base_form_class=PoliceOfficerForm)
+    edit_handler = ObjectList(PoliceOfficer.panels, base_form_class=StaffLinkForm)
 
 
 class PoliceViewSetGroup(SnippetViewSetGroup):
@@ -37,6 +37,30 @@ class PoliceViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PoliceViewSetGroup)
+
+
+class LocalAuthorityViewSet(SnippetViewSet):
+    model = LocalAuthority
+    icon = "home"
+    list_display = ["name", "return_home_email"]
+    search_fields = ["name"]
+
+
+class LocalAuthorityManagerViewSet(SnippetViewSet):
+    model = LocalAuthorityManager
+    icon = "user"
+    list_display = ["user", "local_authority"]
+    list_filter = ["local_authority"]
+    edit_handler = ObjectList(LocalAuthorityManager.panels, base_form_class=StaffLinkForm)
+
+
+class LocalAuthorityViewSetGroup(SnippetViewSetGroup):
+    menu_label = "Local authorities"
+    menu_icon = "home"
+    items = (LocalAuthorityViewSet, LocalAuthorityManagerViewSet)
+
+
+register_snippet(LocalAuthorityViewSetGroup)
 
 
 # Staff accounts: the bulk actions with the separation of duties replace Wagtail's (a

@@ -27,7 +27,7 @@ from appeals.models import (
     PublicityDecision,
 )
 from homeward import roles
-from homeward.models import PoliceForce, PoliceOfficer
+from homeward.models import LocalAuthority, LocalAuthorityManager, PoliceForce, PoliceOfficer
 from sightings import services as sighting_services
 from sightings.photos import photo_clean
 
@@ -91,9 +91,15 @@ def appeal_build(**fields) -> AppealPage:
             else AppealPage.RiskLevel.MEDIUM
         ),
     }
+    if fields.get("in_care"):  # a child in care has a council responsible for them
+        defaults["local_authority"] = local_authority_create()
     if "risk_level" in fields:  # the level the police recorded; save() derives the effective
         fields["police_risk_level"] = fields.pop("risk_level")
     return AppealPage(**{**defaults, **fields})
+
+
+def local_authority_create(name: str = "Fictional Borough Council") -> LocalAuthority:
+    return LocalAuthority.objects.get_or_create(name=name)[0]
 
 
 def appeal_create(
@@ -222,7 +228,13 @@ def publicity_clear(appeal: AppealPage, **answers) -> AppealPage:
     return publicity_approve(appeal)
 
 
-def user_create(*, role: str | None = None, force_slug: str | None = None, **fields):
+def user_create(
+    *,
+    role: str | None = None,
+    force_slug: str | None = None,
+    local_authority: LocalAuthority | None = None,
+    **fields,
+):
     number = next(_numbers)
     user = get_user_model().objects.create_user(
         username=fields.pop("username", f"user{number}"),
@@ -234,6 +246,8 @@ def user_create(*, role: str | None = None, force_slug: str | None = None, **fie
         user.groups.add(Group.objects.get(name=role))
     if force_slug:
         PoliceOfficer.objects.create(user=user, force=PoliceForce.objects.get(slug=force_slug))
+    if local_authority:
+        LocalAuthorityManager.objects.create(user=user, local_authority=local_authority)
     return user
 
 

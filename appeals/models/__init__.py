@@ -6,6 +6,7 @@ from appeals.models.pages import (
     page_hold,
     years_between,
 )
+from appeals.models.people import Person, PersonEpisode
 from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import (
     PoliceAuthorisation,
@@ -21,7 +22,9 @@ from appeals.models.publicity_record import (
     SocialPost,
 )
 from appeals.models.return_home import ReturnHomeInterview
+from appeals.models.risk import RiskAssessment, RiskReviewRequest
 from appeals.models.short_links import AppealShortLink
+from appeals.models.statistics import EpisodeStatistic
 from appeals.models.takedown import AppealTakedown
 from appeals.models.translations import AppealTranslation
 from appeals.models.workflow_tasks import PublicityCheckTask, PublisherApprovalTask
@@ -36,6 +39,9 @@ __all__ = [
     "AppealTakedown",
     "AppealTranslation",
     "ChannelOff",
+    "EpisodeStatistic",
+    "Person",
+    "PersonEpisode",
     "PoliceAuthorisation",
     "PublicityCheck",
     "PublicityCheckTask",
@@ -46,6 +52,8 @@ __all__ = [
     "PublicitySettings",
     "PublisherApprovalTask",
     "ReturnHomeInterview",
+    "RiskAssessment",
+    "RiskReviewRequest",
     "SocialPost",
     "page_hold",
     "years_between",

@@ -33,18 +33,28 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from appeals.models.people import PersonEpisode
 from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import PublicityCheck, PublicityNotCleared, PublicityRefused
 from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
 from appeals.models.translations import AppealTranslation
-from appeals.panels import PublicityChecksPanel
+from appeals.panels import EpisodesPanel, PublicityChecksPanel, RiskAssessmentsPanel
 from appeals.validators import validate_area_not_address
-from homeward.models import PoliceForce, PublicPageMixin
+from homeward.models import LocalAuthority, PoliceForce, PublicPageMixin
 from homeward.page_cache import shorten_shared_caching
 from homeward.text import validate_single_line
 
 ADULT_AGE = 18
+# The police's risk levels, highest first: a level later in this list is lower.
+RISK_LEVELS_HIGHEST_FIRST = ("high", "medium", "low", "no-apparent-risk")
+
+
+def risk_is_lower(level: str | None, than: str | None) -> bool:
+    """Whether ``level`` is lower than ``than`` (a blank level is no level: never lower)."""
+    if level not in RISK_LEVELS_HIGHEST_FIRST or than not in RISK_LEVELS_HIGHEST_FIRST:
+        return False
+    return RISK_LEVELS_HIGHEST_FIRST.index(level) > RISK_LEVELS_HIGHEST_FIRST.index(than)
 
 
 def years_between(earlier: date, later: date) -> int:
@@ -190,12 +200,14 @@ class AppealPage(PublicPageMixin, Page):
         "police risk level", max_length=20, choices=RiskLevel.choices
     )
     police_risk_reason = models.TextField(
-        "why the police level is lower than high",
+        "why the police level is lower",
         max_length=1000,
         blank=True,
         validators=[MaxLengthValidator(1000)],
         help_text="A trafficked or unaccompanied child is treated as high risk by everyone, "
-        "whatever the police level. If the police recorded a lower level, say why.",
+        "whatever the police level, and risk does not fade because someone goes missing "
+        "again. If the police recorded a level lower than high for such a child, or lower "
+        "than their previous episode's, say why.",
     )
     # What alerts, the triage queue and every other reader use: set by save().
     risk_level = models.CharField(
@@ -207,6 +219,22 @@ class AppealPage(PublicPageMixin, Page):
         "unaccompanied asylum-seeking child", default=False
     )
     domestic_abuse = models.BooleanField("domestic-abuse context", default=False)
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a child in care, or an unaccompanied child: the council responsible "
+        "for them. Its designated manager sees their episodes.",
+    )
+    arrived_in_uk_on = models.DateField(
+        "date they arrived in the UK",
+        null=True,
+        blank=True,
+        help_text="For an unaccompanied child, where known: trends show how soon after "
+        "arriving children go missing.",
+    )
 
     objects = PageManager.from_queryset(AppealPageQuerySet)()
 
@@ -270,10 +298,18 @@ class AppealPage(PublicPageMixin, Page):
             ],
             heading="Safeguarding flags",
         ),
+        FieldRowPanel(
+            [
+                FieldPanel("local_authority", widget=forms.Select),
+                FieldPanel("arrived_in_uk_on"),
+            ]
+        ),
         HelpPanel(
             "<p>When they are found, or publicity is withdrawn, close the appeal from the "
             "page's actions menu (Close appeal): that takes it down everywhere.</p>"
         ),
+        RiskAssessmentsPanel(heading="Risk assessments"),
+        EpisodesPanel(heading="Other episodes"),
         PublicityChecksPanel(heading="Publicity safety checks"),
     ]
     edit_handler = TabbedInterface(
@@ -330,9 +366,14 @@ class AppealPage(PublicPageMixin, Page):
                 | Q(police_risk_level__in=["high", ""])
                 | ~Q(police_risk_reason=""),
             ),
+            # A police review may bring the effective level below the referral level
+            # (appeals.models.risk), so the row alone cannot tell a right level from a
+            # wrong one: the review's rules and its history hold that. The row still
+            # never holds a level that is neither one of the levels nor the police's.
             models.CheckConstraint(
-                name="appeal_risk_never_below_police",
-                condition=Q(risk_level=F("police_risk_level")) | Q(risk_level="high"),
+                name="appeal_risk_level_known",
+                condition=Q(risk_level__in=["high", "medium", "low", "no-apparent-risk"])
+                | Q(risk_level=F("police_risk_level")),
             ),
         ]
 
@@ -365,10 +406,26 @@ class AppealPage(PublicPageMixin, Page):
                 errors["unaccompanied_asylum_seeking"] = "Only a child can be flagged as this."
             if not self.is_child and self.in_care:
                 errors["in_care"] = "Only a child can be flagged as in care."
+            elif self.in_care and self.local_authority_id is None:
+                errors["local_authority"] = (
+                    "Choose the local authority responsible for this child in care."
+                )
+            if (
+                self.arrived_in_uk_on
+                and self.missing_since
+                and (self.arrived_in_uk_on > self.missing_since)
+            ):
+                errors["arrived_in_uk_on"] = "They must have arrived before they went missing."
             self.derive_risk()
             if self.police_risk_below_high and not self.police_risk_reason:
                 errors["police_risk_reason"] = (
                     "A trafficked or unaccompanied child is treated as high risk. Say why the "
+                    "police recorded a lower level."
+                )
+            elif (previous := self.previous_episode_risk_level()) and not self.police_risk_reason:
+                errors["police_risk_reason"] = (
+                    f"Their previous episode ended at {self.RiskLevel(previous).label.lower()} "
+                    "risk, and risk does not fade because they go missing again. Say why the "
                     "police recorded a lower level."
                 )
         if errors:
@@ -410,6 +467,15 @@ class AppealPage(PublicPageMixin, Page):
 
     def _save_by_the_rules(self, *args, **kwargs):
         self.derive_ages()
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.live
+            and not self._state.adding
+            and (update_fields is None or "police_risk_level" in update_fields)
+        ):
+            # Publishing puts a new police level on record, and so in force; refused
+            # saves roll it back with them (save() holds the page in a transaction).
+            self.risk_assessments.record_publication(appeal=self)
         self.derive_risk()
         # Found or withdrawn; an expired clearance leaves the appeal open, to be renewed.
         closure = (
@@ -429,7 +495,6 @@ class AppealPage(PublicPageMixin, Page):
             self.closed_at = None
         elif self.closed_at is None:
             self.closed_at = timezone.now()
-        update_fields = kwargs.get("update_fields")
         if self.live and (update_fields is None or set(update_fields) - BOOKKEEPING_FIELDS):
             self.assert_publicity_cleared()
         return super().save(*args, **kwargs)
@@ -493,13 +558,27 @@ class AppealPage(PublicPageMixin, Page):
         """The police recorded a level lower than the child's effective high risk."""
         return self.always_high_risk and self.police_risk_level not in ("", self.RiskLevel.HIGH)
 
-    def derive_risk(self) -> None:
-        """The effective risk: the police level, raised to high for a flagged child. The
-        reason is kept only while it explains a lower police level for such a child."""
-        self.risk_level = self.RiskLevel.HIGH if self.always_high_risk else self.police_risk_level
-        self.police_risk_reason = (
-            self.police_risk_reason.strip() if self.police_risk_below_high else ""
+    def previous_episode_risk_level(self) -> str | None:
+        """The risk their previous episode ended at, if the police level is lower."""
+        if not self.pk or not self.police_risk_level:
+            return None
+        previous = PersonEpisode.objects.risk_level_before(
+            appeal_id=self.pk, missing_since=self.missing_since
         )
+        return previous if risk_is_lower(self.police_risk_level, previous) else None
+
+    def derive_risk(self) -> None:
+        """The effective risk: the level of the latest police assessment (the level recorded
+        at referral until there is one), raised to high for a flagged child. The reason is
+        kept only while it explains a lower police level for such a child, or one lower
+        than their previous episode's.
+
+        It reads the history as it is now, so the page and its live revision's copy
+        (with_content_json) derive the same level, and a review needs no new check."""
+        level = (self.pk and self.risk_assessments.level_in_force()) or self.police_risk_level
+        self.risk_level = self.RiskLevel.HIGH if self.always_high_risk else level
+        explained = self.police_risk_below_high or self.previous_episode_risk_level()
+        self.police_risk_reason = self.police_risk_reason.strip() if explained else ""
 
     def public_clearance_expiry(self):
         """When the live content's public clearance ends, or None if it has none."""

@@ -86,6 +86,15 @@ class AppealPermissionTester(PagePermissionTester):
             return True
         return super().can_publish()
 
+    def can_link_episodes(self):
+        """Say it is the same person as another appeal: those who may edit the appeal, or
+        an officer of the owning force (who knows their history best)."""
+        if not self.user.is_active or not self.may_see:
+            return False
+        if own_force_id(self.user, AUTHORISE_PUBLICITY) == self.page.police_force_id:
+            return True
+        return self.can_edit()
+
     # Off the public site only by the takedown (Close appeal, or the end of publicity):
     # Wagtail's Unpublish, Delete and Move would skip it (appeals.off_site), so no one is
     # offered them, superusers included.

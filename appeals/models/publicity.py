@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from appeals.models.people import PersonEpisode
 from homeward.models import PoliceForce
 from homeward.text_fields import bounded_text, text_stripped
 
@@ -216,6 +217,9 @@ class PublicityCheck(models.Model):
         max_length=10, choices=Risk.choices, blank=True
     )
     risk_of_identifying_community_notes = _notes()
+    # Asked only when the person has had a public appeal before (appeals.models.people).
+    risk_of_photo_album = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    risk_of_photo_album_notes = _notes()
     persons_views = _notes()
 
     # Content review
@@ -261,6 +265,7 @@ class PublicityCheck(models.Model):
                     ~Q(risk_of_locating="yes")
                     & ~Q(risk_of_displacement="yes")
                     & ~Q(risk_of_identifying_community="yes")
+                    & ~Q(risk_of_photo_album="yes")
                 ),
             ),
             models.CheckConstraint(
@@ -275,6 +280,10 @@ class PublicityCheck(models.Model):
                 name="publicity_check_community_risk_explained",
                 condition=Q(risk_of_identifying_community__in=["no", ""])
                 | ~Q(risk_of_identifying_community_notes=""),
+            ),
+            models.CheckConstraint(
+                name="publicity_check_photo_album_risk_explained",
+                condition=Q(risk_of_photo_album__in=["no", ""]) | ~Q(risk_of_photo_album_notes=""),
             ),
             models.CheckConstraint(
                 name="publicity_check_content_reviewed",
@@ -419,9 +428,22 @@ class PublicityCheck(models.Model):
 
     def _risk_errors(self, appeal) -> dict[str, str]:
         errors = {}
-        for risk in ["risk_of_locating", "risk_of_displacement", "risk_of_identifying_community"]:
+        for risk in [
+            "risk_of_locating",
+            "risk_of_displacement",
+            "risk_of_identifying_community",
+            "risk_of_photo_album",
+        ]:
             if getattr(self, risk) not in ("", self.Risk.NO) and not getattr(self, f"{risk}_notes"):
                 errors[f"{risk}_notes"] = "Say what the risk is and what was done about it."
+        publicised_before = PersonEpisode.objects.publicised_before(appeal.pk)
+        if publicised_before and not self.risk_of_photo_album:
+            errors["risk_of_photo_album"] = (
+                "They have had a public appeal before: say whether another one could add "
+                "to the photos that follow them."
+            )
+        elif not publicised_before and self.risk_of_photo_album:
+            errors["risk_of_photo_album"] = "They have had no public appeal before."
         translated = appeal.translations.all()
         if translated and not self.risk_of_identifying_community:
             errors["risk_of_identifying_community"] = (
@@ -447,6 +469,7 @@ class PublicityCheck(models.Model):
             self.risk_of_locating,
             self.risk_of_displacement,
             self.risk_of_identifying_community,
+            self.risk_of_photo_album,
         ):
             errors["decision"] = (
                 "A public appeal cannot go ahead while the publicity itself puts them at "

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from homeward.models import PoliceForce
+from homeward.models import LocalAuthority, PoliceForce
 from homeward.text import validate_single_line
 
 WITHIN = timedelta(hours=72)
@@ -44,6 +44,10 @@ class ReturnHomeInterview(models.Model):
     )
     # The appeal's force when found: who the interview is for, kept for the trends.
     police_force = models.ForeignKey(PoliceForce, on_delete=models.PROTECT, related_name="+")
+    # The council responsible for the child, if any: its designated manager sees it.
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     found_at = models.DateTimeField()
     due_by = models.DateTimeField(db_index=True)
     offered_by = models.CharField(max_length=20, choices=OfferedBy.choices, blank=True)
@@ -121,6 +125,7 @@ class ReturnHomeInterview(models.Model):
             appeal=appeal,
             defaults={
                 "police_force_id": appeal.police_force_id,
+                "local_authority_id": appeal.local_authority_id,
                 "found_at": found_at,
                 "due_by": found_at + WITHIN,
             },

@@ -8,7 +8,8 @@ takedown record (outcome "expired") lasts until a renewed check puts the appeal 
 or until it is closed after all.
 
 A child found is owed a return home interview: closing records it as due, in the same
-transaction (appeals.models.return_home).
+transaction (appeals.models.return_home), as it does the episode's anonymous statistics
+row (appeals.services.statistics).
 
 After APPEAL_RETENTION_DAYS the retention purge (appeals.services.retention) forgets the
 person.
@@ -27,6 +28,7 @@ from wagtail.models import Page
 
 from appeals.models import AppealPage, AppealTakedown, ReturnHomeInterview
 from appeals.off_site import unpublish_refusal
+from appeals.services.statistics import episode_statistic_record
 from appeals.services.takedown import takedown_run_at_once
 
 CLOSING_OUTCOMES = (AppealTakedown.Outcome.FOUND, AppealTakedown.Outcome.WITHDRAWN)
@@ -159,6 +161,7 @@ def _takedown_start(
         log(instance=page, action="homeward.appeal.closed", user=user, data={"outcome": outcome})
         if outcome == AppealTakedown.Outcome.FOUND and page.is_child:
             ReturnHomeInterview.due_for(page, found_at=now)
+        episode_statistic_record(appeal=page, takedown=takedown)
     # The steps that touch only our own storage run right after the commit, so the photos
     # leave the public media before the closing request answers, whether or not the queue
     # is up; the CDN's purges, which may be slow, go to a worker (or the sweep).

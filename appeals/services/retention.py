@@ -1,6 +1,8 @@
 """Forgetting the person: APPEAL_RETENTION_DAYS after an appeal closed, its personal data
 goes from every table and from storage, leaving the anonymous record (force, dates,
-outcome) and an audit entry that says it was purged.
+outcome), the episode's statistics row (no longer linked to it), its dates and outcome in
+the person's history while another of their episodes is kept (appeals.models.people), and
+an audit entry that says it was purged.
 """
 
 import logging
@@ -18,7 +20,16 @@ from wagtail.models import COMMENTS_RELATION_NAME, ModelLogEntry, PageLogEntry, 
 from wagtail.search import index
 
 from appeals.lifecycle_hooks import BEFORE_PURGE, lifecycle_hooks_run
-from appeals.models import AppealPage, AppealPhoto, AppealTakedown, AppealTranslation
+from appeals.models import (
+    AppealPage,
+    AppealPhoto,
+    AppealTakedown,
+    AppealTranslation,
+    EpisodeStatistic,
+    Person,
+    PersonEpisode,
+    RiskAssessment,
+)
 from appeals.services.closing import CLOSING_OUTCOMES
 from appeals.services.photos import images_no_missing_appeal_shares
 
@@ -80,6 +91,9 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
     # Every language of the appeal goes with the English: the revisions below are
     # rewritten from the page, which then has none.
     AppealTranslation.objects.filter(page=page).delete()
+    # The risk history keeps its levels, kinds and dates; its reasons are free text that
+    # may name the person or where they are. The one change ever made to its rows.
+    RiskAssessment.objects.filter(appeal=page).update(reason="")
     _anonymise(page)
     page.save(clean=False)
     # A taken-down appeal is never indexed again (AppealPage.get_indexed_objects): make
@@ -99,6 +113,9 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
     # Other apps' copies of the person's details (the Heroes emails).
     lifecycle_hooks_run(BEFORE_PURGE, appeal_id=page.pk)
 
+    # The trends' row stays, and from now on nothing leads from it to the appeal.
+    EpisodeStatistic.objects.filter(takedown=takedown).update(takedown=None)
+    _person_forget_if_last(page)
     takedown.reason = ""
     # What each step removed named the photos' files; when it was done is all that stays.
     takedown.steps = {step: {"at": done["at"]} for step, done in takedown.steps.items()}
@@ -118,6 +135,21 @@ def _appeal_purge(*, takedown_id: int, now: datetime) -> None:
         },
     )
     transaction.on_commit(lambda: _files_delete(files))
+
+
+def _person_forget_if_last(page: AppealPage) -> None:
+    """A purged episode's dates and outcome stay in the person's history only while
+    another of their episodes is within retention: with their last one, the person goes."""
+    link = PersonEpisode.objects.filter(appeal_id=page.pk).first()
+    if link is None:
+        return
+    others_kept = (
+        PersonEpisode.objects.filter(person_id=link.person_id)
+        .exclude(appeal_id=page.pk)
+        .exclude(appeal__takedown__purged_at__isnull=False)
+    )
+    if not others_kept.exists():
+        Person.objects.filter(pk=link.person_id).delete()
 
 
 def _names_of(page: AppealPage) -> list[str]:
@@ -149,6 +181,7 @@ def _anonymise(page: AppealPage) -> None:
     page.message = page.last_seen_area = page.case_reference = ""
     page.in_care = page.trafficked = page.unaccompanied_asylum_seeking = False
     page.domestic_abuse = False
+    page.local_authority = page.arrived_in_uk_on = None
 
 
 def _rows_about(page: AppealPage):

@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from appeals.models import ReturnHomeInterview
+from appeals.services.statistics import episode_statistic_return_home
 
 
 @transaction.atomic
@@ -26,7 +27,9 @@ def return_home_interview_record(
     never what the child said."""
     policy = policy_registry.get_by_type(ReturnHomeInterview)
     if not policy.user_has_permission_for_instance(user, "change", interview):
-        raise PermissionDenied("Only caseworkers record return home interviews.")
+        raise PermissionDenied(
+            "Only caseworkers and the child's local authority record return home interviews."
+        )
     interview = ReturnHomeInterview.objects.select_for_update().get(pk=interview.pk)
     interview.offered_by = offered_by
     interview.offered_by_name = offered_by_name.strip()
@@ -36,6 +39,7 @@ def return_home_interview_record(
     interview.updated_by = user
     interview.full_clean()
     interview.save()
+    episode_statistic_return_home(interview=interview)
     log(
         instance=interview,
         action="homeward.return_home.recorded",

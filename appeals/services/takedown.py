@@ -34,6 +34,7 @@ from appeals.services.photos import (
     images_unpublish,
 )
 from appeals.services.social_posts import social_posts_withdraw
+from appeals.services.statistics import episode_statistic_takedown_done
 from homeward.claims import backoff, unclaimed
 from homeward.frontend_cache import listing_purge_batch
 from homeward.jobs import enqueue_after_commit
@@ -129,6 +130,8 @@ def appeal_takedown_run(*, takedown_id: int, steps=tuple(AppealTakedown.Step)) -
         takedown.completed_at = None if takedown.steps_pending() else timezone.now()
         takedown.claimed_at = None
         takedown.save(update_fields=["attempts", "last_error", "completed_at", "claimed_at"])
+        if takedown.completed_at is not None:
+            episode_statistic_takedown_done(takedown=takedown)
     return takedown.completed_at is not None
 
 

@@ -105,9 +105,9 @@ BULK_ACTIONS = (
 )
 
 
-class PoliceOfficerForm(WagtailAdminModelForm):
-    """Linking someone to a police force: offers only the people whose roles the person
-    acting may set (never themselves)."""
+class StaffLinkForm(WagtailAdminModelForm):
+    """Linking someone to a police force or a local authority: offers only the people whose
+    roles the person acting may set (never themselves)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

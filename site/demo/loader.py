@@ -5,35 +5,39 @@ renewed so that they can be printed.
 """
 
 import random
-import secrets
-from base64 import b32encode
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.images import get_image_model
 
 from appeals.models import (
     AppealIndexPage,
     AppealPage,
     AppealPhoto,
+    AppealTakedown,
+    EpisodeStatistic,
     PublicityCheck,
     PublicityDecision,
     PublicitySettings,
+    ReturnHomeInterview,
 )
 from appeals.models.publicity import review_days_for
-from appeals.services import publicity_check_complete
+from appeals.services import appeal_close, publicity_check_complete
+from appeals.services.episodes import appeal_episode_link
 from homeward import roles
+from homeward.demo.history import DEMO_COUNCILS, demo_councils, demo_history_load
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
 from homeward.demo.translations import demo_translations
-from homeward.models import CharityDetails, PoliceForce, PoliceOfficer
+from homeward.demo.users import DEMO_USERS, DemoUser, demo_user
+from homeward.models import (
+    CharityDetails,
+    LocalAuthority,
+    PoliceForce,
+)
 from newsletter.models import Hero, Partner
 from sightings.models import Sighting
 from sightings.services import sighting_answers, sighting_create
@@ -131,40 +135,28 @@ MESSAGES = [
 DEMO_APPEALS = 30
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    password: str
-    role: str
-    # The key of their authenticator app (base32, as apps take it): the admin needs it.
-    totp_key: str
-
-
-DEMO_USERS = [
-    ("editor", roles.EDITORS, None),
-    ("safeguarding", roles.SAFEGUARDING_LEADS, None),
-    ("publisher", roles.PUBLISHERS, None),
-    ("caseworker", roles.CASEWORKERS, None),
-    ("police.met", roles.POLICE_OFFICERS, "metropolitan-police-service"),
-    ("police.gmp", roles.POLICE_OFFICERS, "greater-manchester-police"),
-    ("administrator", roles.ADMINISTRATORS, None),
-]
-
-
 # Where each demo appeal stands in the publicity safety check, by its number.
 AWAITING_CHECK = {26, 27}
 AWAITING_APPROVAL = {28}
 RESTRICTED = {29}
 CLEARANCE_ENDING_SOON = {0, 1}
+# A child in care found: the return home interview they are owed is due.
+FOUND = {10}
+# A child in care who has gone missing before: their earlier episodes, as days before this
+# one, each found after a few days, with its return home interview held.
+EARLIER_EPISODES = {0: (240, 90)}
 
 
 @transaction.atomic
 def demo_load() -> list[DemoUser]:
-    users = [_demo_user(username, role, force) for username, role, force in DEMO_USERS]
+    demo_councils()
+    users = [demo_user(username, role, link) for username, role, link in DEMO_USERS]
     staff = {user.role: get_user_model().objects.get(username=user.username) for user in users}
     # Urgent sightings are emailed here (printed to the console in development).
     for slug in AREAS:
         PoliceForce.objects.filter(slug=slug).update(duty_email=f"duty@{slug}.police.invalid")
+    # Before the appeals: closing one of them adds its own row to the history.
+    demo_history_load(force_slugs=list(AREAS))
     directory = AppealIndexPage.objects.get()
     existing = set(AppealPage.objects.values_list("slug", flat=True))
     for number in range(DEMO_APPEALS):
@@ -172,11 +164,48 @@ def demo_load() -> list[DemoUser]:
         if appeal.slug not in existing:
             _create_with_photo(directory, appeal, *_hair(number), editor=staff[roles.EDITORS])
             _take_through_publicity_check(appeal, number, staff)
+            for days_before in EARLIER_EPISODES.get(number, ()):
+                _demo_earlier_episode(directory, appeal, number, days_before, staff)
+            if number in FOUND:
+                appeal_close(
+                    appeal=appeal,
+                    user=staff[roles.PUBLISHERS],
+                    outcome=AppealTakedown.Outcome.FOUND,
+                    reason="Made up: found safe.",
+                )
     if not Sighting.objects.exists():
         _demo_sightings()
     _demo_heroes()
     _demo_charity()
     return users
+
+
+def _demo_earlier_episode(directory, current, number, days_before, staff) -> None:
+    earlier = _demo_appeal(number)
+    earlier.slug = f"{earlier.slug}-{days_before}-days-before"
+    earlier.missing_since = current.missing_since - timedelta(days=days_before)
+    _create_with_photo(directory, earlier, *_hair(number), editor=staff[roles.EDITORS])
+    _take_through_publicity_check(earlier, number, staff)
+    takedown = appeal_close(
+        appeal=earlier, user=staff[roles.PUBLISHERS], outcome="found", reason="Made up."
+    )
+    # Found a few days later, back then: the dates say so, and the interview was held.
+    found = timezone.make_aware(datetime.combine(earlier.missing_since, time(18)))
+    found += timedelta(days=3)
+    AppealPage.objects.filter(pk=earlier.pk).update(closed_at=found)
+    AppealTakedown.objects.filter(pk=takedown.pk).update(closed_at=found)
+    EpisodeStatistic.objects.filter(takedown=takedown).update(
+        closed_month=found.date().replace(day=1), days_missing=3, return_home="in-time"
+    )
+    ReturnHomeInterview.objects.filter(appeal=earlier).update(
+        found_at=found,
+        due_by=found + timedelta(hours=72),
+        offered_by=ReturnHomeInterview.OfferedBy.LOCAL_AUTHORITY,
+        offered_by_name=current.local_authority.name,
+        offered_at=found + timedelta(hours=20),
+        held_at=found + timedelta(hours=44),
+    )
+    appeal_episode_link(appeal=current, earlier=earlier, user=staff[roles.EDITORS])
 
 
 def _demo_charity() -> None:
@@ -288,6 +317,15 @@ def _demo_appeal(number: int) -> AppealPage:
         unaccompanied_asylum_seeking=is_child and number % 11 == 0,
         domestic_abuse=not is_child and number % 4 == 0,
     )
+    if appeal.in_care or appeal.unaccompanied_asylum_seeking:
+        # The demo's designated manager's council (the first) has half the children.
+        others = DEMO_COUNCILS[1:]
+        council = DEMO_COUNCILS[0] if number % 2 == 0 else others[number % len(others)]
+        appeal.local_authority = LocalAuthority.objects.get(name=council)
+    if appeal.unaccompanied_asylum_seeking:
+        # Before their first episode, for a child who has gone missing before.
+        first_episode = max(EARLIER_EPISODES.get(number, (0,)))
+        appeal.arrived_in_uk_on = missing_since - timedelta(days=rng.randint(2, 60) + first_episode)
     if appeal.unaccompanied_asylum_seeking:
         appeal.translations = demo_translations(first=first, number=number)
     return appeal
@@ -345,7 +383,7 @@ def _take_through_publicity_check(appeal: AppealPage, number: int, staff: dict) 
                 else PublicityCheck.ConsentFrom.ADULT
             ),
             "consent": PublicityCheck.Consent.GIVEN,
-            "consent_given_by": "Demo County Council" if appeal.in_care else "Their mother",
+            "consent_given_by": appeal.local_authority.name if appeal.in_care else "Their mother",
             "social_worker": "Sam Okafor (fictional)" if appeal.in_care else "",
             "adults_wishes": "" if appeal.is_child else "No wish not to be found is known.",
             "risk_of_locating": PublicityCheck.Risk.NO,
@@ -373,36 +411,3 @@ def _take_through_publicity_check(appeal: AppealPage, number: int, staff: dict) 
         return
     task_state = AppealPage.objects.get(pk=appeal.pk).current_workflow_task_state
     task_state.task.specific.on_action(task_state, staff[roles.PUBLISHERS], "approve")
-
-
-def _demo_user(username: str, role: str, force_slug: str | None) -> DemoUser:
-    password = secrets.token_urlsafe(12)
-    user, _ = get_user_model().objects.get_or_create(
-        username=username,
-        defaults={
-            "email": f"{username}@homeward.invalid",
-            "first_name": "Demo",
-            "last_name": role.rstrip("s"),
-        },
-    )
-    user.set_password(password)
-    user.save()
-    user.groups.set([Group.objects.get(name=role)])
-    if force_slug:
-        PoliceOfficer.objects.update_or_create(
-            user=user, defaults={"force": PoliceForce.objects.get(slug=force_slug)}
-        )
-    # A registered authenticator app, renewed with the password, so the key can be printed.
-    TOTPDevice.objects.filter(user=user).delete()
-    app = TOTPDevice.objects.create(user=user, name="Demo authenticator app", confirmed=True)
-    return DemoUser(
-        username=username, password=password, role=role, totp_key=b32encode(app.bin_key).decode()
-    )
-
-
-def demo_totp_code(username: str) -> str:
-    """The code a demo user's authenticator app would show now."""
-    if username not in {name for name, _, _ in DEMO_USERS}:
-        raise LookupError(f"{username} is not a demo user")
-    app = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    return f"{totp(app.bin_key, step=app.step, digits=app.digits):06d}"

@@ -133,10 +133,14 @@ def test_the_database_refuses_a_lower_police_level_without_a_reason(directory):
         appeal.save()
 
 
-def test_the_effective_risk_is_never_below_the_police_level(directory):
+def test_the_effective_risk_is_always_a_known_level(directory):
+    # A police review may bring it below the referral level (test_risk_reviews), so the
+    # row only refuses what is no level at all.
     appeal = factories.appeal_create(publish=False, police_risk_level=HIGH)
     with pytest.raises(IntegrityError), transaction.atomic():
-        AppealPage.objects.filter(pk=appeal.pk).update(risk_level=LOW)
+        AppealPage.objects.filter(pk=appeal.pk).update(risk_level="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AppealPage.objects.filter(pk=appeal.pk).update(risk_level="negligible")
 
 
 # Everyone who reads the risk treats them as high risk

@@ -1,4 +1,7 @@
-"""The police case reference, the risk level and the safeguarding flags never go public."""
+"""The police case reference, the risk level, the safeguarding flags, the child's local
+authority and their date of arrival never go public."""
+
+from datetime import date
 
 import pytest
 
@@ -9,6 +12,8 @@ from tests.pdf import pdf_text
 pytestmark = pytest.mark.django_db
 
 CASE_REFERENCE = "WYP-SECRET-77341"
+COUNCIL = "Quillingham Borough Council"
+ARRIVED = date(2019, 3, 17)
 RISK_REASON = "Zorblax fictional officer judgement"
 # Words that would reveal a flag or the risk level if they appeared anywhere public.
 REVEALING = [
@@ -23,6 +28,12 @@ REVEALING = [
     "in care",
     "domestic",
     "safeguarding",
+    COUNCIL,
+    "quillingham",
+    "council",
+    "2019-03-17",
+    "17 March 2019",
+    "17/03/2019",
 ]
 
 
@@ -37,6 +48,8 @@ def flagged(directory):
         trafficked=True,
         unaccompanied_asylum_seeking=True,
         domestic_abuse=True,
+        local_authority=factories.local_authority_create(COUNCIL),
+        arrived_in_uk_on=ARRIVED,
     )
 
 
@@ -70,7 +83,7 @@ def test_the_appeal_itself_is_reachable_on_each_surface(client, directory, flagg
 
 
 @pytest.mark.parametrize(
-    "query", [CASE_REFERENCE, "trafficked", "asylum", "high", "low", "Zorblax"]
+    "query", [CASE_REFERENCE, "trafficked", "asylum", "high", "low", "Zorblax", "Quillingham"]
 )
 def test_search_cannot_find_an_appeal_by_them(client, directory, flagged, query):
     response = client.get(directory.url, {"q": query})

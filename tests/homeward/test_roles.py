@@ -9,15 +9,16 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ED, SG, PB, CW, PO, AD = (
+ED, SG, PB, CW, PO, LA, AD = (
     roles.EDITORS,
     roles.SAFEGUARDING_LEADS,
     roles.PUBLISHERS,
     roles.CASEWORKERS,
     roles.POLICE_OFFICERS,
+    roles.LOCAL_AUTHORITY_MANAGERS,
     roles.ADMINISTRATORS,
 )
-ALL_ROLES = [ED, SG, PB, CW, PO, AD]
+ALL_ROLES = [ED, SG, PB, CW, PO, LA, AD]
 NO_ROLE = "(signed in, no role)"
 ANONYMOUS = "(not signed in)"
 
@@ -101,6 +102,18 @@ ADMIN_URLS = {
         {AD},
     ),
     "workflows": (lambda appeal: reverse("wagtailadmin_workflows:index"), set()),
+    "local authorities": (
+        lambda appeal: reverse("wagtailsnippets_homeward_localauthority:list"),
+        {AD},
+    ),
+    "designated managers": (
+        lambda appeal: reverse("wagtailsnippets_homeward_localauthoritymanager:list"),
+        {AD},
+    ),
+    # A designated manager needs their council link too (tests/appeals/test_trends.py).
+    "trends": (lambda appeal: reverse("appeals_trends"), {SG, CW, AD}),
+    "trends CSV": (lambda appeal: reverse("appeals_trends_csv"), {SG, CW, AD}),
+    "our children": (lambda appeal: reverse("appeals_local_authority_episodes"), set()),
 }
 
 
@@ -134,11 +147,15 @@ CAPABILITY_HOLDERS = {
     # What an officer does on their own force's cases (the force is their officer link).
     "appeals.add_policeauthorisation": {PO},
     "appeals.add_appealtakedown": {PO},
+    "appeals.add_riskassessment": {PO},
     "sightings.view_sighting": {CW, PO},
     "sightings.change_sighting": {PO},
-    # A child found is owed a return home interview: caseworkers see that it is offered.
-    "appeals.view_returnhomeinterview": {CW},
-    "appeals.change_returnhomeinterview": {CW},
+    # A child found is owed a return home interview: caseworkers and the child's council
+    # (its designated manager; the council is their local authority link) see it offered.
+    "appeals.view_returnhomeinterview": {CW, LA},
+    "appeals.change_returnhomeinterview": {CW, LA},
+    "homeward.see_local_authority_episodes": {LA},
+    "appeals.view_episodestatistic": {SG, CW, LA, AD},
 }
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.demo.loader import demo_totp_code
+from homeward.demo.users import demo_totp_code
 
 
 class Command(BaseCommand):
