@@ -3,9 +3,9 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -33,28 +33,19 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from appeals.models.people import PersonEpisode
 from appeals.models.permissions import AppealPermissionTester
 from appeals.models.publicity import PublicityCheck, PublicityNotCleared, PublicityRefused
+from appeals.models.safeguarding import AppealSafeguarding
 from appeals.models.short_links import AppealShortLink
 from appeals.models.takedown import AppealTakedown
 from appeals.models.translations import AppealTranslation
 from appeals.panels import EpisodesPanel, PublicityChecksPanel, RiskAssessmentsPanel
 from appeals.validators import validate_area_not_address
-from homeward.models import LocalAuthority, PoliceForce, PublicPageMixin
+from homeward.models import PoliceForce, PublicPageMixin
 from homeward.page_cache import shorten_shared_caching
 from homeward.text import validate_single_line
 
 ADULT_AGE = 18
-# The police's risk levels, highest first: a level later in this list is lower.
-RISK_LEVELS_HIGHEST_FIRST = ("high", "medium", "low", "no-apparent-risk")
-
-
-def risk_is_lower(level: str | None, than: str | None) -> bool:
-    """Whether ``level`` is lower than ``than`` (a blank level is no level: never lower)."""
-    if level not in RISK_LEVELS_HIGHEST_FIRST or than not in RISK_LEVELS_HIGHEST_FIRST:
-        return False
-    return RISK_LEVELS_HIGHEST_FIRST.index(level) > RISK_LEVELS_HIGHEST_FIRST.index(than)
 
 
 def years_between(earlier: date, later: date) -> int:
@@ -117,11 +108,12 @@ BOOKKEEPING_FIELDS = frozenset(
 )
 
 
-class AppealPage(PublicPageMixin, Page):
+class AppealPage(PublicPageMixin, AppealSafeguarding, Page):
     """A public appeal for one missing person.
 
-    The police case reference, the risk level and the safeguarding flags are for staff
-    and police only: no public template, feed, meta tag or search index may use them.
+    What staff and police alone may know of it (the police case reference, the risk, the
+    safeguarding flags, the council) is its AppealSafeguarding part: no public template,
+    feed, meta tag or search index may use those fields.
     """
 
     class Gender(models.TextChoices):
@@ -129,12 +121,6 @@ class AppealPage(PublicPageMixin, Page):
         MALE = "male", pgettext_lazy("gender", "Male")
         NON_BINARY = "non-binary", pgettext_lazy("gender", "Non-binary")
         NOT_STATED = "not-stated", pgettext_lazy("gender", "Not stated")
-
-    class RiskLevel(models.TextChoices):
-        HIGH = "high", "High"
-        MEDIUM = "medium", "Medium"
-        LOW = "low", "Low"
-        NO_APPARENT_RISK = "no-apparent-risk", "No apparent risk"
 
     class Status(models.TextChoices):
         MISSING = "missing", "Missing"
@@ -191,50 +177,6 @@ class AppealPage(PublicPageMixin, Page):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.MISSING)
     # When the appeal stopped being "missing": retention periods count from here.
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    # Never public
-    case_reference = models.CharField(
-        "police case reference", max_length=50, validators=[validate_single_line]
-    )
-    police_risk_level = models.CharField(
-        "police risk level", max_length=20, choices=RiskLevel.choices
-    )
-    police_risk_reason = models.TextField(
-        "why the police level is lower",
-        max_length=1000,
-        blank=True,
-        validators=[MaxLengthValidator(1000)],
-        help_text="A trafficked or unaccompanied child is treated as high risk by everyone, "
-        "whatever the police level, and risk does not fade because someone goes missing "
-        "again. If the police recorded a level lower than high for such a child, or lower "
-        "than their previous episode's, say why.",
-    )
-    # What alerts, the triage queue and every other reader use: set by save().
-    risk_level = models.CharField(
-        "effective risk level", max_length=20, choices=RiskLevel.choices, editable=False
-    )
-    in_care = models.BooleanField("child in care", default=False)
-    trafficked = models.BooleanField("trafficked or suspected trafficked", default=False)
-    unaccompanied_asylum_seeking = models.BooleanField(
-        "unaccompanied asylum-seeking child", default=False
-    )
-    domestic_abuse = models.BooleanField("domestic-abuse context", default=False)
-    local_authority = models.ForeignKey(
-        LocalAuthority,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="For a child in care, or an unaccompanied child: the council responsible "
-        "for them. Its designated manager sees their episodes.",
-    )
-    arrived_in_uk_on = models.DateField(
-        "date they arrived in the UK",
-        null=True,
-        blank=True,
-        help_text="For an unaccompanied child, where known: trends show how soon after "
-        "arriving children go missing.",
-    )
 
     objects = PageManager.from_queryset(AppealPageQuerySet)()
 
@@ -349,33 +291,8 @@ class AppealPage(PublicPageMixin, Page):
     MAIN_PHOTO_RENDITION = "fill-600x750-c100"
     PHOTO_RENDITIONS = (MAIN_PHOTO_RENDITION, "fill-1200x630-c100", "fill-200x250-c100")
 
-    class Meta:
+    class Meta(AppealSafeguarding.Meta):
         verbose_name = "appeal"
-        constraints = [
-            # A trafficked or unaccompanied child is high risk, whatever writes the row.
-            models.CheckConstraint(
-                name="appeal_flagged_child_high_risk",
-                condition=Q(is_child=False)
-                | Q(trafficked=False, unaccompanied_asylum_seeking=False)
-                | Q(risk_level="high"),
-            ),
-            models.CheckConstraint(
-                name="appeal_lower_police_risk_explained",
-                condition=Q(is_child=False)
-                | Q(trafficked=False, unaccompanied_asylum_seeking=False)
-                | Q(police_risk_level__in=["high", ""])
-                | ~Q(police_risk_reason=""),
-            ),
-            # A police review may bring the effective level below the referral level
-            # (appeals.models.risk), so the row alone cannot tell a right level from a
-            # wrong one: the review's rules and its history hold that. The row still
-            # never holds a level that is neither one of the levels nor the police's.
-            models.CheckConstraint(
-                name="appeal_risk_level_known",
-                condition=Q(risk_level__in=["high", "medium", "low", "no-apparent-risk"])
-                | Q(risk_level=F("police_risk_level")),
-            ),
-        ]
 
     def clean(self) -> None:
         super().clean()
@@ -402,32 +319,7 @@ class AppealPage(PublicPageMixin, Page):
             errors["__all__"] = problems
         if not errors:
             self.derive_ages()
-            if not self.is_child and self.unaccompanied_asylum_seeking:
-                errors["unaccompanied_asylum_seeking"] = "Only a child can be flagged as this."
-            if not self.is_child and self.in_care:
-                errors["in_care"] = "Only a child can be flagged as in care."
-            elif self.in_care and self.local_authority_id is None:
-                errors["local_authority"] = (
-                    "Choose the local authority responsible for this child in care."
-                )
-            if (
-                self.arrived_in_uk_on
-                and self.missing_since
-                and (self.arrived_in_uk_on > self.missing_since)
-            ):
-                errors["arrived_in_uk_on"] = "They must have arrived before they went missing."
-            self.derive_risk()
-            if self.police_risk_below_high and not self.police_risk_reason:
-                errors["police_risk_reason"] = (
-                    "A trafficked or unaccompanied child is treated as high risk. Say why the "
-                    "police recorded a lower level."
-                )
-            elif (previous := self.previous_episode_risk_level()) and not self.police_risk_reason:
-                errors["police_risk_reason"] = (
-                    f"Their previous episode ended at {self.RiskLevel(previous).label.lower()} "
-                    "risk, and risk does not fade because they go missing again. Say why the "
-                    "police recorded a lower level."
-                )
+            errors.update(self.safeguarding_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -546,39 +438,6 @@ class AppealPage(PublicPageMixin, Page):
             self.age_when_missing = years_between(self.date_of_birth, self.missing_since)
         if self.age_when_missing is not None:
             self.is_child = self.age_when_missing < ADULT_AGE
-
-    @property
-    def always_high_risk(self) -> bool:
-        """A trafficked or unaccompanied child: high risk to everyone, whatever the police
-        level (the safeguarding guidance the service follows)."""
-        return self.is_child and (self.trafficked or self.unaccompanied_asylum_seeking)
-
-    @property
-    def police_risk_below_high(self) -> bool:
-        """The police recorded a level lower than the child's effective high risk."""
-        return self.always_high_risk and self.police_risk_level not in ("", self.RiskLevel.HIGH)
-
-    def previous_episode_risk_level(self) -> str | None:
-        """The risk their previous episode ended at, if the police level is lower."""
-        if not self.pk or not self.police_risk_level:
-            return None
-        previous = PersonEpisode.objects.risk_level_before(
-            appeal_id=self.pk, missing_since=self.missing_since
-        )
-        return previous if risk_is_lower(self.police_risk_level, previous) else None
-
-    def derive_risk(self) -> None:
-        """The effective risk: the level of the latest police assessment (the level recorded
-        at referral until there is one), raised to high for a flagged child. The reason is
-        kept only while it explains a lower police level for such a child, or one lower
-        than their previous episode's.
-
-        It reads the history as it is now, so the page and its live revision's copy
-        (with_content_json) derive the same level, and a review needs no new check."""
-        level = (self.pk and self.risk_assessments.level_in_force()) or self.police_risk_level
-        self.risk_level = self.RiskLevel.HIGH if self.always_high_risk else level
-        explained = self.police_risk_below_high or self.previous_episode_risk_level()
-        self.police_risk_reason = self.police_risk_reason.strip() if explained else ""
 
     def public_clearance_expiry(self):
         """When the live content's public clearance ends, or None if it has none."""

@@ -19,7 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from appeals.models.pages import AppealPage, risk_is_lower
+from appeals.models.pages import AppealPage
+from appeals.models.safeguarding import risk_is_lower
 from homeward.text_fields import bounded_text, text_stripped
 
 # The model permission that lets a police officer review their own force's cases (the
