@@ -85,6 +85,12 @@ def _named(counter: Counter, names: dict, *, none_label: str) -> list[tuple[str,
     )
 
 
+EPISODE_NUMBERS = [
+    ("First known", 1, 2),
+    ("Second", 2, 3),
+    ("Third", 3, 4),
+    ("Fourth or later", 4, 10**6),
+]
 TIME_TO_FOUND = [
     ("The same day", 0, 1),
     ("1 day", 1, 2),
@@ -125,6 +131,7 @@ FIELDS = (
     "unaccompanied",
     "in_care",
     "outcome",
+    "episode_number",
     "days_missing",
     "days_from_arrival",
     "sightings",
@@ -194,6 +201,13 @@ def trends_breakdowns(statistics: QuerySet[EpisodeStatistic], *, months: list[da
                 (label, sum(r["outcome"] == value for r in rows))
                 for value, label in EpisodeStatistic.Outcome.choices
             ],
+        ),
+        Breakdown(
+            "repeat-episodes",
+            "Which episode it was for the person",
+            "As far as staff have linked a person's appeals: missing again is no reason to "
+            "think them at less risk.",
+            _bucketed((r["episode_number"] for r in rows), EPISODE_NUMBERS),
         ),
         Breakdown(
             "time-to-found",

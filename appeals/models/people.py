@@ -34,6 +34,11 @@ class PersonEpisodeQuerySet(models.QuerySet):
         album" that follows an exploited child, which exploiters can use too."""
         return self.others_of(appeal_id).filter(appeal__first_published_at__isnull=False).exists()
 
+    def number_of(self, *, appeal_id: int, missing_since) -> int:
+        """Which of the person's known episodes this is: 1 for the first (or unlinked)."""
+        return (
+            self.others_of(appeal_id).filter(appeal__missing_since__lte=missing_since).count() + 1
+        )
 
     def risk_level_before(self, *, appeal_id: int, missing_since) -> str | None:
         """The effective risk level the person's previous episode ended at, if any."""

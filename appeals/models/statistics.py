@@ -70,6 +70,9 @@ class EpisodeStatistic(models.Model):
     in_care = models.BooleanField()
     risk_level = models.CharField(max_length=20)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    episode_number = models.PositiveSmallIntegerField(
+        default=1, help_text="The person's how-many-th known episode this was."
+    )
     days_missing = models.PositiveIntegerField(help_text="From going missing to closing.")
     days_from_arrival = models.PositiveIntegerField(
         null=True, help_text="From arriving in the UK to going missing, where recorded."

@@ -11,7 +11,13 @@ fast they were triaged), so that this app never imports theirs.
 
 from wagtail import hooks
 
-from appeals.models import AppealPage, AppealTakedown, EpisodeStatistic, ReturnHomeInterview
+from appeals.models import (
+    AppealPage,
+    AppealTakedown,
+    EpisodeStatistic,
+    PersonEpisode,
+    ReturnHomeInterview,
+)
 from appeals.models.return_home import WITHIN
 from appeals.models.statistics import age_band_of, month_of
 
@@ -42,6 +48,9 @@ def episode_statistic_record(
             "in_care": appeal.in_care,
             "risk_level": appeal.risk_level,
             "outcome": takedown.outcome,
+            "episode_number": PersonEpisode.objects.number_of(
+                appeal_id=appeal.pk, missing_since=appeal.missing_since
+            ),
             "days_missing": max((closed_on - appeal.missing_since).days, 0),
             "days_from_arrival": (
                 (appeal.missing_since - appeal.arrived_in_uk_on).days

@@ -75,6 +75,8 @@ def _episode(rng, *, closed_month, forces, councils) -> EpisodeStatistic:
         in_care=in_care,
         risk_level="high" if trafficked or unaccompanied else rng.choice(["high", "medium", "low"]),
         outcome="found" if found else "withdrawn",
+        # Children in care go missing again most often.
+        episode_number=1 + int(rng.expovariate(1 / (1.5 if in_care else 0.3))),
         days_missing=days_missing,
         # Unaccompanied children often go missing within days of arriving.
         days_from_arrival=int(rng.expovariate(1 / 20)) if unaccompanied else None,

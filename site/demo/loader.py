@@ -20,6 +20,7 @@ from appeals.models import (
     AppealPhoto,
     AppealTakedown,
     EpisodeStatistic,
+    PersonEpisode,
     PublicityCheck,
     PublicityDecision,
     PublicitySettings,
@@ -206,6 +207,11 @@ def _demo_earlier_episode(directory, current, number, days_before, staff) -> Non
         held_at=found + timedelta(hours=44),
     )
     appeal_episode_link(appeal=current, earlier=earlier, user=staff[roles.EDITORS])
+    EpisodeStatistic.objects.filter(takedown=takedown).update(
+        episode_number=PersonEpisode.objects.number_of(
+            appeal_id=earlier.pk, missing_since=earlier.missing_since
+        )
+    )
 
 
 def _demo_charity() -> None:

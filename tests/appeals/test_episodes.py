@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.episodes import episode_history, episode_matches
-from appeals.models import AppealPage, Person, PersonEpisode, PublicityCheck
+from appeals.models import AppealPage, EpisodeStatistic, Person, PersonEpisode, PublicityCheck
 from appeals.services import appeal_close, appeals_retention_purge, publicity_check_complete
 from appeals.services.episodes import appeal_episode_link, appeal_episode_unlink
 from homeward import roles
@@ -272,3 +272,12 @@ def test_the_third_episode_refuses_a_lower_risk_without_a_reason(
     draft.police_risk_level = AppealPage.RiskLevel.MEDIUM  # no lower: no reason kept
     draft.full_clean()
     assert draft.police_risk_reason == ""
+
+
+def test_the_trends_count_which_episode_it_was(directory, third, earlier_episodes):
+    link_all(third, earlier_episodes, factories.staff(roles.EDITORS))
+    # Missing ten days ago: after the two earlier episodes, before "third" (today).
+    published = factories.appeal_create(title="Linnea Quarrie", date_of_birth=BORN)
+    appeal_episode_link(appeal=published, earlier=third, user=factories.staff(roles.EDITORS))
+    close(published)
+    assert EpisodeStatistic.objects.get(takedown__appeal=published).episode_number == 3

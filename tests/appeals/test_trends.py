@@ -39,6 +39,7 @@ ANONYMOUS_FIELDS = {
     "in_care",
     "risk_level",
     "outcome",
+    "episode_number",
     "days_missing",
     "days_from_arrival",
     "sightings",
