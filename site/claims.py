@@ -7,10 +7,15 @@ died; the sweep lets it go and the work is done again. Retries wait longer each 
 to a ceiling, so a service that is down is not hammered.
 """
 
+import logging
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from time import monotonic
 
 from django.db.models import Q
+
+logger = logging.getLogger(__name__)
 
 # Queued and not claimed for this long: the job that should have taken it was lost (a
 # Redis blip, a restart), so the sweep queues it again.
@@ -31,3 +36,18 @@ def backoff(attempts: int, *, first: timedelta, factor: int, longest: timedelta)
     """How long to wait after try number ``attempts``: ``first``, growing by ``factor``
     each time, never more than ``longest``."""
     return min(first * factor ** max(attempts - 1, 0), longest)
+
+
+def sweep_each(ids: Iterable[int], *, now: datetime, send: Callable, name: str) -> int:
+    """``send(id, now)`` for each id, counting what it reports sent. The sweep's clock moves
+    on as it works, so a lease taken late in a long sweep is not over already; one that
+    fails is logged and left for the next sweep, and the rest still go."""
+    sent = 0
+    started = monotonic()
+    for pk in ids:
+        working = timedelta(seconds=monotonic() - started)
+        try:
+            sent += send(pk, now + working)
+        except Exception:
+            logger.exception("%s %s not sent; will retry", name, pk)
+    return sent

@@ -6,15 +6,14 @@ see it and may add notes (sightings/permissions.py), while the case stays with t
 force. The receiving force's duty inbox hears of it once the hand-off has committed.
 """
 
-import logging
 from datetime import datetime, timedelta
-from time import monotonic
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from homeward.claims import sweep_each
 from homeward.jobs import enqueue_after_commit
 from homeward.models import PoliceForce
 from sightings import jobs
@@ -22,8 +21,6 @@ from sightings.models import PASSED_ALREADY, Sighting, SightingHandOff
 from sightings.permissions import WORK, sighting_permission_policy
 from sightings.services.intake import alert_free, alert_send_once
 from sightings.services.triage import SightingRefused
-
-logger = logging.getLogger(__name__)
 
 HANDED_OFF = "homeward.sighting.handed_off"
 ONLY_THE_OWNING_FORCE = (
@@ -120,13 +117,9 @@ def sighting_hand_offs_sweep(*, now: datetime | None = None) -> int:
         handed_at__lte=now - timedelta(minutes=1),
         handed_at__gte=now - timedelta(days=2),
     )
-    sent = 0
-    started = monotonic()
-    for hand_off_id in pending.values_list("pk", flat=True):
-        # A lease taken late in a long sweep must not be over already.
-        working = timedelta(seconds=monotonic() - started)
-        try:
-            sent += sighting_hand_off_alert_send(hand_off_id=hand_off_id, now=now + working)
-        except Exception:
-            logger.exception("Hand-off %s not alerted; will retry", hand_off_id)
-    return sent
+    return sweep_each(
+        pending.values_list("pk", flat=True),
+        now=now,
+        send=lambda pk, at: sighting_hand_off_alert_send(hand_off_id=pk, now=at),
+        name="Hand-off alert",
+    )

@@ -1,9 +1,7 @@
 """Taking a sighting in: storing a report whole, ranking it, and alerting the force."""
 
-import logging
 from contextlib import nullcontext
 from datetime import datetime, timedelta
-from time import monotonic
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from homeward.claims import unclaimed
+from homeward.claims import sweep_each, unclaimed
 from homeward.jobs import enqueue_batched_after_commit
 from homeward.languages import DEFAULT_LANGUAGE
 from homeward.links import absolute_url
@@ -23,8 +21,6 @@ from homeward.text import single_line
 from sightings import jobs, priority
 from sightings.models import Sighting, SightingPhoto
 from sightings.photos import CleanPhoto
-
-logger = logging.getLogger(__name__)
 
 # A job sending a force's alert holds it this long; then, if it was not sent, the worker is
 # taken for dead and the sweep sends it. An alert is better twice than never.
@@ -299,14 +295,9 @@ def sightings_follow_up_sweep(*, now: datetime | None = None) -> int:
         received_at__lte=now - timedelta(minutes=1),
         received_at__gte=now - timedelta(days=2),
     )
-    sent = 0
-    started = monotonic()
-    for sighting_id in pending.values_list("pk", flat=True):
-        # The sweep's clock moves on as it works: a lease taken late in a long sweep
-        # must not be over already.
-        working = timedelta(seconds=monotonic() - started)
-        try:
-            sent += sighting_follow_up(sighting_id=sighting_id, now=now + working)
-        except Exception:
-            logger.exception("Sighting %s not followed up; will retry", sighting_id)
-    return sent
+    return sweep_each(
+        pending.values_list("pk", flat=True),
+        now=now,
+        send=lambda pk, at: sighting_follow_up(sighting_id=pk, now=at),
+        name="Sighting follow-up",
+    )
