@@ -22,6 +22,7 @@ from appeals.models import (
     AppealIndexPage,
     AppealPage,
     AppealPhoto,
+    AppealTakedown,
     AppealTranslation,
     PublicityCheck,
     PublicityDecision,
@@ -127,6 +128,13 @@ def appeal_create(
     if publish:
         return publicity_clear(appeal, **(check or {}))
     return appeal
+
+
+def appeal_closed(appeal: AppealPage, *, outcome: str = "found") -> AppealTakedown:
+    """The appeal closed by a publisher (found, unless told), as the admin closes it."""
+    return services.appeal_close(
+        appeal=appeal, user=staff(roles.PUBLISHERS), outcome=outcome, reason="Closed in a test."
+    )
 
 
 def translation_build(*, language: str, **fields) -> AppealTranslation:

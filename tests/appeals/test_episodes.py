@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from appeals.episodes import episode_history, episode_matches
 from appeals.models import AppealPage, EpisodeStatistic, Person, PersonEpisode, PublicityCheck
-from appeals.services import appeal_close, appeals_retention_purge, publicity_check_complete
+from appeals.services import appeals_retention_purge, publicity_check_complete
 from appeals.services.episodes import appeal_episode_link, appeal_episode_unlink
 from homeward import roles
 from tests import factories
@@ -20,12 +20,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 BORN = date(2011, 4, 9)
-
-
-def close(appeal):
-    return appeal_close(
-        appeal=appeal, user=factories.staff(roles.PUBLISHERS), outcome="found", reason="Found."
-    )
 
 
 @pytest.fixture
@@ -43,7 +37,7 @@ def earlier_episodes(directory):
             date_of_birth=BORN,
             missing_since=timezone.localdate() - timedelta(days=days),
         )
-        close(appeal)
+        factories.appeal_closed(appeal)
         episodes.append(AppealPage.objects.get(pk=appeal.pk))
     return episodes
 
@@ -279,5 +273,5 @@ def test_the_trends_count_which_episode_it_was(directory, third, earlier_episode
     # Missing ten days ago: after the two earlier episodes, before "third" (today).
     published = factories.appeal_create(title="Linnea Quarrie", date_of_birth=BORN)
     appeal_episode_link(appeal=published, earlier=third, user=factories.staff(roles.EDITORS))
-    close(published)
+    factories.appeal_closed(published)
     assert EpisodeStatistic.objects.get(takedown__appeal=published).episode_number == 3

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from appeals.models import ReturnHomeInterview
-from appeals.services import appeal_close, appeals_retention_purge, return_home_interview_record
+from appeals.services import appeals_retention_purge, return_home_interview_record
 from homeward import roles
 from tests import factories
 from tests.sightings.conftest import login_as, staff_of
@@ -33,19 +33,10 @@ WHO_RECORDS_INTERVIEWS = [
 ]
 
 
-def close(appeal, outcome="found"):
-    return appeal_close(
-        appeal=appeal,
-        user=factories.user_create(role=roles.PUBLISHERS),
-        outcome=outcome,
-        reason="Closed in a test.",
-    )
-
-
 @pytest.fixture
 def found_child(directory):
     appeal = factories.appeal_create(title="Homecoming Hollis", age_when_missing=14)
-    close(appeal)
+    factories.appeal_closed(appeal)
     return appeal
 
 
@@ -87,7 +78,7 @@ def test_a_child_found_is_owed_an_interview_within_72_hours(interview, found_chi
     ("age", "outcome"), [(40, "found"), (14, "withdrawn")], ids=["adult found", "child withdrawn"]
 )
 def test_only_a_child_found_is_owed_one(directory, age, outcome):
-    close(factories.appeal_create(age_when_missing=age), outcome=outcome)
+    factories.appeal_closed(factories.appeal_create(age_when_missing=age), outcome=outcome)
     assert not ReturnHomeInterview.objects.exists()
 
 
@@ -210,10 +201,10 @@ def test_only_caseworkers_see_and_record_interviews(client, interview, who, allo
 
 def test_the_caseworker_s_dashboard_shows_interviews_due_overdue_first(client, directory):
     first = factories.appeal_create(title="Overdue Ottilie", age_when_missing=13)
-    close(first)
+    factories.appeal_closed(first)
     with time_machine.travel(timezone.now() + timedelta(hours=80)):
         second = factories.appeal_create(title="Recent Rosalind", age_when_missing=15)
-        close(second)
+        factories.appeal_closed(second)
         login_as(client, roles.CASEWORKERS)
         dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Return home interviews due (72 hours)" in dashboard

@@ -15,7 +15,7 @@ from wagtail.models import ModelLogEntry
 
 from appeals import trends
 from appeals.models import AppealPage, EpisodeStatistic, ReturnHomeInterview
-from appeals.services import appeal_close, appeals_retention_purge, return_home_interview_record
+from appeals.services import appeals_retention_purge, return_home_interview_record
 from appeals.services.closing import appeal_expire
 from appeals.services.takedown import appeal_takedown_run
 from homeward import roles
@@ -47,15 +47,6 @@ ANONYMOUS_FIELDS = {
     "takedown_seconds",
     "return_home",
 }
-
-
-def close(appeal, outcome="found"):
-    return appeal_close(
-        appeal=appeal,
-        user=factories.user_create(role=roles.PUBLISHERS),
-        outcome=outcome,
-        reason="Closed in a test.",
-    )
 
 
 def council(name="Fictional Borough Council"):
@@ -93,7 +84,7 @@ def test_closing_a_publicised_appeal_writes_one_anonymous_row(directory):
         local_authority=council(),
         arrived_in_uk_on=arrived,
     )
-    takedown = close(appeal)
+    takedown = factories.appeal_closed(appeal)
     statistic = EpisodeStatistic.objects.get()
     assert {field.name for field in EpisodeStatistic._meta.concrete_fields} == ANONYMOUS_FIELDS
     assert statistic.takedown == takedown
@@ -109,7 +100,7 @@ def test_closing_a_publicised_appeal_writes_one_anonymous_row(directory):
 
 
 def test_an_appeal_never_published_is_not_counted(directory):
-    close(factories.appeal_create(publish=False), outcome="withdrawn")
+    factories.appeal_closed(factories.appeal_create(publish=False), outcome="withdrawn")
     assert not EpisodeStatistic.objects.exists()
 
 
@@ -117,12 +108,12 @@ def test_an_expired_appeal_is_counted_once_when_it_is_closed(directory):
     appeal = factories.appeal_create()
     appeal_expire(appeal=appeal)
     assert not EpisodeStatistic.objects.exists()
-    close(AppealPage.objects.get(pk=appeal.pk), outcome="withdrawn")
+    factories.appeal_closed(AppealPage.objects.get(pk=appeal.pk), outcome="withdrawn")
     assert EpisodeStatistic.objects.get().return_home == ""
 
 
 def test_the_takedown_time_is_filled_in_once_when_it_completes(directory):
-    takedown = close(factories.appeal_create())
+    takedown = factories.appeal_closed(factories.appeal_create())
     appeal_takedown_run(takedown_id=takedown.pk)  # the steps a worker runs
     takedown.refresh_from_db()
     statistic = EpisodeStatistic.objects.get()
@@ -142,7 +133,7 @@ def test_sightings_and_how_soon_they_were_taken_up_are_counted(directory):
         Sighting.objects.filter(pk=sighting.pk).update(
             received_at=received, claimed_at=received + timedelta(minutes=minutes)
         )
-    close(appeal)
+    factories.appeal_closed(appeal)
     statistic = EpisodeStatistic.objects.get()
     assert statistic.sightings == 3
     assert statistic.median_minutes_to_triage == 20  # the third was never taken up
@@ -154,7 +145,7 @@ def test_sightings_and_how_soon_they_were_taken_up_are_counted(directory):
 )
 def test_the_return_home_interview_outcome_is_counted(directory, hours_to_held, not_held, expected):
     appeal = factories.appeal_create(age_when_missing=13)
-    close(appeal)
+    factories.appeal_closed(appeal)
     interview = ReturnHomeInterview.objects.get(appeal=appeal)
     held_at = interview.found_at + timedelta(hours=hours_to_held) if hours_to_held else None
     with time_machine.travel(interview.found_at + timedelta(days=5)):
@@ -174,7 +165,7 @@ def test_the_purge_leaves_the_row_and_cuts_its_only_link_to_the_appeal(directory
     appeal = factories.appeal_create(
         title="Forgotten Fennimore", in_care=True, arrived_in_uk_on=date(2020, 1, 1)
     )
-    close(appeal)
+    factories.appeal_closed(appeal)
     before = EpisodeStatistic.objects.values(*ANONYMOUS_FIELDS - {"takedown"}).get()
     with time_machine.travel(timezone.now() + timedelta(days=settings.APPEAL_RETENTION_DAYS + 1)):
         assert appeals_retention_purge() == 1
@@ -341,7 +332,7 @@ def children_of_two_councils(directory):
     mine = factories.appeal_create(title="Ourchild Alder", in_care=True, local_authority=ours)
     other = factories.appeal_create(title="Otherchild Birch", in_care=True, local_authority=theirs)
     for appeal in (mine, other):
-        close(appeal)
+        factories.appeal_closed(appeal)
     return ours, mine, other
 
 
