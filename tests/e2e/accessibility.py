@@ -22,6 +22,21 @@ def assert_no_axe_violations(page, *, state: str) -> None:
     assert not violations, f"axe found problems on {state} ({page.url}):\n{report}"
 
 
+def assert_no_axe_violations_within(page, selectors: list[str], *, state: str) -> None:
+    """As assert_no_axe_violations, inside the given parts of the page only: our own
+    sections of an admin page (what axe finds in Wagtail's own frame is not ours)."""
+    results = AXE.run(
+        page,
+        context={"include": [[selector] for selector in selectors]},
+        options={"runOnly": {"type": "tag", "values": RULESETS}},
+    )
+    violations = [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes'][:5]]}"
+        for violation in results.response["violations"]
+    ]
+    assert not violations, f"axe found problems on {state} ({page.url}): {violations}"
+
+
 def page_without_scripts(browser, *, viewport):
     """A page whose own scripts never load: the state someone without JavaScript sees,
     which axe (itself a script, injected by the harness) can still check."""

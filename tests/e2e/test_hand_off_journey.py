@@ -11,7 +11,7 @@ from homeward import roles
 from homeward.models import PoliceForce
 from sightings.models import SightingHandOff, SightingNote
 from tests import factories
-from tests.e2e.accessibility import AXE, RULESETS
+from tests.e2e.accessibility import assert_no_axe_violations_within
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 from tests.sightings.conftest import OWNING_FORCE
 
@@ -19,17 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RECEIVING_FORCE = "west-yorkshire-police"
 # The sighting page's own sections, and the queue's table: ours to keep accessible.
-OURS = {"include": [["main section"], ["table.listing"]]}
+OURS = ["main section", "table.listing"]
 TALL = 2000
-
-
-def assert_no_axe_violations_in_ours(page, *, state: str) -> None:
-    results = AXE.run(page, context=OURS, options={"runOnly": {"type": "tag", "values": RULESETS}})
-    violations = [
-        f"{violation['id']}: {[node['target'] for node in violation['nodes'][:5]]}"
-        for violation in results.response["violations"]
-    ]
-    assert not violations, f"axe found problems on {state} ({page.url}): {violations}"
 
 
 def test_an_officer_passes_a_sighting_to_another_force_which_reads_it_and_adds_a_note(
@@ -57,7 +48,7 @@ def test_an_officer_passes_a_sighting_to_another_force_which_reads_it_and_adds_a
     form = page.locator("form", has=page.get_by_role("button", name="Pass to this force"))
     form.get_by_label("Pass it to").select_option(label="West Yorkshire Police")
     form.get_by_label("Why").fill("Seen in Leeds: West Yorkshire's ground.")
-    assert_no_axe_violations_in_ours(page, state="the owning officer's sighting page")
+    assert_no_axe_violations_within(page, OURS, state="the owning officer's sighting page")
     page.screenshot(path=artifacts_dir / "hand-off-form.png", full_page=True)
     form.get_by_role("button", name="Pass to this force").click()
     expect(
@@ -75,7 +66,7 @@ def test_an_officer_passes_a_sighting_to_another_force_which_reads_it_and_adds_a
     row = page.locator("table.listing tbody tr", has_text=sighting.reference)
     expect(row).to_contain_text("Passed to you by North Yorkshire Police")
     expect(page.get_by_role("button", name="Claim the next sighting")).to_be_visible()
-    assert_no_axe_violations_in_ours(page, state="the receiving officer's queue")
+    assert_no_axe_violations_within(page, OURS, state="the receiving officer's queue")
     page.screenshot(path=artifacts_dir / "hand-off-queue.png", full_page=True)
 
     row.get_by_role("link", name=sighting.reference).click()
@@ -86,7 +77,7 @@ def test_an_officer_passes_a_sighting_to_another_force_which_reads_it_and_adds_a
     expect(page.get_by_text("Briggate, Leeds, by the arcade")).to_be_visible()
     expect(page.get_by_role("button", name="Claim this sighting")).to_have_count(0)
     expect(page.get_by_role("button", name="Pass to this force")).to_have_count(0)
-    assert_no_axe_violations_in_ours(page, state="the receiving officer's sighting page")
+    assert_no_axe_violations_within(page, OURS, state="the receiving officer's sighting page")
 
     page.get_by_label("Add a note").fill("Leeds city centre patrol told; CCTV requested.")
     page.get_by_role("button", name="Add the note").click()
@@ -102,7 +93,9 @@ def test_an_officer_passes_a_sighting_to_another_force_which_reads_it_and_adds_a
     phone.goto(page.url)
     expect(phone.get_by_text("Leeds city centre patrol told; CCTV requested.")).to_be_attached()
     phone.screenshot(path=artifacts_dir / "hand-off-received-phone.png")
-    assert_no_axe_violations_in_ours(phone, state="the receiving officer's sighting, on a phone")
+    assert_no_axe_violations_within(
+        phone, OURS, state="the receiving officer's sighting, on a phone"
+    )
 
     passed = SightingHandOff.objects.get()
     assert passed.to_force == PoliceForce.objects.get(slug=RECEIVING_FORCE)
