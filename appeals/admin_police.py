@@ -7,11 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from appeals.admin_episodes import episode_history_context
 from appeals.forms import PoliceAuthorisationForm
@@ -185,34 +182,3 @@ class RiskReviewView(AdminPageMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Risk review recorded for “{self.appeal.draft_title}”.")
         return redirect("appeals_risk_review", page_id=self.appeal.pk)
-
-
-@hooks.register("register_admin_urls")
-def register_risk_review_urls():
-    return [
-        path("appeals/risk-reviews/", RiskReviewIndexView.as_view(), name="appeals_risk_reviews"),
-        path(
-            "appeals/<int:page_id>/risk-review/",
-            RiskReviewView.as_view(),
-            name="appeals_risk_review",
-        ),
-    ]
-
-
-class RiskReviewMenuItem(MenuItem):
-    def is_shown(self, request):
-        return own_force_id(request.user, REVIEW_RISK) is not None
-
-
-@hooks.register("register_admin_menu_item")
-def register_risk_review_menu_item():
-    return RiskReviewMenuItem(
-        "Risk reviews", reverse("appeals_risk_reviews"), icon_name="warning", order=151
-    )
-
-
-@hooks.register("register_log_actions")
-def register_risk_log_actions(actions):
-    actions.register_action(
-        "homeward.risk.reviewed", "Risk reviewed", "Risk level reviewed by the police"
-    )

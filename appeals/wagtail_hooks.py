@@ -25,6 +25,7 @@ from appeals.admin_social_posts import SocialPostViewSet
 from appeals.admin_takedowns import TakedownViewSet
 from appeals.models import AppealPage, SocialPost
 from appeals.models.permissions import AUTHORISE_PUBLICITY, own_force_id
+from appeals.models.risk import REVIEW_RISK
 from appeals.panels import ClearancesDashboardPanel, NextStepsDashboardPanel
 from appeals.selectors import pages_visible_to
 from homeward.capabilities import READ_PUBLICITY_CHECKS
@@ -52,6 +53,16 @@ def register_admin_urls():
             "appeals/<int:page_id>/police-authorisation/",
             admin_police.PoliceAuthorisationView.as_view(),
             name="appeals_police_authorisation",
+        ),
+        path(
+            "appeals/risk-reviews/",
+            admin_police.RiskReviewIndexView.as_view(),
+            name="appeals_risk_reviews",
+        ),
+        path(
+            "appeals/<int:page_id>/risk-review/",
+            admin_police.RiskReviewView.as_view(),
+            name="appeals_risk_review",
         ),
         path(
             "appeals/<int:page_id>/close/",
@@ -191,9 +202,15 @@ def _bulk_refused(request, action_type, page, action):
 
 
 class PoliceMenuItem(MenuItem):
+    """Shown to officers whose role lets them do this (``permission``) to their own
+    force's cases."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
     def is_shown(self, request):
-        # Officers authorise publicity for their own force's cases.
-        return own_force_id(request.user, AUTHORISE_PUBLICITY) is not None
+        return own_force_id(request.user, self.permission) is not None
 
 
 @hooks.register("register_admin_menu_item")
@@ -203,6 +220,18 @@ def register_police_authorisation_menu_item():
         reverse("appeals_police_authorisation_index"),
         icon_name="doc-full",
         order=150,
+        permission=AUTHORISE_PUBLICITY,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_risk_review_menu_item():
+    return PoliceMenuItem(
+        "Risk reviews",
+        reverse("appeals_risk_reviews"),
+        icon_name="warning",
+        order=151,
+        permission=REVIEW_RISK,
     )
 
 
@@ -315,6 +344,7 @@ def register_publicity_log_actions(actions):
             "Return home interview recorded",
             "Return home interview: offer or outcome recorded",
         ),
+        ("homeward.risk.reviewed", "Risk reviewed", "Risk level reviewed by the police"),
         (
             "homeward.episode.linked",
             "Episodes linked",
