@@ -15,9 +15,9 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.menu import MenuItem
 
 from appeals import trends
-from appeals.selectors import local_authority_episodes
+from appeals.selectors import local_authority_episodes, managed_local_authority_id
 from homeward.admin_views import AdminPageMixin
-from homeward.capabilities import SEE_EVERY_FORCE, SEE_LOCAL_AUTHORITY_EPISODES
+from homeward.capabilities import SEE_EVERY_FORCE
 from homeward.charts import bar_chart_svg
 from homeward.models import LocalAuthority, LocalAuthorityManager, PoliceForce
 
@@ -51,12 +51,10 @@ class TrendsMixin:
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if not user.has_perm(trends.VIEW_TRENDS):
+        if not trends.may_see_trends(user):
             raise PermissionDenied
         self.sees_all = user.has_perm(SEE_EVERY_FORCE)
         self.local_authority_id = LocalAuthorityManager.local_authority_id_of(user)
-        if not self.sees_all and self.local_authority_id is None:
-            raise PermissionDenied
         self.form = TrendsFilterForm(request.GET or None, sees_every_local_authority=self.sees_all)
         # A filter that does not validate (a made-up id) shows everything one may see.
         filters = self.form.cleaned_data if self.form.is_valid() else {}
@@ -122,9 +120,7 @@ class LocalAuthorityEpisodesView(AdminPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if not user.has_perm(SEE_LOCAL_AUTHORITY_EPISODES):
-            raise PermissionDenied
-        local_authority_id = LocalAuthorityManager.local_authority_id_of(user)
+        local_authority_id = managed_local_authority_id(user)
         if local_authority_id is None:
             raise PermissionDenied
         return super().get_context_data(
@@ -137,16 +133,9 @@ class LocalAuthorityEpisodesView(AdminPageMixin, TemplateView):
 
 class TrendsMenuItem(MenuItem):
     def is_shown(self, request):
-        user = request.user
-        return user.has_perm(trends.VIEW_TRENDS) and (
-            user.has_perm(SEE_EVERY_FORCE)
-            or LocalAuthorityManager.local_authority_id_of(user) is not None
-        )
+        return trends.may_see_trends(request.user)
 
 
 class LocalAuthorityEpisodesMenuItem(MenuItem):
     def is_shown(self, request):
-        user = request.user
-        return user.has_perm(SEE_LOCAL_AUTHORITY_EPISODES) and (
-            LocalAuthorityManager.local_authority_id_of(user) is not None
-        )
+        return managed_local_authority_id(request.user) is not None

@@ -268,11 +268,18 @@ def return_home_interviews_visible_to(user):
     return interviews.filter(scope)
 
 
+def managed_local_authority_id(user) -> int | None:
+    """The council whose children's episodes this designated manager sees, or None."""
+    if not user.has_perm(SEE_LOCAL_AUTHORITY_EPISODES):
+        return None
+    return LocalAuthorityManager.local_authority_id_of(user)
+
+
 def local_authority_episodes(*, user):
     """The episodes (appeals, any state) of the children this designated manager's local
     authority is responsible for; none for anyone else. Purged ones have lost the link."""
-    local_authority_id = LocalAuthorityManager.local_authority_id_of(user)
-    if local_authority_id is None or not user.has_perm(SEE_LOCAL_AUTHORITY_EPISODES):
+    local_authority_id = managed_local_authority_id(user)
+    if local_authority_id is None:
         return AppealPage.objects.none()
     return (
         AppealPage.objects.filter(local_authority_id=local_authority_id)

@@ -23,15 +23,26 @@ SUPPRESSED_BELOW = 5
 FEWER_THAN = f"fewer than {SUPPRESSED_BELOW}"
 
 
+def may_see_trends(user) -> bool:
+    """Staff whose role grants the trends for every force, or a council's manager."""
+    return (
+        user.is_active
+        and user.has_perm(VIEW_TRENDS)
+        and (
+            user.has_perm(SEE_EVERY_FORCE)
+            or LocalAuthorityManager.local_authority_id_of(user) is not None
+        )
+    )
+
+
 def episode_statistics_visible_to(user) -> QuerySet[EpisodeStatistic]:
-    if not (user.is_active and user.has_perm(VIEW_TRENDS)):
+    if not may_see_trends(user):
         return EpisodeStatistic.objects.none()
     if user.has_perm(SEE_EVERY_FORCE):
         return EpisodeStatistic.objects.all()
-    local_authority_id = LocalAuthorityManager.local_authority_id_of(user)
-    if local_authority_id is None:
-        return EpisodeStatistic.objects.none()
-    return EpisodeStatistic.objects.filter(local_authority_id=local_authority_id)
+    return EpisodeStatistic.objects.filter(
+        local_authority_id=LocalAuthorityManager.local_authority_id_of(user)
+    )
 
 
 def count_shown(value: int) -> str:
