@@ -5,12 +5,13 @@ appeals have been purged: no person is invented for them.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
 from appeals.models import EpisodeStatistic
 from appeals.models.statistics import AGE_BANDS, month_of
+from appeals.trends import months_back
 from homeward.models import LocalAuthority, PoliceForce
 
 # Made-up councils: no real local authority is named.
@@ -40,18 +41,11 @@ def demo_history_load(*, force_slugs: list[str]) -> None:
     rng = random.Random("homeward-demo-history")
     forces = list(PoliceForce.objects.filter(slug__in=force_slugs))
     councils = demo_councils()
-    this_month = month_of(timezone.localdate())
     rows = []
-    for months_ago in range(12):
-        closed_month = _months_before(this_month, months_ago)
+    for closed_month in months_back(until=timezone.localdate(), count=12):
         for _ in range(rng.randint(*EPISODES_A_MONTH)):
             rows.append(_episode(rng, closed_month=closed_month, forces=forces, councils=councils))
     EpisodeStatistic.objects.bulk_create(rows)
-
-
-def _months_before(month: date, count: int) -> date:
-    year, number = divmod(month.year * 12 + month.month - 1 - count, 12)
-    return date(year, number + 1, 1)
 
 
 def _episode(rng, *, closed_month, forces, councils) -> EpisodeStatistic:
