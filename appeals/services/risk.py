@@ -1,7 +1,6 @@
 """Writes for the police's risk assessments: a review by the owning force, and asking the
 force for the reviews that fall due (appeals.models.risk)."""
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,11 +17,9 @@ from appeals.models import AppealPage, RiskAssessment, RiskReviewRequest, page_h
 from appeals.models.permissions import own_force_id
 from appeals.models.risk import REVIEW_RISK
 from appeals.risk_selectors import risk_reviews_due
-from homeward.claims import unclaimed
+from homeward.claims import done_once, sweep_each
 from homeward.links import absolute_url
 from homeward.text import single_line
-
-logger = logging.getLogger(__name__)
 
 # A request claimed longer ago than this was held by a run that died: it is sent again.
 REQUEST_LEASE = timedelta(minutes=5)
@@ -81,27 +78,28 @@ def risk_review_requests_send(*, now: datetime | None = None) -> int:
     asked for may cost much more. Returns how many were sent.
     """
     now = now or timezone.now()
-    due = risk_reviews_due(now=now).filter(police_force__duty_email__gt="")
-    sent = 0
-    for appeal in due:
-        request, _ = RiskReviewRequest.objects.get_or_create(
-            appeal=appeal, due_since=appeal.review_due_since
-        )
-        claimed = RiskReviewRequest.objects.filter(
-            unclaimed(now=now, lease=REQUEST_LEASE), pk=request.pk, sent_at__isnull=True
-        ).update(claimed_at=now)
-        if not claimed:
-            continue
-        try:
-            _request_send(appeal)
-        except Exception:
-            # Free it for the next run at once, unless another run holds it now.
-            RiskReviewRequest.objects.filter(pk=request.pk, claimed_at=now).update(claimed_at=None)
-            logger.exception("Risk review request for appeal %s not sent; will retry", appeal.pk)
-            continue
-        RiskReviewRequest.objects.filter(pk=request.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
+    due = {
+        appeal.pk: appeal
+        for appeal in risk_reviews_due(now=now).filter(police_force__duty_email__gt="")
+    }
+    return sweep_each(
+        due,
+        now=now,
+        send=lambda pk, at: _request_send_once(due[pk], now=at),
+        name="Risk review request for appeal",
+    )
+
+
+def _request_send_once(appeal: AppealPage, *, now: datetime) -> bool:
+    request, _ = RiskReviewRequest.objects.get_or_create(
+        appeal=appeal, due_since=appeal.review_due_since
+    )
+    return done_once(
+        RiskReviewRequest.objects.filter(pk=request.pk),
+        now=now,
+        lease=REQUEST_LEASE,
+        work=lambda: _request_send(appeal),
+    )
 
 
 def _request_send(appeal: AppealPage) -> None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import AppealPage
-from homeward.claims import sweep_each, unclaimed
+from homeward.claims import done_once, sweep_each, undone_and_unclaimed
 from homeward.jobs import enqueue_batched_after_commit
 from homeward.languages import DEFAULT_LANGUAGE
 from homeward.links import absolute_url
@@ -249,34 +249,32 @@ def alert_send_once(
     before recording it means the force gets it twice, never that it gets nothing.
     ``context`` has its ``sighting``'s address added as ``sighting_url``.
     """
-    if not row.filter(alert_free(now)).update(alert_claimed_at=now):
-        return False
     sighting = context["sighting"]
     context = {
         **context,
         "sighting_url": absolute_url(reverse("sightings:inspect", args=[sighting.public_id])),
     }
-    try:
-        send_mail(
+    return done_once(
+        row,
+        now=now,
+        lease=ALERT_LEASE,
+        claimed="alert_claimed_at",
+        done="alert_sent_at",
+        work=lambda: send_mail(
             # Django refuses a line break in a header: a title stored with one must not
             # stop an urgent alert from ever going.
             subject=single_line(subject),
             message=render_to_string(template, context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient],
-        )
-    except Exception:
-        # Not sent: free it for the next sweep at once, unless another job has it now.
-        row.filter(alert_claimed_at=now).update(alert_claimed_at=None)
-        raise
-    row.filter(alert_sent_at__isnull=True).update(alert_sent_at=timezone.now())
-    return True
+        ),
+    )
 
 
 def alert_free(now: datetime) -> Q:
     """An alert not yet sent that no live job holds."""
-    return Q(alert_sent_at__isnull=True) & unclaimed(
-        now=now, lease=ALERT_LEASE, field="alert_claimed_at"
+    return undone_and_unclaimed(
+        now=now, lease=ALERT_LEASE, claimed="alert_claimed_at", done="alert_sent_at"
     )
 
 
