@@ -1,7 +1,8 @@
-"""The Heroes emails' part in an appeal's life, through appeals.lifecycle_hooks: the urgent
-alert when a high-risk appeal goes live, the partner briefing for a restricted clearance,
-cancelling the emails not yet sent when it is taken down, and forgetting it at the
-retention purge. Registered when the app is ready, in web and worker processes alike."""
+"""The Heroes emails' and partners' part in an appeal's life, through
+appeals.lifecycle_hooks: the urgent alert when a high-risk appeal goes live, the partner
+briefing for a restricted clearance, cancelling the emails not yet sent and telling
+partners when it is taken down, and forgetting it at the retention purge. Registered
+when the app is ready, in web and worker processes alike."""
 
 from wagtail import hooks
 
@@ -19,6 +20,7 @@ from newsletter.services import (
     campaigns_forget_appeal,
     campaigns_withdraw_appeal,
 )
+from newsletter.services.partner_notices import partner_notices_make
 
 
 @hooks.register(AFTER_GOES_LIVE)
@@ -40,6 +42,15 @@ def emails_cancel_step():
 
 def _emails_cancel(takedown: AppealTakedown) -> dict:
     return {"cancelled": campaigns_withdraw_appeal(appeal_id=takedown.appeal_id)}
+
+
+@hooks.register(TAKEDOWN_STEP)
+def partners_tell_step():
+    return AppealTakedown.Step.PARTNERS, _partners_tell
+
+
+def _partners_tell(takedown: AppealTakedown) -> dict:
+    return partner_notices_make(takedown=takedown)
 
 
 @hooks.register(BEFORE_PURGE)

@@ -7,4 +7,8 @@ class NewsletterConfig(AppConfig):
 
     def ready(self) -> None:
         # Load order: these register Wagtail hooks that need both apps' models.
-        from newsletter import appeal_lifecycle, publicity_record_section  # noqa: F401
+        from newsletter import (  # noqa: F401
+            appeal_lifecycle,
+            publicity_record_section,
+            signal_handlers,
+        )

@@ -42,3 +42,15 @@ def campaign_urgent_alert(*, appeal_id: int) -> None:
 
     if appeal := AppealPage.objects.filter(pk=appeal_id).first():
         campaign_urgent_alert(appeal=appeal)
+
+
+def partner_notice_send(*, notice_id: int) -> bool:
+    from newsletter.services.partner_notices import partner_notice_send
+
+    return partner_notice_send(notice_id=notice_id)
+
+
+def partner_notices_sweep() -> int:
+    from newsletter.services.partner_notices import partner_notices_sweep
+
+    return partner_notices_sweep()

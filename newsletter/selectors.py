@@ -13,7 +13,7 @@ from homeward.languages import DEFAULT_LANGUAGE, language_path, text_direction
 from homeward.links import absolute_url
 from newsletter.emails import email_context
 from newsletter.languages import in_each_language
-from newsletter.models import Campaign, Delivery, Hero, Partner
+from newsletter.models import Campaign, Delivery, Hero
 
 # The regular email's first edition covers this far back.
 FIRST_REGULAR_LOOKBACK = timedelta(days=7)
@@ -154,10 +154,6 @@ def hero_audience(*, forces: set[int], urgent_only: bool) -> QuerySet[Hero]:
         heroes = heroes.filter(urgent_alerts=True)
     in_area = Hero.areas.through.objects.filter(policeforce_id__in=forces).values("hero_id")
     return heroes.filter(Q(all_of_uk=True) | Q(id__in=in_area))
-
-
-def partner_audience(*, force_id: int) -> QuerySet[Partner]:
-    return Partner.objects.filter(active=True).filter(Q(all_of_uk=True) | Q(areas=force_id))
 
 
 def campaign_figures(campaign: Campaign) -> dict[str, int]:

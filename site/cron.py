@@ -24,4 +24,5 @@ cron.register(sighting_jobs.sightings_retention_purge, queue_name="default", cro
 cron.register(newsletter_jobs.campaign_regular_due, queue_name="default", cron="*/15 * * * *")
 # Every 20 seconds: a dead worker's batch of urgent alerts is sent again within a minute.
 cron.register(newsletter_jobs.campaigns_sweep, queue_name="default", interval=20)
+cron.register(newsletter_jobs.partner_notices_sweep, queue_name="default", interval=20)
 cron.register(newsletter_jobs.heroes_expire_unconfirmed, queue_name="default", cron="41 4 * * *")

@@ -28,6 +28,7 @@ class AppealTakedown(models.Model):
         SOCIAL = "social", "Social posts"
         SEARCH = "search", "Search index"
         CACHES = "caches", "Caches"
+        PARTNERS = "partners", "Partners told"
 
     appeal = models.OneToOneField(
         "appeals.AppealPage",
@@ -35,6 +36,9 @@ class AppealTakedown(models.Model):
         on_delete=models.SET_NULL,
         related_name="takedown",
     )
+    # The appeal's id, which partners know it by: kept after the purge (which unlinks the
+    # appeal) so that their feeds still say it was deleted.
+    appeal_number = models.PositiveIntegerField(null=True, editable=False)
     police_force = models.ForeignKey(PoliceForce, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     # Never published, and purged with the rest of the person's data.

@@ -134,6 +134,7 @@ def _takedown_start(
     takedown, _ = AppealTakedown.objects.update_or_create(
         appeal=page,
         defaults={
+            "appeal_number": page.pk,
             "police_force_id": page.police_force_id,
             "outcome": outcome,
             "reason": reason,

@@ -250,6 +250,7 @@ STEPS_RUN_AT_ONCE = [
     AppealTakedown.Step.EMAILS,
     AppealTakedown.Step.SOCIAL,
     AppealTakedown.Step.SEARCH,
+    AppealTakedown.Step.PARTNERS,
 ]
 OWN_STEPS = {
     AppealTakedown.Step.MEDIA: _media_withdraw,

@@ -18,11 +18,11 @@ from newsletter import jobs, ledger
 from newsletter.emails import email_compile
 from newsletter.languages import in_each_language
 from newsletter.models import Campaign, Delivery, NewsletterSettings
+from newsletter.partner_selectors import briefing_partners
 from newsletter.selectors import (
     appeal_card,
     campaign_forces,
     hero_audience,
-    partner_audience,
     regular_email_content,
     regular_email_since,
 )
@@ -105,7 +105,7 @@ def campaign_partner_briefing(*, appeal: AppealPage) -> Campaign | None:
         subject=lambda: f"Restricted briefing, do not share: {draft.title}",
         content={"briefing": briefing},
         appeal=appeal,
-        audience=partner_audience(force_id=draft.police_force_id),
+        audience=briefing_partners(force_id=draft.police_force_id),
     )
 
 

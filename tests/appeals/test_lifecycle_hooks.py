@@ -27,12 +27,13 @@ def test_a_step_nothing_clears_fails_the_check_and_stays_pending(
     monkeypatch.setattr(takedown_service, "takedown_steps_registered", dict)
     errors = [error for error in checks.run_checks() if error.id == "appeals.E001"]
     assert [error.msg for error in errors] == [
-        "Nothing clears the takedown step 'Unsent emails' (emails)."
+        "Nothing clears the takedown step 'Unsent emails' (emails).",
+        "Nothing clears the takedown step 'Partners told' (partners).",
     ]
 
     appeal = factories.appeal_create(parent=directory)
     takedown = factories.appeal_found(appeal, capture=django_capture_on_commit_callbacks)
     takedown.refresh_from_db()
-    assert takedown.steps_pending() == [Step.EMAILS]
+    assert takedown.steps_pending() == [Step.EMAILS, Step.PARTNERS]
     assert "Unsent emails: nothing is registered to clear this step" in takedown.last_error
     assert takedown.completed_at is None

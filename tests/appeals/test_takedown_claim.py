@@ -121,7 +121,13 @@ def test_a_finished_run_lets_go_and_a_failed_step_is_retried_after_the_backoff(
     takedown.refresh_from_db()
     assert takedown.claimed_at is None  # released at once: the sweep need not wait a lease
     assert "Search index: search backend unreachable" in takedown.last_error
-    assert set(takedown.steps) == {Step.MEDIA, Step.EMAILS, Step.SOCIAL, Step.CACHES}
+    assert set(takedown.steps) == {
+        Step.MEDIA,
+        Step.EMAILS,
+        Step.SOCIAL,
+        Step.CACHES,
+        Step.PARTNERS,
+    }
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):

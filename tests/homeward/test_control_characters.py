@@ -146,6 +146,7 @@ def test_a_legacy_title_with_a_line_break_cannot_inject_a_header_into_heroes_ema
         organisation="Fictional Refuge",
         email="partner@example.org",
         all_of_uk=True,
+        briefings=True,
         vetted_on="2026-01-01",
     )
     appeal = factories.appeal_create(parent=directory, police_force=force, risk_level="high")

@@ -1,4 +1,4 @@
-"""Heroes, their consent, vetted partners, and the ledger of every email sent to them.
+"""Heroes, their consent, and the ledger of every email sent to them.
 
 The ledger follows GOV.UK Notify: every outgoing message is a ``Delivery`` with an id
 and a status, and a message is only ever sent from the ``sending`` state a batch claimed
@@ -19,7 +19,6 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from homeward.languages import ALL_LANGUAGES, DEFAULT_LANGUAGE
 from homeward.models import PoliceForce
-from homeward.text import validate_single_line
 
 # As the consent record keeps it (in English, as staff read it) ...
 ALL_OF_UK = "All of the UK"
@@ -104,33 +103,6 @@ class HeroConsent(models.Model):
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class Partner(models.Model):
-    """A vetted organisation in the safeguarding briefing network: restricted briefings only."""
-
-    organisation = models.CharField(max_length=200, validators=[validate_single_line])
-    contact_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
-    email = models.EmailField(unique=True)
-    all_of_uk = models.BooleanField("all of the UK", default=False)
-    areas = models.ManyToManyField(PoliceForce, blank=True, related_name="+")
-    vetted_on = models.DateField(help_text="When the charity last vetted this partner.")
-    active = models.BooleanField(default=True)
-
-    panels = [
-        FieldRowPanel([FieldPanel("organisation"), FieldPanel("contact_name")]),
-        FieldPanel("email"),
-        FieldPanel("all_of_uk"),
-        FieldPanel("areas"),
-        FieldRowPanel([FieldPanel("vetted_on"), FieldPanel("active")]),
-    ]
-
-    class Meta:
-        ordering = ["organisation"]
-        verbose_name = "briefing partner"
-
-    def __str__(self) -> str:
-        return self.organisation
-
-
 class Campaign(models.Model):
     """One email to many: the regular appeals email, an urgent alert, or a partner briefing.
 
@@ -207,7 +179,11 @@ class Delivery(models.Model):
         Hero, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
     partner = models.ForeignKey(
-        Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+        "newsletter.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
     batch = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
