@@ -22,8 +22,9 @@ from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "page-cache:generation"
 S_MAXAGE = re.compile(r"\bs-maxage=(\d+)")
-# Never public pages: no cache lookup is spent on them.
-UNCACHED_PREFIXES = ("/admin/", "/health/", "/static/", "/media/")
+# Never public pages: no cache lookup is spent on them. The partners' API answers each key
+# by what it may read: it caches its answers itself (newsletter/api.py), never by URL.
+UNCACHED_PREFIXES = ("/admin/", "/api/", "/health/", "/static/", "/media/")
 
 
 def public_cache_control(response: HttpResponse, request: HttpRequest) -> HttpResponse:

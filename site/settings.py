@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # The URL's language, before the page cache (whose entries are per URL) and before
     # any URL is resolved.
     "homeward.languages.UrlLanguageMiddleware",
+    # Partners' API requests, logged whatever their answer (none else pays for it).
+    "newsletter.partner_access.PartnerAccessLogMiddleware",
     # Before sessions and auth: a cached public page costs one cache round trip.
     "homeward.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

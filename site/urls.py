@@ -11,6 +11,7 @@ from appeals import public_urls as appeal_public_urls
 from homeward import views
 from homeward.sitemap import PublicSitemap
 from newsletter import urls as newsletter_urls
+from newsletter.api import api as partner_api
 from sightings import urls as sightings_urls
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     # Wagtail's explorer and page chooser at a page, less the appeals one may not see.
     *admin_scoped_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v1/", partner_api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
 ]
 
