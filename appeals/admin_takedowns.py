@@ -1,5 +1,7 @@
 """The takedowns report in the admin: Wagtail's generic listing of closed (or expired)
-appeals, with what each takedown removed, what is pending, retry, filters and export.
+appeals, with what each takedown removed, what is pending, retry, filters and export; and
+what the partners that may hold each appeal were told, as the apps above appeals report it
+through the ``takedown_report_partners`` hook (appeals.lifecycle_hooks).
 
 Who sees which takedowns is the registered permission policy's
 (appeals.permission_policies.ForceRecordPermissionPolicy); a takedown someone may not see
@@ -15,11 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.views import View
+from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.permissions import policy_registry
 
+from appeals.lifecycle_hooks import TAKEDOWN_REPORT_PARTNERS
 from appeals.models import AppealTakedown
 from appeals.services import takedown_retry
 from homeward.admin_views import RecordViewSet
@@ -65,6 +69,21 @@ def _cell(name, label):
     return TakedownCell(name, f"appeals/admin/takedowns/{name}_cell.html", label=label)
 
 
+class PartnersCell(Column):
+    """Each partner that may hold the appeal: what it was told, and when it last fetched."""
+
+    cell_template_name = "appeals/admin/takedowns/partners_cell.html"
+
+    def __init__(self, rows: dict[int, list[dict]]):
+        super().__init__("partners", label="Partners")
+        self.rows = rows
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["partners"] = self.rows.get(instance.pk, [])
+        return context
+
+
 class TakedownIndexView(IndexView):
     page_title = "Takedowns"
     header_icon = "bin"
@@ -82,6 +101,17 @@ class TakedownIndexView(IndexView):
 
     def get_edit_url(self, instance):
         return None  # a takedown is a record: nothing of it is edited by hand
+
+    def get_table(self, object_list):
+        # The page's takedowns are asked about together, so that its queries stay flat.
+        takedowns = list(object_list)
+        rows = {}
+        for hook in hooks.get_hooks(TAKEDOWN_REPORT_PARTNERS):
+            for takedown_id, found in hook(takedowns=takedowns, user=self.request.user).items():
+                rows.setdefault(takedown_id, []).extend(found)
+        # Only for someone who may see partners, on a page where some partner held one.
+        columns = [*self.columns, PartnersCell(rows)] if rows else self.columns
+        return self.table_class(columns, takedowns, **self.get_table_kwargs())
 
 
 class TakedownRetryView(View):

@@ -16,6 +16,13 @@ calls the Wagtail hooks (``wagtail.hooks``) named here, which they register:
     ``manage.py check`` says so.
 ``before_appeal_purge``
     ``fn(*, appeal_id)``, in the retention purge's transaction: forget the person.
+``takedown_report_partners``
+    ``fn(*, takedowns, user) -> dict[takedown_id, list[dict]]``: for the takedowns report,
+    a row per partner that may hold each appeal: ``partner`` (its name), ``state``
+    ("told", "waiting", "failed" or "not told"), ``said`` (what became of what it was
+    sent, in words) and ``last_fetched`` (a datetime, or None). Only what ``user`` may
+    see: nothing for someone who may not see partners. Given a page of takedowns at once,
+    its queries must not grow with their number.
 """
 
 from collections.abc import Callable
@@ -26,6 +33,7 @@ AFTER_GOES_LIVE = "after_appeal_goes_live"
 AFTER_CLEARED_RESTRICTED = "after_appeal_cleared_restricted"
 TAKEDOWN_STEP = "register_takedown_step"
 BEFORE_PURGE = "before_appeal_purge"
+TAKEDOWN_REPORT_PARTNERS = "takedown_report_partners"
 
 
 def lifecycle_hooks_run(name: str, **kwargs) -> None:

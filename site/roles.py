@@ -57,6 +57,15 @@ TAKEDOWN_REPORT = ("appeals.view_appealtakedown",)
 # The trends of publicised episodes (with SEE_EVERY_FORCE, everyone's; else one's council's).
 TRENDS = ("appeals.view_episodestatistic",)
 RETURN_HOME = ("appeals.view_returnhomeinterview", "appeals.change_returnhomeinterview")
+# Managing partners (reading the list is HEROES_EMAILS'); and, apart, what opens their
+# systems to us and ours to them: a partner's API keys and access log (view), issuing and
+# rotating keys and seeing or replacing its webhook's signing secret (add), revoking (change).
+PARTNERS = ("newsletter.add_partner", "newsletter.change_partner", "newsletter.delete_partner")
+PARTNER_KEYS = (
+    "newsletter.view_partnerkey",
+    "newsletter.add_partnerkey",
+    "newsletter.change_partnerkey",
+)
 
 ROLES: dict[str, Role] = {
     EDITORS: Role(
@@ -151,9 +160,8 @@ ROLES: dict[str, Role] = {
             "appeals.change_publicitysettings",
             *HEROES_EMAILS,
             *SOCIAL_POSTS,
-            "newsletter.add_partner",
-            "newsletter.change_partner",
-            "newsletter.delete_partner",
+            *PARTNERS,
+            *PARTNER_KEYS,
         ),
         page_permissions=("add", "change", "publish", "bulk_delete", "lock", "unlock"),
         page_scope="site",
