@@ -31,6 +31,7 @@ from appeals.services import appeal_close, publicity_check_complete
 from appeals.services.episodes import appeal_episode_link
 from homeward import roles
 from homeward.demo.history import DEMO_COUNCILS, demo_councils, demo_history_load
+from homeward.demo.partners import demo_briefing_partner
 from homeward.demo.portraits import FACE_BOX, HAIR_COLOURS, portrait_jpeg
 from homeward.demo.translations import demo_translations
 from homeward.demo.users import DEMO_USERS, DemoUser, demo_user
@@ -39,7 +40,7 @@ from homeward.models import (
     LocalAuthority,
     PoliceForce,
 )
-from newsletter.models import Hero, Partner
+from newsletter.models import Hero
 from sightings.models import Sighting
 from sightings.services import sighting_answers, sighting_create
 
@@ -238,14 +239,7 @@ def _demo_heroes() -> None:
         email="everywhere@example.invalid",
         defaults={"status": Hero.Status.CONFIRMED, "all_of_uk": True, "urgent_alerts": True},
     )
-    Partner.objects.get_or_create(
-        email="safeguarding@library.example.invalid",
-        defaults={
-            "organisation": "Demo Town Library",
-            "all_of_uk": True,
-            "vetted_on": timezone.localdate(),
-        },
-    )
+    demo_briefing_partner()
 
 
 SIGHTING_NOTES = [

@@ -3,7 +3,8 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.demo.loader import demo_load
+from homeward.demo.loader import AREAS, demo_load
+from homeward.demo.partners import demo_partner_key
 from homeward.roles import ROLES
 
 
@@ -28,5 +29,10 @@ class Command(BaseCommand):
             "\nThe admin asks for a second factor after the password: add a user's key to any"
             "\nauthenticator app (TOTP), or get the current code with"
             "\n  DEBUG=1 .venv/bin/python manage.py demo_code <username>"
+        )
+        key = demo_partner_key(areas=list(AREAS))
+        self.stdout.write(
+            "\nA made-up newspaper's key for the partners' API (schema: /api/v1/openapi.json):"
+            f'\n  curl -H "Authorization: Bearer {key}" http://127.0.0.1:8000/api/v1/appeals'
         )
         self.stdout.write("")
