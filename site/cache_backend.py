@@ -60,6 +60,19 @@ def _no(*args):
 
 
 class FailSoftRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django builds a redis.Redis for every call, and building one (its response
+        # callbacks) costs more than the round trip it makes: each pool's is kept.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     get = _fail_soft(RedisCacheClient.get, lambda key, default: default)
     get_many = _fail_soft(RedisCacheClient.get_many, lambda keys: {})
     has_key = _fail_soft(RedisCacheClient.has_key, _no)
