@@ -144,7 +144,7 @@ def appeals_list(
             )
         )
 
-    return _answer(request, grant, build)
+    return _answer(request, build)
 
 
 @api.get(
@@ -171,7 +171,7 @@ def appeals_read(request: HttpRequest, appeal_id: int = APPEAL_ID):
             return _problem(410, "This appeal has been taken down: remove your copy now.")
         return _problem(404, "No live appeal has that id.")
 
-    return _answer(request, grant, build)
+    return _answer(request, build)
 
 
 @api.get(
@@ -216,7 +216,7 @@ def briefings_list(request: HttpRequest, changed_since: datetime | None = None):
             )
         )
 
-    return _answer(request, grant, build)
+    return _answer(request, build)
 
 
 @api.get(
@@ -233,7 +233,6 @@ def feed_atom(request: HttpRequest, changed_since: datetime | None = None):
     grant, since = request.auth, _aware(changed_since)
     return _answer(
         request,
-        grant,
         lambda: Answer(200, partner_atom(grant, changed_since=since), "application/atom+xml"),
     )
 
@@ -250,7 +249,7 @@ def feed_atom(request: HttpRequest, changed_since: datetime | None = None):
 )
 def pfif_export(request: HttpRequest):
     grant = request.auth
-    return _answer(request, grant, lambda: Answer(200, partner_pfif(grant), "application/xml"))
+    return _answer(request, lambda: Answer(200, partner_pfif(grant), "application/xml"))
 
 
 def _area_of(grant: Grant, slug: str | None) -> int | None:
@@ -275,22 +274,21 @@ def _next_poll(grant: Grant, since: datetime | None) -> datetime | None:
     return latest - POLL_OVERLAP if latest else since
 
 
-def _answer(request: HttpRequest, grant: Grant, build: Callable[[], Answer]) -> HttpResponse:
-    """The answer for this scope and query, from the cache if it holds this generation's;
-    304 when the partner already has it."""
-    key = (
-        "partner-api:"
-        + hashlib.sha256(f"{_scope(grant)}|{request.get_full_path()}".encode()).hexdigest()
-    )
-    found = cache.get_many([GENERATION_KEY, key])
+def _answer(request: HttpRequest, build: Callable[[], Answer]) -> HttpResponse:
+    """The key's answer to this query, from the cache if it holds this generation's (read
+    with the key's grant, partner_access.partner_admit); 304 when the partner has it."""
+    found = request.partner_cached
     generation = found.get(GENERATION_KEY) or page_cache_purge()
-    entry = found.get(key)
-    if entry is None or entry[0] != generation:
+    # What the key may read now: an answer made before its partner's areas or rights
+    # changed is not served.
+    scope = _scope(request.auth)
+    entry = found.get(request.partner_answer_key)
+    if entry is None or entry[:2] != (generation, scope):
         answer = build()
         etag = '"' + hashlib.sha256(answer.body).hexdigest()[:32] + '"'
-        entry = (generation, answer, etag)
-        cache.set(key, entry, timeout=ANSWER_SECONDS)
-    _, answer, etag = entry
+        entry = (generation, scope, answer, etag)
+        cache.set(request.partner_answer_key, entry, timeout=ANSWER_SECONDS)
+    *_, answer, etag = entry
     if answer.status == 200 and etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:

@@ -54,3 +54,9 @@ def partner_notices_sweep() -> int:
     from newsletter.services.partner_notices import partner_notices_sweep
 
     return partner_notices_sweep()
+
+
+def partner_accesses_flush() -> int:
+    from newsletter.services.partner_accesses import partner_accesses_flush
+
+    return partner_accesses_flush()

@@ -58,16 +58,24 @@ def grant_cache_key(digest: str) -> str:
 
 def grant_of(key: str) -> Grant | None:
     """What this key may do now, or None for a key that is unknown, revoked or expired."""
+    return grant_and_cached(key)[0]
+
+
+def grant_and_cached(key: str, also=lambda digest: ()) -> tuple[Grant | None, dict]:
+    """The key's grant, and the cache's entries under ``also(digest)``, read in the same
+    round trip: a cached answer to a partner then costs one read of the cache."""
     if not key.startswith(KEY_START) or len(key) > 100:
-        return None
-    cache_key = grant_cache_key(key_digest(key))
-    grant = cache.get(cache_key)
+        return None, {}
+    digest = key_digest(key)
+    cache_key = grant_cache_key(digest)
+    found = cache.get_many([cache_key, *also(digest)])
+    grant = found.pop(cache_key, None)
     if grant is None:
-        grant = _grant_read(key_digest(key))
+        grant = _grant_read(digest)
         cache.set(cache_key, grant or False, timeout=GRANT_SECONDS)
     if not grant or (grant.expires_at and grant.expires_at <= timezone.now()):
-        return None
-    return grant
+        return None, {}
+    return grant, found
 
 
 def _grant_read(digest: str) -> Grant | None:

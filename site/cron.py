@@ -25,4 +25,6 @@ cron.register(newsletter_jobs.campaign_regular_due, queue_name="default", cron="
 # Every 20 seconds: a dead worker's batch of urgent alerts is sent again within a minute.
 cron.register(newsletter_jobs.campaigns_sweep, queue_name="default", interval=20)
 cron.register(newsletter_jobs.partner_notices_sweep, queue_name="default", interval=20)
+# Partners' requests, from the buffer their API calls write to, into the access log.
+cron.register(newsletter_jobs.partner_accesses_flush, queue_name="default", cron="* * * * *")
 cron.register(newsletter_jobs.heroes_expire_unconfirmed, queue_name="default", cron="41 4 * * *")

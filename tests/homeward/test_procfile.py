@@ -39,4 +39,4 @@ def test_the_scheduler_loads_every_recurring_job(processes, capsys, monkeypatch)
 
     monkeypatch.setattr(ResilientCronScheduler, "start", lambda self: None)
     call_command(*processes["scheduler"].split()[2:])
-    assert "Scheduling 14 recurring jobs" in capsys.readouterr().out
+    assert "Scheduling 15 recurring jobs" in capsys.readouterr().out
