@@ -122,13 +122,23 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
 
 
 def wrk(
-    url: str, *, connections: int = 32, seconds: int = 10, threads: int = 2, script: str = ""
+    url: str,
+    *,
+    connections: int = 32,
+    seconds: int = 10,
+    threads: int = 2,
+    script: str = "",
+    headers: dict[str, str] | None = None,
 ) -> dict:
     """Requests per second and latency percentiles for one URL (a lua script may POST)."""
+    headers = headers or {}
     if not script:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        check = urllib.request.Request(url, headers=headers)  # noqa: S310
+        with urllib.request.urlopen(check, timeout=10) as response:  # noqa: S310
             assert response.status == 200, f"{url} answered {response.status}"
     options = ["-s", script] if script else []
+    for name, value in headers.items():
+        options += ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603
         [
             require_wrk(),
