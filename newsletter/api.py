@@ -264,9 +264,17 @@ def _area_of(grant: Grant, slug: str | None) -> int | None:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and timezone.is_naive(moment):
-        return moment.replace(tzinfo=UTC)
-    return moment
+    """In UTC (the database takes no offset beyond ±16 hours): naive means UTC, and a time
+    past the calendar's ends once in UTC is taken as that end."""
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        end = datetime.max if moment.year > 1 else datetime.min
+        return end.replace(tzinfo=UTC)
 
 
 def _next_poll(grant: Grant, since: datetime | None) -> datetime | None:

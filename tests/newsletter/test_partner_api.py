@@ -3,6 +3,7 @@ forgets, conditional requests and the cost of a poll with nothing new."""
 
 import json
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -265,3 +266,15 @@ def test_a_partner_switched_off_or_moved_to_other_areas_loses_its_access_at_once
         partner.active = False
         partner.save()
     assert get(client, LIST, key).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "changed_since",
+    ["4928-12-09T03:03:01.30-23:12", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"],
+)
+def test_any_valid_changed_since_is_answered_whatever_its_offset_or_year(
+    client, herald_key, changed_since
+):
+    # Found by the contract tests: PostgreSQL takes no offset past 16 hours.
+    response = get(client, f"{LIST}?changed_since={quote(changed_since)}", herald_key)
+    assert response.status_code == 200
