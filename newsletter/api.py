@@ -7,9 +7,10 @@ so the documentation cannot drift from what is sent; it is light enough that a c
 answer costs little more than a plain view; and Wagtail 8's own API v3 is built on it.
 Wagtail's API v2 exposes pages by their model fields and has no OpenAPI schema.
 
-Answers are cached per scope (what a key may read) and per query, under the page cache's
-generation, so every publish and takedown retires them at once; each carries an ETag, and
-a partner that sends it back gets 304. A poll with nothing new asks the database nothing.
+Answers are cached per key and query, with the scope they were made for (what the key may
+read), under the page cache's generation, so every publish and takedown retires them at
+once; each carries an ETag, and a partner that sends it back gets 304. A poll with nothing
+new asks the database nothing, and Redis two things (partner_access.py).
 """
 
 import hashlib
